@@ -1,0 +1,141 @@
+"""Apply a plan of edits to the wiki, safely, and say what happened to each page.
+
+The plan was computed from pages read in one batch.  Here each edit, in plan
+order:
+
+* is skipped if an edit it depends on was not done (a mark never points to
+  notes that are not there);
+* is refused if its title is outside the configured prefixes;
+* is not saved if the new text equals the current text (so a second run makes
+  no edit at all);
+* waits for the shutoff page to say the word, checked again before each write;
+* on an edit conflict, is recomputed on the page's new text and saved again,
+  up to the configured number of times.
+
+With ``-simulate`` nothing is saved: the diff of each edit is printed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, TextIO
+
+from bot.errors import StopRun
+from bot.publish import Edit
+
+
+@dataclass
+class Outcome:
+    """What happened to one page."""
+
+    title: str
+    kind: str
+    status: str
+    """'created', 'updated', 'unchanged', 'would create', 'would update', 'skipped', 'refused', 'failed'."""
+    detail: str = ""
+    revid: int | None = None
+    url: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("created", "updated", "unchanged", "would create", "would update")
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)
+
+    @property
+    def edits(self) -> int:
+        return sum(o.status in ("created", "updated") for o in self.outcomes)
+
+    def table(self) -> str:
+        rows = [(o.title, o.status, o.detail or o.url) for o in self.outcomes]
+        header = ("page", "result", "detail")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(2)]
+        out = []
+        for row in [header, *rows]:
+            out.append(f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}".rstrip())
+        return "\n".join(out)
+
+
+def diff(title: str, old: str, new: str, colour: bool) -> str:
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), f"{title} (now)",
+                                 f"{title} (after)", lineterm="", n=2)
+    out = []
+    for line in lines:
+        if colour and line.startswith("+") and not line.startswith("+++"):
+            line = f"\x1b[32m{line}\x1b[0m"
+        elif colour and line.startswith("-") and not line.startswith("---"):
+            line = f"\x1b[31m{line}\x1b[0m"
+        out.append(line)
+    return "\n".join(out)
+
+
+def same_text(a: str, b: str) -> bool:
+    """MediaWiki trims trailing white space on save: texts that differ only
+    there are the same page."""
+    return a.rstrip() == b.rstrip()
+
+
+def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[str], bool],
+               shutoff: Callable[[], bool], simulate: bool, max_retries: int,
+               out: TextIO = sys.stdout) -> Report:
+    """Apply ``edits`` (see the module docstring); ``pages`` holds the states
+    read for the plan, by title."""
+    report = Report()
+    done: dict[str, bool] = {}
+    colour = out.isatty()
+    for edit in edits:
+        missing = [d for d in edit.depends_on if done.get(d) is False]
+        if missing:
+            report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
+                                           f"waits for [[{missing[0]}]]"))
+            done[edit.title] = False
+            continue
+        if not allowed(edit.title):
+            report.outcomes.append(Outcome(edit.title, edit.kind, "refused",
+                                           "outside the allowed prefixes of the configuration"))
+            done[edit.title] = False
+            continue
+        outcome = _apply_one(edit, wiki, pages[edit.title], shutoff=shutoff, simulate=simulate,
+                             max_retries=max_retries, out=out, colour=colour)
+        report.outcomes.append(outcome)
+        done[edit.title] = outcome.ok
+    return report
+
+
+def _apply_one(edit: Edit, wiki, state, *, shutoff, simulate, max_retries, out, colour) -> Outcome:
+    if not state.bots_allowed:
+        return Outcome(edit.title, edit.kind, "refused", "{{nobots}} or {{bots}} on the page excludes this bot")
+    if state.redirect_target:
+        return Outcome(edit.title, edit.kind, "refused", f"the page is a redirect to [[{state.redirect_target}]]")
+    for attempt in range(max_retries + 1):
+        new = edit.new_text(state.text, state.exists)
+        if state.exists and same_text(new, state.text) or (not state.exists and not new.strip()):
+            return Outcome(edit.title, edit.kind, "unchanged", url=wiki.page_url(edit.title) if state.exists else "")
+        if simulate:
+            print(diff(edit.title, state.text, new, colour), file=out)
+            return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
+        if not shutoff():
+            raise StopRun("the shutoff page does not say the word: stopping before any further edit")
+        result = wiki.save(state, new, edit.summary)
+        if result.status == "conflict" and result.state is not None:
+            state = result.state
+            if not state.bots_allowed:
+                return Outcome(edit.title, edit.kind, "refused", "{{nobots}} was added to the page")
+            continue
+        if result.ok:
+            status = {"saved": "updated", "created": "created"}.get(result.status, result.status)
+            url = wiki.revision_url(result.revid) if result.revid else wiki.page_url(edit.title)
+            return Outcome(edit.title, edit.kind, status, revid=result.revid, url=url)
+        return Outcome(edit.title, edit.kind, result.status, result.message)
+    return Outcome(edit.title, edit.kind, "failed",
+                   f"still in conflict after {max_retries + 1} tries: somebody keeps editing it; try again later")

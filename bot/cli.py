@@ -1,0 +1,142 @@
+"""The ``notesbot`` command: a thin layer over the pipeline.
+
+Two kinds of options, as in every pywikibot script: pywikibot's global
+options, with one dash (``-simulate``, ``-site:meta``, ``-user:X``,
+``-dir:PATH``, ``-debug``…), and the command's own, with two dashes.  The
+global ones go to ``pywikibot.handle_args`` as an explicit list (never
+``sys.argv``); the rest to argparse.  A mistake in either is a one-line
+message and exit code 2, never a traceback.
+
+Exit codes: 0 done; 1 some page refused or failed; 2 bad usage or
+configuration; 3 stopped by the shutoff page, a block or a lost login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from bot.errors import NotesbotError, UsageError
+
+#: Global options every sub-command takes (pywikibot's, with one dash).
+GLOBAL_HELP = """\
+pywikibot global options (one dash, before or after the command):
+  -simulate          show what would be saved, save nothing
+  -always            do not ask before saving (for scheduled runs)
+  -site:FAMILY:CODE  the wiki (default: user-config.py's family and mylang)
+  -user:NAME         the account to log in as
+  -dir:PATH          the pywikibot directory (user-config.py, user-password.cfg)
+  -debug, -verbose   more detail in the log (secrets are never logged)
+  and the other global options of pywikibot (-maxlag:N, -putthrottle:N, -nolog...)
+
+exit codes: 0 done, 1 some page refused or failed, 2 bad usage or configuration,
+3 stopped by the shutoff page, a block or a lost login"""
+
+#: One-dash options that are the bot's own, not pywikibot's (as in basic.py).
+BOT_OPTIONS = {"-always"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def split_args(argv: Sequence[str]) -> tuple[list[str], list[str], set[str]]:
+    """Split the command line into pywikibot global options, the command's
+    own arguments, and the bot's one-dash options (``-always``)."""
+    global_args, own, bot_opts = [], [], set()
+    for arg in argv:
+        if arg in BOT_OPTIONS:
+            bot_opts.add(arg)
+        elif arg.startswith("-") and not arg.startswith("--") and arg[1:2].isalpha() and arg != "-h":
+            global_args.append(arg)
+        else:
+            own.append(arg)
+    return global_args, own, bot_opts
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="notesbot",
+        description="Harvests the questions submitted for a Conversation Hour, compiles the "
+                    "notes draft and the notes, and publishes them on the wiki with their "
+                    "cross-links.",
+        epilog=GLOBAL_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", metavar="FILE",
+                        help="local configuration file (default: $NOTESBOT_CONFIG or ./notesbot.json)")
+    parser.add_argument("--series", metavar="NAME", help="the series to work on (default: the first)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, epilog=GLOBAL_HELP,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = command("harvest", "Read the questions from a questions page (a file, or a page on the wiki).")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--file", metavar="PAGE.wiki", help="harvest a wikitext file (offline)")
+    src.add_argument("--page", metavar="TITLE", help="harvest a page on the wiki")
+    src.add_argument("--session", metavar="DATE_OR_TITLE", help="harvest a session's questions page on the wiki")
+    p.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    p.add_argument("--to-draft", action="store_true",
+                   help="with --session: add the new questions to the session's notes draft")
+
+    p = command("compile", "Turn questions into a draft, or a filled draft into notes (offline).")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--questions", metavar="QUESTIONS.json", help="harvested questions: print the draft")
+    src.add_argument("--draft", metavar="DRAFT.wiki", help="a filled draft: print the notes")
+    p.add_argument("--style", help="template set (default: the series' style)")
+    p.add_argument("--template", metavar="DIR_OR_PAGE",
+                   help="a folder of template files, or an on-wiki page prefix, that overrides the style's")
+    p.add_argument("--session", metavar="DATE_OR_TITLE", help="the session the draft belongs to")
+    p.add_argument("--translate", action="store_true", help="add translation markup to the notes")
+
+    p = command("publish", "Publish a session's notes, index line, navigation and answered marks.")
+    p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
+
+    p = command("run", "One tick: do what each session needs now, from what is on the wiki.")
+    p.add_argument("--now", metavar="ISO_TIME", help="pretend the time is this (for tests and dry runs)")
+
+    p = command("schedule", "Run the tick on the configured schedule until stopped (SIGTERM or Ctrl-C).")
+    p.add_argument("--cron", metavar="EXPR", help="cron expression overriding the configuration")
+    p.add_argument("--max-ticks", type=int, metavar="N", help="stop after N ticks")
+
+    p = command("new-session", "Create a session page and its questions page, and link it in the series.")
+    p.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
+    p.add_argument("--time", metavar="HH:MM", help="start time in UTC (default: the series' time)")
+
+    command("status", "Show each session's state and the last run, as on the status page.")
+    return parser
+
+
+def _handler(name: str) -> Callable[..., int]:
+    """The function behind a sub-command, imported only when it runs: help and
+    the offline commands never import pywikibot."""
+    from bot import commands
+
+    return getattr(commands, name.replace("-", "_"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        global_args, own, bot_opts = split_args(argv)
+        args = parser.parse_args(own)
+        if not args.command:
+            parser.print_help()
+            return 2
+        return _handler(args.command)(args, global_args, bot_opts)
+    except NotesbotError as e:
+        print(f"notesbot: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("notesbot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""The bot's configuration: one typed object, validated once.
+
+It is merged from two places: a local JSON file (``notesbot.json``, or the
+file named by ``--config`` / ``NOTESBOT_CONFIG``) and the bot's on-wiki JSON
+page (``User:<bot>/notesbot.json``), which MediaWiki lets only the bot's own
+account and interface administrators edit.  The on-wiki page wins key by key,
+so staff can change a series without a release; it is read from no other
+page, because every other page is openly editable.
+
+Validation is strict: an unknown key or a value of the wrong type is rejected
+with the key's full path named (``series[0].style``), and the command stops
+before any edit (exit code 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+from bot.model import Session
+
+__all__ = ["Config", "ConfigError", "SeriesConfig", "load", "from_dict", "merge"]
+
+CRS = "Wikimedia Foundation/Legal/Community Resilience and Sustainability"
+
+
+@dataclass(frozen=True)
+class SeriesConfig:
+    """One series of sessions (the CR&S Conversation Hours by default)."""
+
+    name: str = "crs"
+    style: str = "conversation-hour-2024"
+    session_title: str = CRS + "/Conversation Hour {date:%Y %m %d}"
+    """Title of a session page; ``{date}`` is the session's date."""
+    index_page: str = CRS + "/Conversation Hour"
+    questions_subpage: str = "Questions"
+    draft_subpage: str = "Notes draft"
+    notes_subpage: str | None = None
+    """None: the notes go in the session page's ``notes_section``; else a subpage."""
+    notes_section: str = "Notes"
+    host: str = "Maggie Dennis"
+    host_title: str = "Vice President of Community Resilience and Sustainability"
+    time: str = "18:00"
+    topics: tuple[str, ...] = ("Trust and Safety", "Universal Code of Conduct", "Committee Support",
+                               "Human Rights", "Movement Charter")
+    topic_aliases: dict[str, str] = field(default_factory=dict)
+    """Extra aliases over the harvest defaults, heading → topic."""
+    allowed_prefixes: tuple[str, ...] = (CRS + "/Conversation Hour",)
+    """The bot writes only to titles that start with one of these."""
+    templates: dict[str, str] = field(default_factory=dict)
+    """Template name (``notes``, ``draft``…) → on-wiki page that replaces the shipped file."""
+    translate: bool = False
+    unanswered_heading: str = "To be answered in writing"
+    archive_after_days: int = 60
+    navigation_template: str = "Conversation hour navigation"
+    mark_template: str = "Conversation hour answered"
+    draft_template: str = "Conversation hour draft"
+    sessions: tuple[str, ...] = ()
+    """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
+
+    def session_title_for(self, day: date) -> str:
+        return self.session_title.format(date=day)
+
+    def session_date(self, title: str) -> date | None:
+        """The date of a session page title made from ``session_title``, else None."""
+        pattern = re.escape(self.session_title).replace(re.escape("{date:%Y %m %d}"),
+                                                         r"(\d{4}) (\d{2}) (\d{2})")
+        pattern = pattern.replace(re.escape("{date:%Y-%m-%d}"), r"(\d{4})-(\d{2})-(\d{2})")
+        m = re.fullmatch(pattern, title.replace("_", " ").strip())
+        if not m:
+            return None
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+
+    def session(self, day: date, previous: str | None = None, next: str | None = None) -> Session:
+        title = self.session_title_for(day)
+        return Session(
+            title=title, date=day, time=self.time, style=self.style, host=self.host,
+            host_title=self.host_title,
+            questions_page=f"{title}/{self.questions_subpage}",
+            draft_page=f"{title}/{self.draft_subpage}",
+            notes_page=f"{title}/{self.notes_subpage}" if self.notes_subpage else title,
+            notes_section=None if self.notes_subpage else self.notes_section,
+            index_page=self.index_page, topics=list(self.topics), previous=previous, next=next,
+        )
+
+    def allows(self, title: str) -> bool:
+        """Whether the bot may write to ``title`` (it starts with an allowed prefix)."""
+        title = title.replace("_", " ").strip()
+        return any(title.startswith(prefix) for prefix in self.allowed_prefixes)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the bot can be told, with the defaults for Meta-wiki."""
+
+    series: tuple[SeriesConfig, ...] = (SeriesConfig(),)
+    shutoff_page: str = "User:{bot}/Run"
+    shutoff_word: str = "yes"
+    onwiki_config: str = "User:{bot}/notesbot.json"
+    schedule: str = "7,37 * * * *"
+    """Cron expression for ``notesbot schedule`` (minute hour day month weekday, UTC)."""
+    max_conflict_retries: int = 5
+    status_page: str = "User:{bot}/Status"
+    log_file: str | None = None
+    lock_file: str | None = None
+
+    def for_bot(self, value: str, bot: str) -> str:
+        return value.replace("{bot}", bot)
+
+    def series_named(self, name: str) -> SeriesConfig:
+        for s in self.series:
+            if s.name == name:
+                return s
+        raise ConfigError(f"no series named {name!r} (known: {', '.join(s.name for s in self.series)})")
+
+
+# -- loading and validation ------------------------------------------------
+
+def _check(value: Any, hint: Any, path: str) -> Any:
+    """Return ``value`` converted to ``hint``'s type, or raise naming ``path``."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _check(value, inner[0], path)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: expected true or false, got {json.dumps(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{path}: expected a whole number, got {json.dumps(value)}")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: expected a string, got {json.dumps(value)}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{path}: expected a list, got {json.dumps(value)[:60]}")
+        return tuple(_check(v, args[0], f"{path}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: expected an object, got {json.dumps(value)[:60]}")
+        return {_check(k, str, f"{path} key"): _check(v, args[1], f"{path}.{k}") for k, v in value.items()}
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, path)
+    raise ConfigError(f"{path}: unsupported type")  # pragma: no cover - a programming error
+
+
+def _build(cls: type, data: Any, path: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path or 'configuration'}: expected an object, got {json.dumps(data)[:60]}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    for key in data:
+        if key not in names:
+            where = f"{path}.{key}" if path else key
+            raise ConfigError(f"{where}: unknown key")
+    values = {}
+    for key, value in data.items():
+        values[key] = _check(value, hints[key], f"{path}.{key}" if path else key)
+    return cls(**values)
+
+
+def _validate(config: Config) -> Config:
+    from bot.templates import STYLES  # the shipped template sets
+
+    names = [s.name for s in config.series]
+    if len(set(names)) != len(names):
+        raise ConfigError("series: two series have the same name")
+    if not config.series:
+        raise ConfigError("series: at least one series is needed")
+    for i, s in enumerate(config.series):
+        if s.style not in STYLES:
+            raise ConfigError(f"series[{i}].style: unknown style {s.style!r} (known: {', '.join(STYLES)})")
+        if "{date" not in s.session_title:
+            raise ConfigError(f"series[{i}].session_title: needs a {{date:%Y %m %d}} placeholder")
+        if not re.fullmatch(r"\d{2}:\d{2}", s.time):
+            raise ConfigError(f"series[{i}].time: expected HH:MM in UTC, got {s.time!r}")
+        if not s.allowed_prefixes:
+            raise ConfigError(f"series[{i}].allowed_prefixes: at least one prefix is needed")
+        for day in s.sessions:
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise ConfigError(f"series[{i}].sessions: {day!r} is not a date YYYY-MM-DD") from None
+        for j, prefix in enumerate(s.allowed_prefixes):
+            if len(prefix.strip()) < 3:
+                raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
+        if s.archive_after_days < 0:
+            raise ConfigError(f"series[{i}].archive_after_days: must not be negative")
+    if not 0 <= config.max_conflict_retries <= 20:
+        raise ConfigError("max_conflict_retries: expected 0 to 20")
+    return config
+
+
+def from_dict(data: dict[str, Any]) -> Config:
+    return _validate(_build(Config, data, ""))
+
+
+def merge(local: dict[str, Any], onwiki: dict[str, Any]) -> dict[str, Any]:
+    """The on-wiki page over the local file, key by key; a series is matched by name."""
+    merged = dict(local)
+    for key, value in onwiki.items():
+        if key == "series" and isinstance(value, list) and isinstance(local.get("series"), list):
+            by_name = {s.get("name", SeriesConfig.name): dict(s) for s in local["series"] if isinstance(s, dict)}
+            out = []
+            for s in value:
+                if isinstance(s, dict):
+                    base = by_name.pop(s.get("name", SeriesConfig.name), {})
+                    out.append({**base, **s})
+                else:
+                    out.append(s)
+            merged["series"] = out + list(by_name.values())
+        else:
+            merged[key] = value
+    return merged
+
+
+def parse_json(text: str, source: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{source}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a JSON object at the top")
+    return data
+
+
+def local_path(explicit: str | None = None) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("NOTESBOT_CONFIG")
+    if env:
+        return Path(env)
+    default = Path("notesbot.json")
+    return default if default.exists() else None
+
+
+def load_local(explicit: str | None = None) -> dict[str, Any]:
+    path = local_path(explicit)
+    if path is None:
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    return parse_json(text, str(path))
+
+
+def load(explicit: str | None = None, onwiki_text: str | None = None, onwiki_title: str = "on-wiki config") -> Config:
+    """Validate the local file merged with the on-wiki page's text (if any)."""
+    local = load_local(explicit)
+    try:
+        config = from_dict(local)
+    except ConfigError as e:
+        raise ConfigError(f"{local_path(explicit)}: {e}") from None
+    if not onwiki_text or not onwiki_text.strip():
+        return config
+    onwiki = parse_json(onwiki_text, onwiki_title)
+    try:
+        return from_dict(merge(local, onwiki))
+    except ConfigError as e:
+        raise ConfigError(f"{onwiki_title}: {e}") from None

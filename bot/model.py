@@ -1,0 +1,154 @@
+"""Plain data types shared by every stage of the pipeline.
+
+questions page --harvest--> :class:`Question` list --compile--> draft / notes
+text --publish--> plan of page edits.  These types carry no behaviour beyond
+conversion to and from JSON, so that each stage can be tested alone and the
+command line can hand one stage's output to the next as a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date as date_type, datetime, timezone
+from typing import Any
+
+
+@dataclass
+class Question:
+    """One distinct question from a questions page.
+
+    ``id`` is stable across edits of the page around the question, typo fixes
+    by its asker and moves between sections; later stages track the question
+    through draft, notes and the "answered" mark by it.
+    """
+
+    id: str
+    question: str
+    """The question's wikitext, signature removed."""
+    title: str | None = None
+    """The heading of a question posted as its own section, else None."""
+    asker: str | None = None
+    """User name or IP of the first asker, or None when unsigned."""
+    askers: list[str] = field(default_factory=list)
+    """Everyone who asked it, duplicates of the question included, in page order."""
+    timestamp: datetime | None = None
+    """Time of the first asker's signature (UTC), or None."""
+    topic: str | None = None
+    """Topic after alias normalisation, or None."""
+    followup_of: str | None = None
+    """Id of the question this one follows up, or None."""
+    comments: list[str] = field(default_factory=list)
+    """Replies to the question that are not questions themselves."""
+    line: int = 0
+    """1-based line on the questions page where the question starts."""
+    signed: bool = False
+    """Whether the asker signed it (an unsigned one takes asker and time from the history)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["timestamp"] = iso(self.timestamp)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Question":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown question field(s): {', '.join(sorted(unknown))}")
+        if "id" not in data or "question" not in data:
+            raise ValueError("a question needs at least 'id' and 'question'")
+        values = dict(data)
+        if values.get("timestamp"):
+            values["timestamp"] = parse_iso(values["timestamp"])
+        return cls(**values)
+
+
+@dataclass
+class Problem:
+    """A line of a page that a stage could not place, and why."""
+
+    line: int
+    reason: str
+    text: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def __str__(self) -> str:
+        excerpt = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return f"line {self.line}: {self.reason}" + (f": {excerpt!r}" if excerpt else "")
+
+
+@dataclass
+class HarvestResult:
+    """What harvesting a questions page gives: nothing on the page is dropped
+    without becoming a question, a comment, a known non-question, a withdrawn
+    question or a problem."""
+
+    questions: list[Question] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    withdrawn: list[Question] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Things worth saying that are not problems (for example: followed a redirect)."""
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a trailing Z, as the MediaWiki API writes it."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+@dataclass
+class Revision:
+    """One revision of a page, as the history gives it."""
+
+    revid: int
+    user: str
+    timestamp: datetime
+    text: str = ""
+    comment: str = ""
+
+
+@dataclass
+class Session:
+    """One Conversation Hour and the pages that belong to it.
+
+    Built from the series configuration (``bot/config.py``); the compile and
+    publish stages take it as plain data.
+    """
+
+    title: str
+    """The session page, e.g. '.../Conversation Hour 2024 07 11'."""
+    date: date_type
+    time: str = "18:00"
+    """Start time in UTC, HH:MM."""
+    style: str = "conversation-hour-2024"
+    host: str = "Maggie Dennis"
+    host_title: str = "Vice President of Community Resilience and Sustainability"
+    questions_page: str = ""
+    draft_page: str = ""
+    notes_page: str = ""
+    """Where the notes go: the session page itself (with ``notes_section``) or a subpage."""
+    notes_section: str | None = "Notes"
+    """Heading of the notes section when the notes are on the session page, else None."""
+    index_page: str = ""
+    topics: list[str] = field(default_factory=list)
+    """Topics in scope, in the order the draft and notes group questions."""
+    previous: str | None = None
+    next: str | None = None
+
+    def __post_init__(self) -> None:
+        self.questions_page = self.questions_page or f"{self.title}/Questions"
+        self.draft_page = self.draft_page or f"{self.title}/Notes draft"
+        self.notes_page = self.notes_page or (self.title if self.notes_section else f"{self.title}/Notes")

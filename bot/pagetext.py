@@ -1,0 +1,152 @@
+"""Local changes to a page's wikitext: a section, a line, a template call, a mark.
+
+The bot shares every page it writes with people.  Each function here changes
+one small, well-defined part of a page and returns the rest byte for byte, so
+that applying it to a page a community member edited a second ago keeps their
+edit.  Each is idempotent: applying it to its own output changes nothing,
+which is what makes a second publish a no-op and a rerun after a crash safe.
+"""
+
+from __future__ import annotations
+
+import re
+
+import mwparserfromhell
+
+_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
+
+
+def _norm_title(title: str) -> str:
+    title = " ".join(title.replace("_", " ").split())
+    return title[:1].upper() + title[1:]
+
+
+def find_section(text: str, heading: str) -> tuple[int, int, int] | None:
+    """(start of heading line, start of body, end of body) of the first section
+    called ``heading``, by character offsets; None if there is none."""
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    found: tuple[int, int, int] | None = None
+    level = 0
+    for line in lines:
+        m = _HEADING.match(line.rstrip("\n"))
+        if found is None:
+            if m and m.group(2).strip() == heading:
+                level = len(m.group(1))
+                found = (offset, offset + len(line), -1)
+        elif m and len(m.group(1)) <= level:
+            return found[0], found[1], offset
+        offset += len(line)
+    if found is not None:
+        return found[0], found[1], len(text)
+    return None
+
+
+def replace_section_body(text: str, heading: str, body: str, level: int = 2) -> str:
+    """Make the body of section ``heading`` be ``body``; add the section at the
+    end of the page if it is missing."""
+    body = body.strip("\n") + "\n"
+    where = find_section(text, heading)
+    if where is None:
+        marks = "=" * level
+        head = text.rstrip("\n") + "\n\n" if text.strip() else ""
+        return f"{head}{marks} {heading} {marks}\n{body}"
+    _, start, end = where
+    rest = text[end:]
+    new_body = body + ("\n" if rest else "")
+    if text[start:end] == new_body:
+        return text
+    return text[:start] + new_body + rest
+
+
+def set_template(text: str, name: str, params: dict[str, str], *, at_top: bool = True) -> str:
+    """Make the first call of template ``name`` carry ``params`` (added at the
+    top of the page if there is none); other parameters and text are kept."""
+    code = mwparserfromhell.parse(text)
+    wanted = _norm_title(name)
+    for tpl in code.filter_templates(recursive=False):
+        if _norm_title(str(tpl.name).strip()) == wanted:
+            changed = False
+            for key, value in params.items():
+                if value is None:
+                    if tpl.has(key):
+                        tpl.remove(key)
+                        changed = True
+                elif not tpl.has(key) or str(tpl.get(key).value).strip() != value:
+                    tpl.add(key, value)
+                    changed = True
+            return str(code) if changed else text
+    call = "{{" + name + "".join(f"|{k}={v}" for k, v in params.items() if v is not None) + "}}"
+    return f"{call}\n{text}" if at_top else f"{text.rstrip()}\n{call}\n"
+
+
+def template_params(text: str, name: str) -> dict[str, str] | None:
+    """The parameters of the first call of template ``name``, or None."""
+    wanted = _norm_title(name)
+    for tpl in mwparserfromhell.parse(text).filter_templates(recursive=False):
+        if _norm_title(str(tpl.name).strip()) == wanted:
+            return {str(p.name).strip(): str(p.value).strip() for p in tpl.params}
+    return None
+
+
+def links_in(text: str) -> list[str]:
+    """Targets of the wikilinks on a page, in order (section part dropped)."""
+    out = []
+    for link in mwparserfromhell.parse(text).filter_wikilinks():
+        target = str(link.title).split("#")[0].strip()
+        if target:
+            out.append(_norm_title(target))
+    return out
+
+
+def ensure_line(text: str, line: str, *, match: str, order_key: "callable | None" = None,
+                key: object = None) -> str:
+    """Make the page hold ``line`` exactly once, on the line that links ``match``.
+
+    An existing line linking ``match`` is replaced in place (and any further
+    ones removed: a duplicate from an earlier crash is healed).  Otherwise the
+    line is inserted among the lines that ``order_key`` can place, keeping their
+    existing order (ascending or descending), or appended at the end.
+    """
+    lines = text.split("\n")
+    target = _norm_title(match)
+
+    def links_target(l: str) -> bool:
+        return any(t == target for t in links_in(l)) if "[[" in l else False
+
+    hits = [i for i, l in enumerate(lines) if links_target(l)]
+    if hits:
+        first = hits[0]
+        new_lines = [l for i, l in enumerate(lines) if i not in hits[1:]]
+        if new_lines[first] == line and len(hits) == 1:
+            return text
+        new_lines[first] = line
+        return "\n".join(new_lines)
+    placed = [(i, order_key(l)) for i, l in enumerate(lines)] if order_key else []
+    placed = [(i, k) for i, k in placed if k is not None]
+    if placed and key is not None:
+        descending = len(placed) > 1 and placed[0][1] > placed[-1][1]
+        for i, k in placed:
+            if (k < key) if descending else (k > key):
+                lines.insert(i, line)
+                return "\n".join(lines)
+        lines.insert(placed[-1][0] + 1, line)
+        return "\n".join(lines)
+    body = text.rstrip("\n")
+    return (body + "\n" if body else "") + line + "\n"
+
+
+def set_mark(line: str, template: str, call: str) -> str:
+    """Put the mark ``call`` (a call of ``template``) at the end of ``line``,
+    replacing a mark of the same template already there."""
+    code = mwparserfromhell.parse(line)
+    wanted = _norm_title(template)
+    marks = [t for t in code.filter_templates(recursive=False) if _norm_title(str(t.name).strip()) == wanted]
+    if marks:
+        if len(marks) == 1 and str(marks[0]) == call:
+            return line
+        for t in marks[1:]:
+            code.remove(t)
+        code.replace(marks[0], call)
+        return str(code)
+    return line.rstrip() + " " + call

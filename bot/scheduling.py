@@ -1,0 +1,85 @@
+"""``notesbot schedule``: the tick on a schedule, in-process, for anywhere but Toolforge.
+
+On Toolforge the jobs framework starts ``notesbot run`` (``toolforge/jobs.yaml``).
+Elsewhere this runs the same tick with APScheduler: a ``BlockingScheduler``
+with a ``CronTrigger`` from the configuration, one instance at a time
+(``max_instances=1``), missed runs folded into one (``coalesce=True``) and
+an explicit ``misfire_grace_time``.  SIGTERM or Ctrl-C stops it cleanly,
+after the tick in progress.  Each tick takes the writers' lock, so it never
+overlaps with a manual ``publish``.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from datetime import datetime, timezone
+
+from bot import config as config_mod
+from bot.errors import NotesbotError, StopRun, UsageError
+
+MISFIRE_GRACE_SECONDS = 300
+
+
+def trigger_from(expr: str):
+    """A CronTrigger from five fields (minute hour day month weekday) or six
+    (second first), in UTC."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expr.split()
+    names = ["minute", "hour", "day", "month", "day_of_week"]
+    if len(fields) == 6:
+        names = ["second", *names]
+    if len(fields) != len(names):
+        raise UsageError(f"schedule: {expr!r} is not a cron expression of 5 fields (or 6, with seconds)")
+    try:
+        return CronTrigger(timezone=timezone.utc, **dict(zip(names, fields)))
+    except ValueError as e:
+        raise UsageError(f"schedule: {expr!r}: {e}") from None
+
+
+def run_schedule(args, global_args: list[str], bot_opts: set[str]) -> int:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from bot import commands
+
+    cfg = config_mod.load(args.config)
+    trigger = trigger_from(args.cron or cfg.schedule)
+    scheduler = BlockingScheduler(timezone=timezone.utc)
+    state = {"ticks": 0, "exit": 0}
+
+    def one_tick() -> None:
+        state["ticks"] += 1
+        started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"notesbot schedule: tick {state['ticks']} at {started} UTC", file=sys.stderr, flush=True)
+        tick_args = type(args)(**{**vars(args), "now": None})
+        try:
+            code = commands.run(tick_args, global_args, bot_opts | {"-always"})
+        except StopRun as e:
+            print(f"notesbot: {e}", file=sys.stderr, flush=True)
+            code = e.exit_code
+        except NotesbotError as e:
+            print(f"notesbot: {e}", file=sys.stderr, flush=True)
+            code = e.exit_code
+        except Exception as e:  # a tick must never end the scheduler
+            print(f"notesbot: tick failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+            code = 1
+        state["exit"] = max(state["exit"], code) if code != 3 else 3
+        if args.max_ticks and state["ticks"] >= args.max_ticks:
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_job(one_tick, trigger, id="tick", max_instances=1, coalesce=True,
+                      misfire_grace_time=MISFIRE_GRACE_SECONDS)
+
+    def stop(signum, frame) -> None:
+        print(f"notesbot schedule: {signal.Signals(signum).name}: stopping after the tick in progress",
+              file=sys.stderr, flush=True)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"notesbot schedule: next tick at {trigger.get_next_fire_time(None, datetime.now(timezone.utc))}",
+          file=sys.stderr, flush=True)
+    scheduler.start()
+    print(f"notesbot schedule: stopped after {state['ticks']} tick(s)", file=sys.stderr, flush=True)
+    return state["exit"] if state["exit"] in (0, 1, 3) else 1

@@ -1,0 +1,301 @@
+"""The one module that talks to the wiki, through pywikibot.
+
+Everything else in the bot is pure: it reads :class:`PageState` values and
+returns text.  This module reads pages in batches, saves with conflict
+detection, and applies the rules that make the bot safe to run on a wiki that
+people edit at the same time:
+
+* every save sends ``basetimestamp`` and ``starttimestamp`` (pywikibot sends
+  only the first) and ``assertuser``, so a community edit made after the bot
+  read the page is never overwritten: the save fails with a conflict, and the
+  caller recomputes its change on the new text;
+* since the API ignores conflicts between two edits of the same account, the
+  latest revision is checked once more just before each save;
+* a save that timed out is not simply sent again: the page is re-read first,
+  and if the wiki applied the edit after all, it counts as done;
+* ``{{bots}}``/``{{nobots}}`` (pywikibot's ``botMayEdit``) and the shutoff
+  page are checked before every write.
+
+``PYWIKIBOT_DIR`` must be set before :func:`connect` (pywikibot reads its
+configuration when it is first imported); ``-dir:`` on the command line does
+that.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from bot.errors import StopRun, UsageError, WikiError
+from bot.model import Revision
+
+#: pywikibot errors meaning the bot itself must stop (exit 3).
+_STOP_CODES = {"blocked", "autoblocked", "assertuserfailed", "assertbotfailed",
+               "assertnameduserfailed", "readonly", "notloggedin"}
+
+
+@dataclass
+class PageState:
+    """A page as the bot read it: what it says, and at which revision."""
+
+    title: str
+    exists: bool
+    text: str = ""
+    revid: int | None = None
+    timestamp: str | None = None
+    """Timestamp of the revision read (the edit's ``basetimestamp``)."""
+    read_at: str = ""
+    """When the page was read (the edit's ``starttimestamp``)."""
+    bots_allowed: bool = True
+    redirect_target: str | None = None
+    protected: bool = False
+
+
+@dataclass
+class SaveResult:
+    """What happened to one save."""
+
+    title: str
+    status: str
+    """'saved', 'created', 'unchanged', 'conflict', 'refused' or 'failed'."""
+    revid: int | None = None
+    message: str = ""
+    state: PageState | None = None
+    """After a conflict: the page as it is now."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("saved", "created", "unchanged")
+
+
+@dataclass
+class Wiki:
+    """A logged-in connection to one wiki."""
+
+    site: Any
+    simulate: bool = False
+    requests_made: int = 0
+    _pywikibot: Any = field(default=None, repr=False)
+
+    # -- identity -------------------------------------------------------------
+    @property
+    def username(self) -> str:
+        return self.site.username() or ""
+
+    def page_url(self, title: str) -> str:
+        return self._pywikibot.Page(self.site, title).full_url()
+
+    def revision_url(self, revid: int) -> str:
+        info = self.site.siteinfo
+        return f"{info['server']}{info['script']}?oldid={revid}"
+
+    # -- reading --------------------------------------------------------------
+    def read(self, titles: Iterable[str]) -> dict[str, PageState]:
+        """Read every title in one batched request (``preloadpages``, with the
+        templates used, so that ``{{nobots}}`` needs no further request)."""
+        pwb = self._pywikibot
+        wanted = list(dict.fromkeys(titles))
+        pages = [pwb.Page(self.site, t) for t in wanted]
+        read_at = _now()
+        if pages:
+            try:
+                for _ in self.site.preloadpages(pages, templates=True, groupsize=50):
+                    pass
+            except pwb.exceptions.Error as e:
+                raise WikiError(f"could not read {len(pages)} page(s): {_one_line(e)}") from None
+        states = {}
+        for title, page in zip(wanted, pages):
+            states[title] = self._state(page, read_at)
+        return states
+
+    def _state(self, page: Any, read_at: str) -> PageState:
+        title = page.title()
+        if not page.exists():
+            return PageState(title=title, exists=False, read_at=read_at,
+                             bots_allowed=True)
+        rev = page.latest_revision
+        redirect = None
+        if page.isRedirectPage():
+            try:
+                redirect = page.getRedirectTarget().title()
+            except self._pywikibot.exceptions.Error:
+                redirect = None
+        return PageState(
+            title=title, exists=True, text=page.text, revid=rev.revid,
+            timestamp=rev.timestamp.isoformat(),
+            read_at=read_at, bots_allowed=page.botMayEdit(), redirect_target=redirect,
+        )
+
+    def latest_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
+        """The latest revision id of each title, in one request (no content)."""
+        wanted = list(dict.fromkeys(titles))
+        result: dict[str, int | None] = {t: None for t in wanted}
+        for chunk in _chunks(wanted, 50):
+            data = self._request(action="query", prop="info", titles="|".join(chunk), formatversion=2)
+            normalized = {n["to"]: n["from"] for n in data["query"].get("normalized", [])}
+            for page in data["query"].get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                result[title] = None if page.get("missing") else page.get("lastrevid")
+        return result
+
+    def history(self, title: str, limit: int = 500) -> list[Revision]:
+        """The page's revisions with their text, oldest first, in as few
+        requests as the API allows (a bot gets 500 revisions with content per
+        request)."""
+        pwb = self._pywikibot
+        page = pwb.Page(self.site, title)
+        revisions = []
+        try:
+            for rev in page.revisions(content=True, reverse=True, total=limit):
+                revisions.append(Revision(
+                    revid=rev.revid, user=rev.user or "", text=rev.text or "",
+                    timestamp=rev.timestamp.replace(tzinfo=timezone.utc), comment=rev.comment or "",
+                ))
+        except pwb.exceptions.NoPageError:
+            return []
+        except pwb.exceptions.Error as e:
+            raise WikiError(f"[[{title}]]: could not read the history: {_one_line(e)}") from None
+        return revisions
+
+    def shutoff_allows(self, title: str, word: str) -> bool:
+        """Whether the shutoff page exists and says ``word`` (read fresh each time)."""
+        state = self.read([title])[title]
+        return state.exists and state.text.strip().lower() == word.strip().lower()
+
+    # -- writing --------------------------------------------------------------
+    def save(self, state: PageState, text: str, summary: str, *, retries: int = 2) -> SaveResult:
+        """Save ``text`` over the page read as ``state``.
+
+        Returns a :class:`SaveResult`; raises :class:`StopRun` for a block or a
+        lost login.  A conflict is returned, not retried: only the caller can
+        recompute its change on the new text.
+        """
+        pwb = self._pywikibot
+        title = state.title
+        if text == state.text and state.exists:
+            return SaveResult(title, "unchanged", state.revid)
+        if not state.bots_allowed:
+            return SaveResult(title, "refused", message="{{bots}}/{{nobots}} on the page excludes this bot")
+        # The API ignores conflicts between edits of one account: check that no
+        # other run of this bot saved the page since it was read.
+        latest = self.latest_revids([title])[title]
+        if latest != state.revid:
+            return SaveResult(title, "conflict", message="the page changed since it was read",
+                              state=self.read([title])[title])
+        page = pwb.Page(self.site, title)
+        params: dict[str, Any] = dict(
+            text=text, minor=False, bot=True, assertuser=self.username,
+            starttimestamp=state.read_at,
+        )
+        if state.exists:
+            params.update(basetimestamp=state.timestamp, nocreate=True)
+        else:
+            params.update(createonly=True)
+        for attempt in range(retries + 1):
+            try:
+                self.requests_made += 1
+                self.site.editpage(page, summary=summary, **params)
+            except pwb.exceptions.EditConflictError:
+                return SaveResult(title, "conflict", message="edit conflict",
+                                  state=self.read([title])[title])
+            except (pwb.exceptions.LockedPageError, pwb.exceptions.SpamblacklistError,
+                    pwb.exceptions.AbuseFilterDisallowedError, pwb.exceptions.TitleblacklistError,
+                    pwb.exceptions.NoCreateError) as e:
+                return SaveResult(title, "refused", message=_refusal(e))
+            except pwb.exceptions.APIError as e:
+                if e.code in _STOP_CODES:
+                    raise StopRun(f"[[{title}]]: the wiki refused the edit ({e.code}): stopping") from None
+                return SaveResult(title, "refused", message=f"{e.code}: {_one_line(e.info)}")
+            except (pwb.exceptions.ServerError, pwb.exceptions.TimeoutError,
+                    pwb.exceptions.ApiTimeoutError, ConnectionError, OSError) as e:
+                # The wiki may have applied the edit without our hearing it:
+                # look before sending it again.
+                now = self.read([title])[title]
+                if now.exists and now.text == text:
+                    return SaveResult(title, "saved" if state.exists else "created", now.revid)
+                if now.revid != state.revid:
+                    return SaveResult(title, "conflict", message="the page changed during a failed save", state=now)
+                if attempt == retries:
+                    return SaveResult(title, "failed", message=f"no answer from the wiki: {_one_line(e)}")
+                time.sleep(min(2 ** attempt, 10))
+                continue
+            except pwb.exceptions.Error as e:
+                text_ = _one_line(e)
+                if "blocked" in text_.lower():
+                    raise StopRun(f"[[{title}]]: {text_}") from None
+                return SaveResult(title, "failed", message=text_)
+            return SaveResult(title, "saved" if state.exists else "created", getattr(page, "_revid", None))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- plumbing -------------------------------------------------------------
+    def _request(self, **params: Any) -> dict:
+        pwb = self._pywikibot
+        self.requests_made += 1
+        try:
+            return self.site.simple_request(**params).submit()
+        except pwb.exceptions.Error as e:
+            raise WikiError(f"the wiki did not answer: {_one_line(e)}") from None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())[:300]
+
+
+def _refusal(error: Exception) -> str:
+    name = type(error).__name__.replace("Error", "")
+    kinds = {
+        "LockedPage": "the page is protected", "LockedNoPage": "the title is protected",
+        "CascadeLockedPage": "the page is cascade-protected",
+        "Spamblacklist": "a link is on the spam blacklist",
+        "AbuseFilterDisallowed": "an abuse filter refused the edit",
+        "Titleblacklist": "the title is blacklisted", "NoCreate": "the page was deleted",
+    }
+    return f"{kinds.get(name, name)}: {_one_line(error)}"
+
+
+def connect(global_args: list[str], *, login: bool = True) -> Wiki:
+    """Set pywikibot up from its global options and log in.
+
+    ``global_args`` are the pywikibot options from the command line
+    (``-simulate``, ``-site:``, ``-user:``, ``-dir:``…), passed explicitly so
+    that pywikibot never reads ``sys.argv`` itself.  An option pywikibot does
+    not know is a usage error.
+    """
+    args = list(global_args)
+    for arg in list(args):
+        if arg.startswith("-dir:"):
+            os.environ["PYWIKIBOT_DIR"] = arg[len("-dir:"):]
+            args.remove(arg)
+    try:
+        import pywikibot
+        import pywikibot.exceptions  # noqa: F401
+    except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
+        raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
+    rest = pywikibot.handle_args(args)
+    if rest:
+        raise UsageError(f"unknown option {rest[0]!r} (see 'notesbot --help')")
+    try:
+        site = pywikibot.Site()
+        if login:
+            site.login()
+    except pywikibot.exceptions.NoUsernameError as e:
+        raise UsageError(f"cannot log in: {_one_line(e)}") from None
+    except pywikibot.exceptions.SiteDefinitionError as e:
+        raise UsageError(f"unknown site: {_one_line(e)}") from None
+    except pywikibot.exceptions.Error as e:
+        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
+    from pywikibot import config as pwb_config
+
+    return Wiki(site=site, simulate=bool(pwb_config.simulate), _pywikibot=pywikibot)
