@@ -17,6 +17,7 @@ import argparse
 import sys
 from typing import Callable, Sequence
 
+from bot import logs
 from bot.errors import NotesbotError, UsageError
 
 #: Global options every sub-command takes (pywikibot's, with one dash).
@@ -125,13 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         global_args, own, bot_opts = split_args(argv)
+        logs.setup(None, debug=any(a == "-debug" or a.startswith("-debug:") for a in global_args))
         args = parser.parse_args(own)
         if not args.command:
             parser.print_help()
             return 2
         return _handler(args.command)(args, global_args, bot_opts)
     except NotesbotError as e:
-        print(f"notesbot: {e}", file=sys.stderr)
+        print(f"notesbot: {logs.redact(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("notesbot: interrupted", file=sys.stderr)

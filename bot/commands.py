@@ -186,7 +186,7 @@ def new_session(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
 def run(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
     from bot import online
 
-    with online.Context.open(args, global_args, bot_opts, write=True, all_series=True) as ctx:
+    with online.Context.open(args, global_args, bot_opts, write=True) as ctx:
         return online.tick(ctx, now=args.now)
 
 
@@ -199,5 +199,5 @@ def schedule(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
 def status(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
     from bot import online
 
-    with online.Context.open(args, global_args, bot_opts, all_series=True) as ctx:
+    with online.Context.open(args, global_args, bot_opts) as ctx:
         return online.show_status(ctx)

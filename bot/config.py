@@ -115,6 +115,8 @@ class Config:
     status_page: str = "User:{bot}/Status"
     log_file: str | None = None
     lock_file: str | None = None
+    lock_wait: int = 30
+    """Seconds a writing command waits for another run to finish before giving up."""
 
     def for_bot(self, value: str, bot: str) -> str:
         return value.replace("{bot}", bot)

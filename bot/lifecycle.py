@@ -1,7 +1,8 @@
 """One tick of the scheduled bot: what each session needs now, decided from the wiki.
 
 A session goes through these states, read from the wiki each time (dates, the
-draft's status, what is already published), never from a local file:
+draft's status, what is already published), never from a file only the bot
+can see:
 
 * ``collecting``: before the session starts, new questions are harvested into
   the draft;
@@ -11,15 +12,26 @@ draft's status, what is already published), never from a local file:
   published again whenever staff add answers later (publishing is idempotent,
   so a tick with nothing new makes no edit);
 * ``archived``: ``archive_after_days`` after the session, nothing more.
+
+A tick with nothing to do must cost the wiki almost nothing.  The bot keeps a
+*cache* of the revisions it saw last time (``notesbot-tick.json`` beside the
+pywikibot configuration): one batched revision check tells whether anything
+it watches changed, and if nothing did and no session changed state with the
+clock, the tick ends there.  The cache is only ever a shortcut: without it,
+or when it is stale, the tick does the full work from the wiki.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 from bot import online
+from bot import publish as plan_mod
 from bot.errors import NotesbotError, StopRun
 
 
@@ -60,13 +72,14 @@ def _draft_facts(text: str) -> tuple[str | None, int, int, int]:
 
 
 def survey(ctx: online.Context, moment: datetime) -> list[tuple[online.Context, date, SessionStatus]]:
-    """Every session of every series, with its state on the wiki now."""
+    """Every session of every series, with its state on the wiki now (two
+    batched reads a series: its index, then its drafts)."""
     out = []
     for series in ctx.config.series:
         sctx = replace(ctx, series=series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
         dates = online.known_dates(sctx, index.text)
-        drafts = ctx.wiki.read([series.session(d).draft_page for d in dates])
+        drafts = ctx.wiki.read([series.session(d).draft_page for d in dates]) if dates else {}
         for day in dates:
             session = series.session(day)
             draft = drafts[session.draft_page]
@@ -76,10 +89,63 @@ def survey(ctx: online.Context, moment: datetime) -> list[tuple[online.Context, 
     return out
 
 
+def watched(ctx: online.Context, sessions: list[tuple[online.Context, date, SessionStatus]]) -> list[str]:
+    """Every page whose change can give a tick something to do."""
+    titles = [ctx.title(ctx.config.onwiki_config), ctx.title(ctx.config.shutoff_page)]
+    titles += [s.index_page for s in ctx.config.series]
+    for sctx, day, status in sessions:
+        if status.state == "archived":
+            continue
+        session = sctx.series.session(day)
+        titles += [session.title, session.questions_page, session.draft_page, session.notes_page]
+    return list(dict.fromkeys(titles))
+
+
+def cache_path() -> Path:
+    return Path(os.environ.get("PYWIKIBOT_DIR", ".")) / "notesbot-tick.json"
+
+
+def load_cache() -> dict:
+    try:
+        data = json.loads(cache_path().read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_cache(data: dict) -> None:
+    try:
+        cache_path().write_text(json.dumps(data, indent=1, sort_keys=True))
+    except OSError as e:  # only a shortcut: the next tick does the full work
+        print(f"notesbot: could not write the tick cache {cache_path()}: {e.strerror}", file=sys.stderr)
+
+
+def nothing_changed(ctx: online.Context, moment: datetime, cache: dict) -> bool:
+    """One batched revision check: True if no watched page changed and no
+    session changed state with the clock since the last tick."""
+    seen = cache.get("revisions")
+    states = cache.get("states")
+    if not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot:
+        return False
+    for entry in states:
+        try:
+            series = ctx.config.series_named(entry["series"])
+            day = date.fromisoformat(entry["date"])
+        except (NotesbotError, KeyError, TypeError, ValueError):
+            return False
+        if state_of(series, day, moment, entry.get("draft_status")) != entry.get("state"):
+            return False
+    return ctx.wiki.latest_revids(list(seen)) == seen
+
+
 def tick(ctx: online.Context, moment: datetime) -> int:
+    cache = load_cache()
+    if nothing_changed(ctx, moment, cache):
+        print("Nothing changed on the wiki since the last tick: no edit.")
+        return 0
     worst = 0
-    statuses = []
-    for sctx, day, status in survey(ctx, moment):
+    sessions = survey(ctx, moment)
+    for sctx, day, status in sessions:
         session = sctx.series.session(day)
         code = 0
         try:
@@ -87,7 +153,7 @@ def tick(ctx: online.Context, moment: datetime) -> int:
                 code = online.harvest_into_draft(sctx, session)
             elif status.state == "published":
                 code = online.publish_session(sctx, session)
-            status.result = "ok" if code == 0 else "some pages refused"
+            status.result = "ok" if code == 0 else "some pages refused or failed"
         except StopRun:
             raise
         except NotesbotError as e:
@@ -95,8 +161,63 @@ def tick(ctx: online.Context, moment: datetime) -> int:
             code = e.exit_code
             status.result = f"error: {e}"
         worst = max(worst, code)
-        statuses.append(status)
+    after = survey(ctx, moment)
+    for (_, _, old), (_, _, new) in zip(sessions, after):
+        new.result = old.result
+    worst = max(worst, write_status_page(ctx, [s for _, _, s in after], moment, worst))
+    if not ctx.simulate:
+        titles = watched(ctx, after)
+        save_cache({
+            "bot": ctx.bot,
+            "revisions": ctx.wiki.latest_revids(titles),
+            "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
+                        "draft_status": "ready" if s.state == "published" else None}
+                       for _, d, s in after],
+        })
     return worst
+
+
+def status_text(rows: list[SessionStatus], moment: datetime, code: int) -> str:
+    lines = [
+        "This page is kept up to date by the notes bot; it is edited only when something changes.",
+        "",
+        '{| class="wikitable sortable"',
+        "! Series !! Session !! State !! Questions !! Answered !! To be answered in writing !! Last result",
+    ]
+    for s in rows:
+        lines.append("|-")
+        lines.append(f"| {s.series} || [[{s.session}]] || {s.state} || {s.harvested} || {s.answered} "
+                     f"|| {s.written} || {s.result or '—'}")
+    lines.append("|}")
+    errors = [s for s in rows if s.result.startswith("error")]
+    lines += ["", f"Last run that changed this page: {moment:%Y-%m-%d %H:%M} UTC, "
+                  f"{'done' if code == 0 else f'exit code {code}'}."]
+    if errors:
+        lines.append(f"Last error: [[{errors[-1].session}]]: {errors[-1].result}")
+    return "\n".join(lines) + "\n"
+
+
+def write_status_page(ctx: online.Context, rows: list[SessionStatus], moment: datetime, code: int) -> int:
+    """Update ``User:<bot>/Status`` if the sessions' table changed (the time
+    of the run alone is not a change)."""
+    title = ctx.title(ctx.config.status_page)
+    if not title.startswith(f"User:{ctx.bot}/"):
+        print(f"notesbot: status_page: {title!r} is not in the bot's own user space: not written", file=sys.stderr)
+        return 1
+    page = ctx.wiki.read([title])[title]
+    new = status_text(rows, moment, code)
+
+    def table(text: str) -> str:
+        return text.split("\nLast run that changed this page:")[0]
+
+    if page.exists and table(page.text) == table(new):
+        return 0
+    edit = plan_mod.Edit(title=title, kind="status", summary="Status of the notes bot",
+                         change=lambda text, exists: new)
+    report = online.apply_mod.apply_plan([edit], ctx.wiki, {title: page}, allowed=lambda t: True,
+                                         shutoff=ctx.shutoff_ok, simulate=ctx.simulate,
+                                         max_retries=ctx.config.max_conflict_retries)
+    return 0 if report.ok else 1
 
 
 def show_status(ctx: online.Context) -> int:

@@ -47,7 +47,7 @@ class Context:
     @classmethod
     @contextmanager
     def open(cls, args, global_args: list[str], bot_opts: set[str], *, write: bool = False,
-             all_series: bool = False, lock_wait: float = 30.0) -> Iterator["Context"]:
+             ) -> Iterator["Context"]:
         """Connect, read and validate the configuration (local file, then the
         bot's on-wiki JSON page over it) and, for a writing command, take the
         writers' lock and check the shutoff page, all before any edit."""
@@ -67,7 +67,7 @@ class Context:
         if not write or ctx.simulate:
             yield ctx
             return
-        with writer_lock(lock_path(cfg.lock_file), wait=lock_wait):
+        with writer_lock(lock_path(cfg.lock_file), wait=cfg.lock_wait):
             shutoff = pages[shutoff_title]
             if not (shutoff.exists and shutoff.text.strip().lower() == cfg.shutoff_word.lower()):
                 raise StopRun(f"[[{shutoff_title}]] does not say {cfg.shutoff_word!r}: the bot makes no edit")

@@ -88,12 +88,8 @@ def notes_link(session: Session) -> str:
 
 
 def index_line(session: Session, tset, *, published: bool) -> str:
-    return tset.render("index_line", {
-        "session": session.title,
-        "date": human_date(session.date),
-        "notes": notes_link(session) if published else "",
-        "status": "" if published else "upcoming",
-    }).strip()
+    values = {"session": session.title, "date": human_date(session.date), "notes": notes_link(session)}
+    return tset.render("index_line" if published else "index_upcoming", values).strip()
 
 
 def index_edit(session: Session, tset, session_date: Callable[[str], date | None], *,
@@ -187,7 +183,7 @@ def marks_edit(session: Session, answered: list[str], written: list[str], templa
         title=session.questions_page, kind="marks",
         summary=f"Marking the questions answered in [[{notes_link(session)}|the notes]]",
         change=lambda text, exists: add_marks(text, marks, template, harvest) if exists else text,
-        depends_on=(session.notes_page, session.title, session.index_page),
+        depends_on=(session.notes_page,),
     )
 
 

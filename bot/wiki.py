@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from bot import logs
 from bot.errors import StopRun, UsageError, WikiError
 from bot.model import Revision
 
@@ -265,6 +266,31 @@ def _refusal(error: Exception) -> str:
     return f"{kinds.get(name, name)}: {_one_line(error)}"
 
 
+def _password_file_from_env(site: Any) -> None:
+    """On Toolforge the BotPassword secret comes from the environment
+    (``toolforge envvars``), never from a file of the repository: write
+    pywikibot's one-line password file into a private temporary folder for
+    this run, and remove it at exit."""
+    secret = os.environ.get("NOTESBOT_BOTPASSWORD", "").strip()
+    if not secret or not site.username():
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    from pywikibot import config as pwb_config
+
+    logs.register_secret(secret)
+    appid = os.environ.get("NOTESBOT_BOTPASSWORD_APPID", "notesbot")
+    folder = tempfile.mkdtemp(prefix="notesbot-")
+    path = os.path.join(folder, "user-password.cfg")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"({site.username()!r}, BotPassword({appid!r}, {secret!r}))\n")
+    atexit.register(shutil.rmtree, folder, True)
+    pwb_config.password_file = path
+
+
 def connect(global_args: list[str], *, login: bool = True) -> Wiki:
     """Set pywikibot up from its global options and log in.
 
@@ -283,13 +309,23 @@ def connect(global_args: list[str], *, login: bool = True) -> Wiki:
         import pywikibot.exceptions  # noqa: F401
     except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
         raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
-    rest = pywikibot.handle_args(args)
+    # handle_args reads sys.argv when given an empty list: make what it would
+    # read the same explicit list, so the bot's own options never reach it.
+    pywikibot.argvu = ["notesbot", *args]
+    try:
+        rest = pywikibot.handle_args(args, do_help=False)
+    except (ValueError, TypeError) as e:  # e.g. -putthrottle:abc
+        raise UsageError(f"bad pywikibot option: {_one_line(e)}") from None
     if rest:
         raise UsageError(f"unknown option {rest[0]!r} (see 'notesbot --help')")
+    logs.protect_all_handlers()
     try:
         site = pywikibot.Site()
+        _password_file_from_env(site)
         if login:
             site.login()
+    except (FileNotFoundError, ValueError) as e:
+        raise UsageError(f"cannot log in: {_one_line(e)}") from None
     except pywikibot.exceptions.NoUsernameError as e:
         raise UsageError(f"cannot log in: {_one_line(e)}") from None
     except pywikibot.exceptions.SiteDefinitionError as e:

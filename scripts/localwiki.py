@@ -110,7 +110,7 @@ def install(dir: Path, port: int) -> None:
     dir.mkdir(parents=True, exist_ok=True)
     for sub in ("data", "cache", "images"):
         (dir / sub).mkdir(exist_ok=True)
-    admin_password = secrets.token_urlsafe(18)
+    admin_password = secrets.token_hex(16)
     passfile = dir / ".adminpass"
     write_private(passfile, admin_password)
     php(
@@ -127,7 +127,7 @@ def install(dir: Path, port: int) -> None:
     for key, (user, appid, grants) in ACCOUNTS.items():
         if key != "admin":
             flags = ["--bot"] if key == "bot" else []
-            php("maintenance/createAndPromote.php", *flags, user, secrets.token_urlsafe(18), dir=dir)
+            php("maintenance/createAndPromote.php", *flags, user, secrets.token_hex(16), dir=dir)
         out = php("maintenance/createBotPassword.php", f"--appid={appid}", f"--grants={grants}", user, dir=dir)
         # "Log in using username:'NotesBot@notesbot' and password:'<32 chars>'."
         password = out.split("password:'", 1)[1].split("'", 1)[0]

@@ -1,0 +1,78 @@
+"""Local changes to shared pages: each touches its own part only, and is idempotent."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import pagetext
+
+lines = st.lists(st.sampled_from([
+    "Some prose by a community member.", "* a bullet [[User:X|X]]", ":a reply", "",
+    "== Other section ==", "=== Sub ===", "{{Some template|a=b}}", "<!-- hidden -->",
+    "Text with ünïcödé and עברית", "----",
+]), max_size=12).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=lines, after=lines, body=st.sampled_from(["* q\n: A: answer", "nothing yet", "* x\n** y"]))
+def test_section_replacement_keeps_the_rest_and_is_idempotent(before, after, body):
+    after = re.sub(r"^== Notes ==$", "", after, flags=re.M)
+    text = before + "\n== Notes ==\nold notes\n== Next ==\n" + after
+    new = pagetext.replace_section_body(text, "Notes", body)
+    assert new.startswith(text.split("== Notes ==")[0])
+    assert new.endswith("== Next ==\n" + after)
+    assert body in new and "old notes" not in new
+    assert pagetext.replace_section_body(new, "Notes", body) == new
+
+
+def test_section_is_added_when_missing():
+    assert pagetext.replace_section_body("Intro.\n", "Notes", "* q") == "Intro.\n\n== Notes ==\n* q\n"
+
+
+def date_key(line: str) -> str | None:
+    m = re.search(r"Session (\d{4}-\d\d-\d\d)", line)
+    return m[1] if m else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(days=st.lists(st.dates().map(lambda d: d.isoformat()), min_size=0, max_size=8, unique=True),
+       new=st.dates().map(lambda d: d.isoformat()), descending=st.booleans())
+def test_index_line_is_inserted_once_in_the_existing_order(days, new, descending):
+    days = sorted(set(days) - {new}, reverse=descending)
+    text = "Intro\n" + "".join(f"* [[Session {d}]]\n" for d in days) + "Footer"
+    line = f"* [[Session {new}]] – notes"
+    once = pagetext.ensure_line(text, line, match=f"Session {new}", order_key=date_key, key=new)
+    assert once.count(line) == 1
+    assert pagetext.ensure_line(once, line, match=f"Session {new}", order_key=date_key, key=new) == once
+    found = [date_key(l) for l in once.split("\n") if date_key(l)]
+    if len(days) >= 2:
+        assert found == sorted(found, reverse=descending)
+    assert once.startswith("Intro") and "Footer" in once
+
+
+def test_duplicate_index_lines_from_an_interrupted_run_are_healed():
+    text = "* [[Session 2024-07-11]] old\n* [[Other]]\n* [[Session 2024-07-11]] old again\n"
+    out = pagetext.ensure_line(text, "* [[Session 2024-07-11]] new", match="Session 2024-07-11")
+    assert out == "* [[Session 2024-07-11]] new\n* [[Other]]\n"
+
+
+def test_template_parameters_change_in_place():
+    text = "Top text\n{{Conversation hour navigation|previous=A|custom=kept}}\nRest"
+    out = pagetext.set_template(text, "conversation hour navigation", {"previous": "A", "next": "B"})
+    assert out == "Top text\n{{Conversation hour navigation|previous=A|custom=kept|next=B}}\nRest"
+    assert pagetext.set_template(out, "Conversation hour navigation", {"next": "B"}) == out
+    assert pagetext.template_params(out, "Conversation_hour_navigation") == {
+        "previous": "A", "custom": "kept", "next": "B"}
+
+
+def test_mark_is_added_once_and_replaced_not_repeated():
+    line = "* Why? [[User:X|X]] 10:00, 1 July 2024 (UTC)"
+    call = "{{Conversation hour answered|Notes#q-1}}"
+    once = pagetext.set_mark(line, "Conversation hour answered", call)
+    assert once == line + " " + call
+    assert pagetext.set_mark(once, "Conversation hour answered", call) == once
+    moved = pagetext.set_mark(once, "Conversation hour answered", "{{Conversation hour answered|Notes#q-1|status=written}}")
+    assert moved.count("Conversation hour answered") == 1 and moved.endswith("status=written}}")

@@ -1,0 +1,249 @@
+"""Publishing on the real local wiki, with the community editing alongside."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from scenario import NOTESBOT, Scenario, anchors, mark_targets
+
+DAY = "2024-07-11"
+ANSWERS = {
+    "users who may cause self-harm": [": Maggie: We have public pages with professional resources.",
+                                      ": In these situations, it is important to listen without judgment.",
+                                      ": Jan Eissfeldt: Some affiliates have done great work."],
+    "wasted your time": [": Maggie: No, it was an important process.", ": Kaarel: We have made progress."],
+    "edited Draft Charter": [": Maggie: Of course, you can ask the Board anything."],
+    "dispute resolution": [": Kaarel: Many of these materials are in the supplementary documentation."],
+    "implement the Movement Charter in pieces": [": Maggie: Yes, I imagine that is the plan."],
+    "human rights principles": [": Maggie: Advance planning is helpful."],
+    "U4C vote": [": Maggie: It is constituted as a very large committee.", ": Jack: The Charter was an obstacle."],
+    "made any difference": [": Maggie: Yes, we tend to be a precedence-based community."],
+    "Board candidates were asked": [": Maggie: Disinformation, misinformation, political conflict."],
+    "good committee member": [": Maggie: Listen first."],
+    "start the MCDC process over": [": Kaarel: There are plenty of things that could have been done differently."],
+}
+UNANSWERED = ["Anyone can propose amendments", "What exactly was your role"]
+
+
+def full_cycle(s: Scenario) -> None:
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    s.run_ok("publish", DAY, "-always")
+
+
+@pytest.fixture
+def scenario(wiki, tmp_path) -> Scenario:
+    return Scenario(wiki, tmp_path)
+
+
+def test_full_cycle_publishes_notes_index_navigation_and_marks(scenario: Scenario):
+    s = scenario
+    full_cycle(s)
+
+    session = s.reader.text(s.session(DAY))
+    notes_part = session.split("== Notes ==", 1)[1]
+    assert "Maggie: We have public pages with professional resources." in notes_part
+    assert "Example Editor" not in notes_part and "Sample-Wikimedian" not in notes_part  # anonymous
+    written = notes_part.split("To be answered in writing", 1)[1]
+    for needle in UNANSWERED:
+        assert needle in written
+    assert "{{Conversation hour navigation" in session
+
+    index = s.reader.text(s.index)
+    [line] = [l for l in index.split("\n") if s.session(DAY) in l]
+    assert "11 July 2024" in line and "#Notes" in line
+
+    questions = s.reader.text(s.questions(DAY))
+    assert questions.count("{{Conversation hour answered|") == 13
+    assert questions.count("status=written") == 2
+
+    notes_html = s.reader.parse_html(title=s.session(DAY))
+    targets = mark_targets(s.reader.parse_html(title=s.questions(DAY)))
+    assert len(targets) == 13
+    ids = anchors(notes_html)
+    for page, anchor in targets:
+        assert page == s.session(DAY)
+        assert anchor in ids, f"mark links to #{anchor}, which the notes page does not have"
+
+
+def test_a_second_publish_makes_no_edit(scenario: Scenario):
+    s = scenario
+    full_cycle(s)
+    before = len(s.bot_edits())
+    result = s.run_ok("publish", DAY, "-always")
+    assert len(s.bot_edits()) == before
+    assert "unchanged" in result.stdout and "updated" not in result.stdout
+
+
+def test_one_edit_per_changed_page(scenario: Scenario):
+    s = scenario
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    before = s.bot_edits()
+    s.run_ok("publish", DAY, "-always")
+    new = [c for c in s.bot_edits() if c not in before]
+    titles = [c["title"] for c in new]
+    assert sorted(titles) == sorted(set(titles)) == sorted([s.session(DAY), s.index, s.questions(DAY)])
+
+
+def test_simulate_prints_the_plan_and_writes_nothing(scenario: Scenario):
+    s = scenario
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    before = len(s.bot_edits())
+    result = s.run_ok("publish", DAY, "-simulate")
+    assert len(s.bot_edits()) == before
+    assert "+* <span id=\"q-" in result.stdout or "+:" in result.stdout
+    assert "would create" in result.stdout or "would update" in result.stdout
+
+
+def test_a_community_edit_between_read_and_write_is_kept(scenario: Scenario, monkeypatch, capsys):
+    """The member adds a question to the questions page after the bot read it
+    and before the bot saves its marks: both changes end up on the page."""
+    from bot import cli, wiki
+
+    s = scenario
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    late = "* A late question, added while the bot was working? [[User:Community Member|Community Member]] 10:00, 11 July 2024 (UTC)"
+    real_save = wiki.Wiki.save
+    done = []
+
+    def save(self, state, text, summary, **kw):
+        if state.title == s.questions(DAY) and not done:
+            done.append(True)
+            current = s.member.text(state.title)
+            s.member.edit(state.title, current + "\n" + late, "Late question")
+        return real_save(self, state, text, summary, **kw)
+
+    monkeypatch.setattr(wiki.Wiki, "save", save)
+    code = cli.main(["--config", str(s.config_path), "publish", DAY, "-always"])
+    assert code == 0, capsys.readouterr()
+    assert done
+    final = s.reader.text(s.questions(DAY))
+    assert late in final
+    assert final.count("{{Conversation hour answered|") == 13
+
+
+KILLER = textwrap.dedent("""
+    import os, sys
+    from bot import cli, wiki
+    limit = int(sys.argv[1])
+    real_save = wiki.Wiki.save
+    count = [0]
+    def save(self, *a, **k):
+        result = real_save(self, *a, **k)
+        if result.status in ("saved", "created"):
+            count[0] += 1
+            if count[0] >= limit:
+                os._exit(137)  # killed right after this edit
+        return result
+    wiki.Wiki.save = save
+    sys.exit(cli.main(sys.argv[2:]))
+""")
+
+
+def pages_of(s: Scenario) -> dict[str, str]:
+    titles = [s.session(DAY), s.index, s.questions(DAY), s.draft(DAY)]
+    return {t.replace(s.prefix, "PREFIX"): (s.reader.text(t) or "").replace(s.prefix, "PREFIX") for t in titles}
+
+
+def test_killed_after_each_edit_then_rerun_ends_as_an_uninterrupted_run(wiki, tmp_path):
+    reference = Scenario(wiki, tmp_path)
+    reference.post_example_questions(DAY)
+    reference.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    reference.answer(DAY, ANSWERS)
+    edits_before = len(reference.bot_edits())
+    reference.run_ok("publish", DAY, "-always")
+    plan_size = len(reference.bot_edits()) - edits_before
+    assert plan_size >= 3
+    expected = pages_of(reference)
+
+    for k in range(1, plan_size + 1):
+        s = Scenario(wiki, tmp_path)
+        s.post_example_questions(DAY)
+        s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+        s.answer(DAY, ANSWERS)
+        killed = subprocess.run([sys.executable, "-c", KILLER, str(k), "--config", str(s.config_path),
+                                 "publish", DAY, "-always"], capture_output=True, text=True, env=s.env())
+        assert killed.returncode == 137, killed.stderr
+        s.run_ok("publish", DAY, "-always")
+        assert pages_of(s) == expected, f"after a kill following edit {k}"
+
+
+def test_shutoff_page_stops_every_edit(scenario: Scenario):
+    s = scenario
+    s.post_example_questions(DAY)
+    s.admin.edit(s.title(s.shutoff), "no", "Stop the bot")
+    result = s.run("harvest", "--session", DAY, "--to-draft", "-always")
+    assert result.returncode == 3
+    assert "does not say 'yes'" in result.stderr
+    assert s.bot_edits() == []
+    assert s.reader.text(s.draft(DAY)) is None
+
+
+def test_nobots_on_the_index_is_respected(scenario: Scenario):
+    s = scenario
+    s.admin.edit(s.index, "{{nobots}}\nSessions:\n", "No bots here")
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    result = s.run("publish", DAY, "-always")
+    assert result.returncode == 1
+    assert re.search(r"Conversation Hour\s+refused\s+\{\{nobots\}\}", result.stdout)
+    assert s.reader.text(s.index) == "{{nobots}}\nSessions:"
+    assert all(c["title"] != s.index for c in s.bot_edits())
+    # The marks point at the notes, which were saved: the index refusal does not hold them back.
+    assert s.reader.text(s.questions(DAY)).count("{{Conversation hour answered|") == 13
+
+
+def test_a_target_outside_the_allowed_prefixes_is_refused(wiki, tmp_path):
+    s = Scenario(wiki, tmp_path, series_extra={"index_page": "Main Page"})
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    main_before = s.reader.text("Main Page")
+    result = s.run("publish", DAY, "-always")
+    assert result.returncode == 1
+    assert re.search(r"Main Page\s+refused\s+outside the allowed prefixes", result.stdout)
+    assert s.reader.text("Main Page") == main_before
+
+
+def test_a_hostile_onwiki_config_stops_before_any_edit(scenario: Scenario):
+    s = scenario
+    s.post_example_questions(DAY)
+    s.admin.edit(s.title(s.onwiki), '{"series": [{"name": "test", "allowed_prefixes": ["Main"], "evil": true}]}',
+                 "Hostile config", contentmodel="json")
+    result = s.run("harvest", "--session", DAY, "--to-draft", "-always")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"notesbot: [[{s.title(s.onwiki)}]]: series[0].evil: unknown key")
+    assert s.bot_edits() == []
+
+
+def test_new_session_creates_pages_links_index_and_previous(scenario: Scenario):
+    s = scenario
+    full_cycle(s)
+    result = s.run_ok("new-session", "2024-10-17", "--time", "17:00", "-always")
+    new = s.session("2024-10-17")
+    page = s.reader.text(new)
+    assert "17 October 2024" in page and "17:00" in page
+    assert "{{Conversation hour questions header" in s.reader.text(new + "/Questions")
+    index = s.reader.text(s.index)
+    lines = [l for l in index.split("\n") if "Conversation Hour 2024" in l]
+    assert len(lines) == 2 and "upcoming" in lines[-1] and new in lines[-1]
+    previous = s.reader.text(s.session(DAY))
+    assert f"next={new}" in previous.replace(" |", "|")
+    assert f"previous={s.session(DAY)}" in page
+    # Never overwrites: a second call changes nothing.
+    again = s.run_ok("new-session", "2024-10-17", "-always")
+    assert "created" not in again.stdout and "updated" not in again.stdout, result.stdout
