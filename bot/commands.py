@@ -72,7 +72,7 @@ def harvest(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
         cfg = offline_config(args)
         series = pick_series(cfg, args)
         aliases = {**harvest_mod.DEFAULT_TOPIC_ALIASES, **series.topic_aliases}
-        result = harvest_mod.harvest(read_file(args.file), aliases)
+        result = harvest_mod.harvest(read_file(args.file), aliases, mark_template=series.mark_template)
         source = args.file
     else:
         from bot import online

@@ -115,7 +115,7 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
         page = ctx.wiki.read([title])[title]
     if not page.exists:
         raise UsageError(f"[[{title}]] does not exist")
-    result = harvest_mod.harvest(page.text, aliases_for(ctx))
+    result = harvest_mod.harvest(page.text, aliases_for(ctx), mark_template=ctx.series.mark_template)
     if any(not q.signed for q in result.questions):
         history = ctx.wiki.history(title)
         result.questions = harvest_mod.attribute_from_history(result.questions, history)
@@ -216,7 +216,7 @@ def plan_publish(ctx: Context, session: Session) -> tuple[list[plan_mod.Edit], d
     aliases = aliases_for(ctx)
 
     def harvest_questions(text: str) -> list:
-        return harvest_mod.harvest(text, aliases).questions
+        return harvest_mod.harvest(text, aliases, mark_template=ctx.series.mark_template).questions
 
     edits = [plan_mod.notes_edit(session, notes.text, tset, summary)]
     if session.notes_page != session.title:

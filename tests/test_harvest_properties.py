@@ -1,0 +1,128 @@
+"""Properties of harvesting that must hold for any page.
+
+* Any text harvests without an exception, to well-formed questions.
+* Adding or removing lines that have nothing to do with a question (comments,
+  blank lines, other questions, instructions) never changes its id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.harvest import harvest, redirect_target
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ID = re.compile(r"q-[0-9a-f]{10}")
+
+# --- Any text -------------------------------------------------------------------------
+
+any_character = st.characters(blacklist_categories=())  # control characters and lone surrogates too
+
+FRAGMENTS = [
+    "*", "**", "*:", ":", "::", "#", "#:", ";", "== ", " ==", "=", "\n", "\n", "\n", " ", "----",
+    "{{", "}}", "|", "=", "[[", "]]", "<!--", "-->", "<nowiki>", "</nowiki>", "<nowiki/>", "<pre>",
+    "</pre>", "<s>", "</s>", "<del>", "<span class=\"signature\">", "</span>", "--", "—", "'''",
+    "?", "Question?", "text", "[[User:Example Editor|Example Editor]]", "[[User talk:X|talk]]",
+    "[[Special:Contributions/198.51.100.23|198.51.100.23]]", "[[Special:Contributions/2001:db8::1]]",
+    " 09:14, 2 July 2024 (UTC)", " 25:61, 31 June 2024 (UTC)", " 12:00, 8. Jul. 2024 (CEST)",
+    "{{unsigned|X|09:14, 2 July 2024}}", "{{Conversation hour question", "|question=Why?", "|topic=T&S",
+    "{{Conversation hour answered|Notes#q-0123456789}}", "#REDIRECT [[X]]", "\x00", "\r\n", "\ud800",
+]
+
+wikitextish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(any_character, max_size=5)),
+                       max_size=60).map("".join)
+
+
+def check_well_formed(text: str) -> None:
+    """What any harvest must look like, whatever the page."""
+    result = harvest(text)
+    lines = text.replace("\r\n", "\n").count("\n") + 1
+    everything = result.questions + result.withdrawn
+    ids = [question.id for question in everything]
+    assert all(ID.fullmatch(question_id) for question_id in ids)
+    assert len(set(ids)) == len(ids)
+    for question in everything:
+        assert question.question.strip()
+        assert 1 <= question.line <= lines
+        assert question.followup_of is None or question.followup_of in ids
+        assert question.signed == (question.asker is not None)
+        if question.asker:
+            assert question.askers[0] == question.asker
+    for problem in result.problems:
+        assert 1 <= problem.line <= lines
+    if redirect_target(text) is not None:
+        assert result.questions == [] and result.notices
+
+
+@SETTINGS
+@given(st.text(any_character))
+def test_any_text_harvests(text):
+    check_well_formed(text)
+
+
+@SETTINGS
+@given(wikitextish)
+def test_any_wikitext_harvests(text):
+    check_well_formed(text)
+
+
+# --- Ids stay put ------------------------------------------------------------------------
+
+askers = st.sampled_from(["Example Editor", "Пример", "مثال", "198.51.100.23", "2001:db8::7"])
+
+
+def signature(asker: str, minute: int) -> str:
+    link = f"Special:Contributions/{asker}" if asker[0].isdigit() else f"User:{asker}"
+    return f"[[{link}|{asker}]] {minute // 60:02d}:{minute % 60:02d}, 2 July 2024 (UTC)"
+
+
+@st.composite
+def base_page(draw) -> list[str]:
+    """Blocks of a page: headings and questions in every form, each question with its own text."""
+    blocks = [f"== {draw(st.sampled_from(['Trust and Safety', 'UCoC', 'Other']))} =="]
+    for number in range(draw(st.integers(1, 8))):
+        text = f"Base question {number}?"
+        asker, minute = draw(askers), draw(st.integers(0, 3))  # one asker may sign two in a minute
+        form = draw(st.sampled_from(["signed", "unsigned", "template", "followup", "section"]))
+        if form == "signed":
+            blocks.append(f"* {text} {signature(asker, minute)}")
+        elif form == "unsigned":
+            blocks.append(f"* {text}")
+        elif form == "template":
+            blocks.append(f"{{{{Conversation hour question\n|topic=Other\n|question={text}\n}}}} "
+                          f"{signature(asker, minute)}")
+        elif form == "followup":
+            blocks.append(f"* {text} {signature(asker, minute)}\n** Base follow-up {number}?")
+        else:
+            blocks.append(f"== Section {number} ==\n{text}\n\nMore. {signature(asker, minute)}\n:A reply.")
+            blocks.append(f"== {draw(st.sampled_from(['Human rights', 'Other']))} ==")
+    return blocks
+
+
+unrelated = st.sampled_from([
+    "", "<!-- a note -->", "<!--\n* A hidden question? [[User:Hidden]] 10:00, 2 July 2024 (UTC)\n-->",
+    "* Another question? [[User:Someone Else]] 23:00, 9 July 2024 (UTC)",
+    "* Yet another, unsigned?", "----", "== Added section ==",
+    "<nowiki>* Not a question? [[User:X]] 10:00, 2 July 2024 (UTC)</nowiki>",
+    "{{Conversation hour question|question=A new template question?}} [[User:New]] 11:00, 9 July 2024 (UTC)",
+])
+
+
+@SETTINGS
+@given(base_page(), st.lists(st.tuples(st.integers(1, 100), unrelated), max_size=6),
+       st.booleans())
+def test_unrelated_lines_do_not_change_ids(blocks, insertions, instructions):
+    base = harvest("\n".join(blocks))
+    edited = list(blocks)
+    for position, block in insertions:
+        edited.insert(1 + position % len(edited), block)  # after the first heading
+    if instructions:
+        edited.insert(0, "Please ask your questions below.\n\n{{Conversation hour questions header}}")
+    after = harvest("\n".join(edited))
+    assert base.problems == []
+    ids_after = {question.question: question.id for question in after.questions}
+    for question in base.questions:
+        assert ids_after[question.question] == question.id
