@@ -8,7 +8,8 @@ order:
 * is refused if its title is outside the configured prefixes;
 * is not saved if the new text equals the current text (so a second run makes
   no edit at all);
-* waits for the shutoff page to say the word, checked again before each write;
+* is saved only while the shutoff page says the word (``Wiki.save`` checks it
+  again before each write);
 * on an edit conflict, is recomputed on the page's new text and saved again,
   up to the configured number of times.
 
@@ -22,7 +23,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, TextIO
 
-from bot.errors import StopRun
 from bot.publish import Edit
 
 
@@ -86,7 +86,7 @@ def same_text(a: str, b: str) -> bool:
 
 
 def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[str], bool],
-               shutoff: Callable[[], bool], simulate: bool, max_retries: int,
+               simulate: bool, max_retries: int,
                out: TextIO = sys.stdout) -> Report:
     """Apply ``edits`` (see the module docstring); ``pages`` holds the states
     read for the plan, by title."""
@@ -105,27 +105,25 @@ def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[st
                                            "outside the allowed prefixes of the configuration"))
             done[edit.title] = False
             continue
-        outcome = _apply_one(edit, wiki, pages[edit.title], shutoff=shutoff, simulate=simulate,
+        outcome = _apply_one(edit, wiki, pages[edit.title], simulate=simulate,
                              max_retries=max_retries, out=out, colour=colour)
         report.outcomes.append(outcome)
         done[edit.title] = outcome.ok
     return report
 
 
-def _apply_one(edit: Edit, wiki, state, *, shutoff, simulate, max_retries, out, colour) -> Outcome:
+def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour) -> Outcome:
     if not state.bots_allowed:
         return Outcome(edit.title, edit.kind, "refused", "{{nobots}} or {{bots}} on the page excludes this bot")
     if state.redirect_target:
         return Outcome(edit.title, edit.kind, "refused", f"the page is a redirect to [[{state.redirect_target}]]")
     for attempt in range(max_retries + 1):
         new = edit.new_text(state.text, state.exists)
-        if state.exists and same_text(new, state.text) or (not state.exists and not new.strip()):
+        if (state.exists and same_text(new, state.text)) or (not state.exists and not new.strip()):
             return Outcome(edit.title, edit.kind, "unchanged", url=wiki.page_url(edit.title) if state.exists else "")
         if simulate:
             print(diff(edit.title, state.text, new, colour), file=out)
             return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
-        if not shutoff():
-            raise StopRun("the shutoff page does not say the word: stopping before any further edit")
         result = wiki.save(state, new, edit.summary)
         if result.status == "conflict" and result.state is not None:
             state = result.state

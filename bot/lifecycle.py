@@ -215,7 +215,7 @@ def write_status_page(ctx: online.Context, rows: list[SessionStatus], moment: da
     edit = plan_mod.Edit(title=title, kind="status", summary="Status of the notes bot",
                          change=lambda text, exists: new)
     report = online.apply_mod.apply_plan([edit], ctx.wiki, {title: page}, allowed=lambda t: True,
-                                         shutoff=ctx.shutoff_ok, simulate=ctx.simulate,
+                                         simulate=ctx.simulate,
                                          max_retries=ctx.config.max_conflict_retries)
     return 0 if report.ok else 1
 

@@ -41,9 +41,6 @@ class Context:
     def title(self, configured: str) -> str:
         return configured.replace("{bot}", self.bot)
 
-    def shutoff_ok(self) -> bool:
-        return self.wiki.shutoff_allows(self.title(self.config.shutoff_page), self.config.shutoff_word)
-
     @classmethod
     @contextmanager
     def open(cls, args, global_args: list[str], bot_opts: set[str], *, write: bool = False,
@@ -64,12 +61,12 @@ class Context:
                               onwiki_title=f"[[{onwiki_title}]]")
         series = cfg.series_named(args.series) if getattr(args, "series", None) else cfg.series[0]
         ctx = cls(wiki=wiki, config=cfg, series=series, simulate=wiki.simulate, always="-always" in bot_opts)
+        wiki.shutoff_title, wiki.shutoff_word = shutoff_title, cfg.shutoff_word
         if not write or ctx.simulate:
             yield ctx
             return
         with writer_lock(lock_path(cfg.lock_file), wait=cfg.lock_wait):
-            shutoff = pages[shutoff_title]
-            if not (shutoff.exists and shutoff.text.strip().lower() == cfg.shutoff_word.lower()):
+            if not wiki.shutoff_allows(pages[shutoff_title]):
                 raise StopRun(f"[[{shutoff_title}]] does not say {cfg.shutoff_word!r}: the bot makes no edit")
             yield ctx
 
@@ -148,7 +145,7 @@ def finish(ctx: Context, report: apply_mod.Report, heading: str) -> int:
 def run_plan(ctx: Context, edits: list[plan_mod.Edit], pages: dict[str, PageState]) -> apply_mod.Report:
     return apply_mod.apply_plan(
         plan_mod.merge_edits(edits), ctx.wiki, pages, allowed=ctx.series.allows,
-        shutoff=ctx.shutoff_ok, simulate=ctx.simulate, max_retries=ctx.config.max_conflict_retries,
+        simulate=ctx.simulate, max_retries=ctx.config.max_conflict_retries,
     )
 
 

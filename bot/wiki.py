@@ -79,6 +79,10 @@ class Wiki:
     site: Any
     simulate: bool = False
     requests_made: int = 0
+    shutoff_title: str | None = None
+    """The page that must say ``shutoff_word`` for the bot to edit (checked before every write)."""
+    shutoff_word: str = "yes"
+    _shutoff_seen: tuple[int | None, bool] | None = field(default=None, repr=False)
     _pywikibot: Any = field(default=None, repr=False)
 
     # -- identity -------------------------------------------------------------
@@ -161,17 +165,39 @@ class Wiki:
             raise WikiError(f"[[{title}]]: could not read the history: {_one_line(e)}") from None
         return revisions
 
-    def shutoff_allows(self, title: str, word: str) -> bool:
-        """Whether the shutoff page exists and says ``word`` (read fresh each time)."""
-        state = self.read([title])[title]
-        return state.exists and state.text.strip().lower() == word.strip().lower()
+    def shutoff_allows(self, state: PageState | None = None) -> bool:
+        """Whether the shutoff page exists and says the word (read now, unless
+        ``state`` is the page as just read)."""
+        if self.shutoff_title is None:
+            return True
+        if state is None:
+            state = self.read([self.shutoff_title])[self.shutoff_title]
+        ok = state.exists and state.text.strip().lower() == self.shutoff_word.strip().lower()
+        self._shutoff_seen = (state.revid, ok)
+        return ok
+
+    def _preflight(self, title: str) -> int | None:
+        """Just before a write, in one request: the latest revision of
+        ``title``, and whether the shutoff page changed since it was last read
+        (it is read again only then).  Raises :class:`StopRun` if it no longer
+        says the word."""
+        titles = [title] + ([self.shutoff_title] if self.shutoff_title else [])
+        revids = self.latest_revids(titles)
+        if self.shutoff_title:
+            seen = self._shutoff_seen
+            if seen is None or seen[0] != revids[self.shutoff_title]:
+                self.shutoff_allows()
+            if not self._shutoff_seen or not self._shutoff_seen[1]:
+                raise StopRun(f"[[{self.shutoff_title}]] no longer says {self.shutoff_word!r}: "
+                              "stopping before any further edit")
+        return revids[title]
 
     # -- writing --------------------------------------------------------------
     def save(self, state: PageState, text: str, summary: str, *, retries: int = 2) -> SaveResult:
         """Save ``text`` over the page read as ``state``.
 
-        Returns a :class:`SaveResult`; raises :class:`StopRun` for a block or a
-        lost login.  A conflict is returned, not retried: only the caller can
+        Returns a :class:`SaveResult`; raises :class:`StopRun` for a block, a
+        lost login, or a shutoff page that no longer says the word.  A conflict is returned, not retried: only the caller can
         recompute its change on the new text.
         """
         pwb = self._pywikibot
@@ -182,7 +208,7 @@ class Wiki:
             return SaveResult(title, "refused", message="{{bots}}/{{nobots}} on the page excludes this bot")
         # The API ignores conflicts between edits of one account: check that no
         # other run of this bot saved the page since it was read.
-        latest = self.latest_revids([title])[title]
+        latest = self._preflight(title)
         if latest != state.revid:
             return SaveResult(title, "conflict", message="the page changed since it was read",
                               state=self.read([title])[title])

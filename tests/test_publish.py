@@ -247,3 +247,28 @@ def test_new_session_creates_pages_links_index_and_previous(scenario: Scenario):
     # Never overwrites: a second call changes nothing.
     again = s.run_ok("new-session", "2024-10-17", "-always")
     assert "created" not in again.stdout and "updated" not in again.stdout, result.stdout
+
+
+def test_shutoff_switched_off_mid_run_stops_the_next_edit(scenario: Scenario, monkeypatch, capsys):
+    from bot import cli, wiki
+
+    s = scenario
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    real_save = wiki.Wiki.save
+    saved = []
+
+    def save(self, state, text, summary, **kw):
+        result = real_save(self, state, text, summary, **kw)
+        saved.append(result.status)
+        if len(saved) == 1:
+            s.admin.edit(s.title(s.shutoff), "no", "Stop the bot now")
+        return result
+
+    monkeypatch.setattr(wiki.Wiki, "save", save)
+    code = cli.main(["--config", str(s.config_path), "publish", DAY, "-always"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "no longer says 'yes'" in err
+    assert [c["title"] for c in s.bot_edits() if c["title"] != s.draft(DAY)] == [s.session(DAY)]
