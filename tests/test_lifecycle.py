@@ -115,15 +115,20 @@ def test_schedule_runs_ticks_and_stops_on_sigterm(scenario: Scenario):
     proc = subprocess.Popen([str(NOTESBOT), "--config", str(s.config_path), "schedule", "--cron",
                              "* * * * * *"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=s.env())
-    deadline = time.monotonic() + 60
-    lines = []
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        lines.append(line)
-        if "tick 1 at" in line:
-            break
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        lines = []
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            lines.append(line)
+            if "tick 1 at" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # never leave a scheduler running after the test
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, "".join(lines) + err
     assert "SIGTERM: stopping" in err and "stopped after" in err
 

@@ -272,3 +272,49 @@ def test_shutoff_switched_off_mid_run_stops_the_next_edit(scenario: Scenario, mo
     assert code == 3
     assert "no longer says 'yes'" in err
     assert [c["title"] for c in s.bot_edits() if c["title"] != s.draft(DAY)] == [s.session(DAY)]
+
+
+def test_a_protected_page_is_refused_with_a_clear_message(scenario: Scenario):
+    s = scenario
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    s.admin.edit(s.index, "Sessions:\n", "Index")
+    s.admin.protect(s.index)
+    result = s.run("publish", DAY, "-always")
+    assert result.returncode == 1
+    assert re.search(r"Conversation Hour\s+refused\s+the page is protected", result.stdout), result.stdout
+    assert "Traceback" not in result.stderr
+    assert s.reader.text(s.index) == "Sessions:"
+    # The rest of the plan went on: notes and marks are there.
+    assert "== Notes ==" in s.reader.text(s.session(DAY))
+    assert s.reader.text(s.questions(DAY)).count("{{Conversation hour answered|") == 13
+
+
+def test_a_spam_blacklist_hit_is_refused_and_the_run_exits_non_zero(scenario: Scenario):
+    s = scenario
+    text = s.post_example_questions(DAY)
+    s.member.edit(s.questions(DAY), text + "\n== Links ==\n* Have you read [http://spam.example/offer this]? "
+                  "[[User:Community Member|Community Member]] 10:00, 9 July 2024 (UTC)\n", "Link")
+    s.admin.edit("MediaWiki:Spam-blacklist", "\\bspam\\.example\\b\n", "Test blacklist")
+    try:
+        result = s.run("harvest", "--session", DAY, "--to-draft", "-always")
+    finally:
+        s.admin.edit("MediaWiki:Spam-blacklist", "", "End of test blacklist")
+    assert result.returncode == 1
+    assert re.search(r"Notes draft\s+refused\s+a link is on the spam blacklist", result.stdout), result.stdout
+    assert s.reader.text(s.draft(DAY)) is None
+
+
+def test_a_block_stops_the_run(scenario: Scenario):
+    s = scenario
+    s.post_example_questions(DAY)
+    s.admin.post(action="block", user=s.bot_user, expiry="1 hour", reason="Test block", token=s.admin.csrf)
+    try:
+        result = s.run("harvest", "--session", DAY, "--to-draft", "-always")
+    finally:
+        s.admin.post(action="unblock", user=s.bot_user, token=s.admin.csrf, reason="End of test")
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "blocked" in result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr
+    assert s.reader.text(s.draft(DAY)) is None
