@@ -151,22 +151,25 @@ def run_plan(ctx: Context, edits: list[plan_mod.Edit], pages: dict[str, PageStat
 
 # -- harvest into the draft ---------------------------------------------------
 
-def draft_edit(ctx: Context, session: Session, questions: list, tset) -> plan_mod.Edit:
+def draft_edit(session: Session, questions: list, tset, current: PageState) -> tuple[plan_mod.Edit, list[str]]:
     """Create the draft, or add to it only the questions that are new since
-    the last update (staff's text is never changed)."""
+    the last update (staff's text is never changed).  Also returns what was
+    neutralised in the questions' text, for staff to look at."""
     from bot import compile as compile_mod
 
-    added: list[str] = []
+    def update(text: str, exists: bool):
+        return (compile_mod.update_draft(text, questions, session, tset) if exists
+                else compile_mod.render_draft(questions, session, tset))
 
-    def change(text: str, exists: bool) -> str:
-        update = (compile_mod.update_draft(text, questions, session, tset) if exists
-                  else compile_mod.render_draft(questions, session, tset))
-        added[:] = update.added
-        return update.text
-
-    return plan_mod.Edit(title=session.draft_page, kind="draft",
-                         summary=f"Notes draft of [[{session.title}]]: new questions from "
-                                 f"[[{session.questions_page}]]", change=change)
+    first = update(current.text, current.exists)
+    count = len(first.added)
+    edit = plan_mod.Edit(
+        title=session.draft_page, kind="draft",
+        summary=f"{count} new question{'s' if count != 1 else ''} from [[{session.questions_page}]] "
+                f"for [[{session.title}]]",
+        change=lambda text, exists: update(text, exists).text,
+    )
+    return edit, first.neutralised
 
 
 def harvest_into_draft(ctx: Context, session: Session) -> int:
@@ -175,7 +178,9 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     for problem in result.problems:
         print(f"notesbot: {source}: {problem}", file=sys.stderr)
     pages = ctx.wiki.read([session.draft_page])
-    report = run_plan(ctx, [draft_edit(ctx, session, result.questions, tset)], pages)
+    edit, neutralised = draft_edit(session, result.questions, tset, pages[session.draft_page])
+    report = run_plan(ctx, [edit], pages)
+    report.notices += [f"neutralised in [[{session.draft_page}]]: {n}" for n in neutralised]
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")
 
 
