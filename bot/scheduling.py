@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from datetime import datetime, timezone
 
 from bot import config as config_mod
@@ -74,7 +75,9 @@ def run_schedule(args, global_args: list[str], bot_opts: set[str]) -> int:
     def stop(signum, frame) -> None:
         print(f"notesbot schedule: {signal.Signals(signum).name}: stopping after the tick in progress",
               file=sys.stderr, flush=True)
-        scheduler.shutdown(wait=False)
+        # Not in the handler itself: the signal may land while the main thread
+        # holds the executor's lock (inside submit), which shutdown needs too.
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -148,6 +148,7 @@ def write_pywikibot_dir(dir: Path, port: int, bot: dict) -> None:
         f"usernames['localwiki']['localwiki'] = {bot['user']!r}\n"
         "password_file = 'user-password.cfg'\n"
         "put_throttle = 0\n"
+        "minthrottle = 0\n"
         "maxthrottle = 1\n"
         "retry_wait = 1\n"
         "retry_max = 2\n"

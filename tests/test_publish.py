@@ -86,9 +86,9 @@ def test_one_edit_per_changed_page(scenario: Scenario):
     s.post_example_questions(DAY)
     s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
     s.answer(DAY, ANSWERS)
-    before = s.bot_edits()
+    before = {c["revid"] for c in s.bot_edits()}
     s.run_ok("publish", DAY, "-always")
-    new = [c for c in s.bot_edits() if c not in before]
+    new = [c for c in s.bot_edits() if c["revid"] not in before]
     titles = [c["title"] for c in new]
     assert sorted(titles) == sorted(set(titles)) == sorted([s.session(DAY), s.index, s.questions(DAY)])
 

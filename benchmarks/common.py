@@ -1,0 +1,119 @@
+"""What the benchmarks that need a wiki share: a throwaway local MediaWiki of
+their own, series of sessions on it, and counting what reached it.
+
+Each benchmark starts its wiki with ``scripts/localwiki start <tmpdir>
+--seed=templates`` and stops it (and removes the folder) at the end, even when
+it fails.  The wiki's pywikibot configuration gets ``minthrottle = 0`` on top
+of what ``scripts/localwiki`` writes (``put_throttle = 0``): pywikibot waits
+``minthrottle`` seconds (0.1 by default) between two read requests, a courtesy
+to a public wiki that would otherwise be most of what is measured here.
+
+The series themselves are :class:`scenario.Scenario` of the tests (titles of
+their own under a unique prefix, their own shutoff and configuration pages),
+so a benchmark sets pages up exactly as a test does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from wikiclient import Account, WikiClient  # noqa: E402
+
+PYTHON = sys.executable
+NOTESBOT = Path(sys.executable).parent / "notesbot"
+_REQUEST = re.compile(r"\[\d{3}\]: (?:GET|POST|HEAD) /api\.php")
+
+
+class LocalWiki:
+    """A running local wiki, with what :class:`scenario.Scenario` needs of it."""
+
+    def __init__(self, dir: Path):
+        self.dir = dir
+        self.port = json.loads((dir / "state.json").read_text())["port"]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.api_url = f"{self.url}/api.php"
+        self.pywikibot_dir = dir / "pywikibot"
+        accounts = json.loads((dir / "accounts.json").read_text())
+        self.accounts = {key: Account(**value) for key, value in accounts.items()}
+
+    def client(self, who: str | None = None) -> WikiClient:
+        return WikiClient(self.api_url, self.accounts[who] if who else None)
+
+    @property
+    def access_log(self) -> Path:
+        """The PHP server's log: one ``[200]: POST /api.php`` line a request."""
+        return self.dir / "server.log"
+
+    def log_position(self) -> int:
+        return self.access_log.stat().st_size
+
+    def requests_since(self, position: int) -> int:
+        """API requests the wiki answered since ``position`` of its access log."""
+        with open(self.access_log, "rb") as f:
+            f.seek(position)
+            return len(_REQUEST.findall(f.read().decode(errors="replace")))
+
+
+@contextmanager
+def local_wiki(keep: bool = False) -> Iterator[LocalWiki]:
+    """A fresh local wiki in a temporary folder, stopped and removed at the end."""
+    base = Path(tempfile.mkdtemp(prefix="notesbot-bench-"))
+    dir = base / "wiki"
+    localwiki = str(ROOT / "scripts" / "localwiki")
+    try:
+        proc = subprocess.run([localwiki, "start", str(dir), "--seed=templates"],
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise SystemExit(f"scripts/localwiki start failed:\n{proc.stderr}")
+        config = dir / "pywikibot" / "user-config.py"
+        config.write_text(config.read_text() + "minthrottle = 0\n")
+        # The writers' lock of this wiki's runs, not of any other run of the bot.
+        os.environ["NOTESBOT_LOCK_DIR"] = str(dir)
+        yield LocalWiki(dir)
+    finally:
+        subprocess.run([localwiki, "stop", str(dir)], capture_output=True, text=True, timeout=60)
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def notesbot_env(wiki: LocalWiki) -> dict[str, str]:
+    env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir))
+    env.pop("PYWIKIBOT_NO_USER_CONFIG", None)
+    env["NOTESBOT_LOCK_DIR"] = str(wiki.dir)
+    return env
+
+
+def timed(cmd: Sequence[str], env: dict[str, str] | None = None,
+          timeout: float = 600) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall time of one run of ``cmd`` as a separate process, from start to exit."""
+    start = time.perf_counter()
+    proc = subprocess.run(list(cmd), capture_output=True, text=True, env=env, timeout=timeout)
+    return time.perf_counter() - start, proc
+
+
+def check_ok(proc: subprocess.CompletedProcess, what: str) -> None:
+    if proc.returncode != 0:
+        raise SystemExit(f"{what} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: Sequence[float]) -> str:
+    """'median (min–max)' of a list of seconds."""
+    return f"{median(values):.3f} s (min {min(values):.3f}, max {max(values):.3f})"

@@ -1,0 +1,66 @@
+"""How long does ``notesbot`` take to start, next to importing pywikibot?
+
+Runs ``notesbot --help`` and ``python -c 'import pywikibot'`` as separate
+processes, N times each, taking turns (so that a busy machine slows both
+down, not just one), and prints the median wall time of each and their ratio
+(target: at most 1.5).  The help never imports pywikibot (the commands import
+what they need when they run), so it should take a fraction of the import.
+
+Both run with the same environment: ``PYWIKIBOT_NO_USER_CONFIG=2``, so that
+pywikibot imports without a ``user-config.py`` and without a warning, and no
+wiki is needed.  With ``--check`` the script exits 1 when the ratio is above
+2; ``--quick`` takes 7 runs of each instead of 21.
+
+    .venv/bin/python benchmarks/startup.py [--quick] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import NOTESBOT, PYTHON, median, spread, timed  # noqa: E402
+
+TARGET_RATIO, LOOSE_RATIO = 1.5, 2.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="7 runs of each instead of 21")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed by a wide margin")
+    args = parser.parse_args(argv)
+    runs = 7 if args.quick else 21
+    failures: list[str] = []
+
+    with tempfile.TemporaryDirectory(prefix="notesbot-bench-") as tmp:
+        env = dict(os.environ, PYWIKIBOT_NO_USER_CONFIG="2", PYWIKIBOT_DIR=tmp)
+        commands = {"help": [str(NOTESBOT), "--help"], "import": [PYTHON, "-c", "import pywikibot"]}
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for number in range(runs + 1):
+            order = list(commands) if number % 2 == 0 else list(reversed(commands))
+            for name in order:
+                wall, proc = timed(commands[name], env=env, timeout=120)
+                if proc.returncode != 0:
+                    failures.append(f"{' '.join(commands[name])} exited {proc.returncode}: {proc.stderr[-300:]}")
+                if number:  # the first round only fills the disk cache
+                    times[name].append(wall)
+
+    ratio = median(times["help"]) / median(times["import"])
+    print(f"notesbot --help:               {spread(times['help'])}")
+    print(f"python -c 'import pywikibot':  {spread(times['import'])}")
+    print(f"notesbot --help / import:      {ratio:.2f}  (target <= {TARGET_RATIO:g}; {runs} runs each, "
+          "taking turns)")
+    if ratio > LOOSE_RATIO:
+        failures.append(f"notesbot --help takes {ratio:.2f} times an import of pywikibot (more than {LOOSE_RATIO:g})")
+    for failure in failures:
+        print(f"missed: {failure}", file=sys.stderr)
+    return 1 if args.check and failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
