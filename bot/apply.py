@@ -11,7 +11,12 @@ order:
 * is saved only while the shutoff page says the word (``Wiki.save`` checks it
   again before each write);
 * on an edit conflict, is recomputed on the page's new text and saved again,
-  up to the configured number of times.
+  up to the configured number of times;
+* if the wiki stops answering (a :class:`~bot.errors.WikiError` from a read
+  or a check before the save, after pywikibot's own retries), is "failed",
+  and the edits after it are "skipped" without a request: the report still
+  says which pages were saved before, and the run ends at once, with exit
+  code 1, instead of waiting through the retries of every remaining edit.
 
 With ``-simulate`` nothing is saved: the diff of each edit is printed.
 """
@@ -23,6 +28,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, TextIO
 
+from bot import logs
+from bot.errors import WikiError
 from bot.publish import Edit
 
 
@@ -87,13 +94,16 @@ def same_text(a: str, b: str) -> bool:
 
 def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[str], bool],
                simulate: bool, max_retries: int,
-               out: TextIO = sys.stdout) -> Report:
+               out: TextIO | None = None) -> Report:
     """Apply ``edits`` (see the module docstring); ``pages`` holds the states
-    read for the plan, by title."""
+    read for the plan, by title.  The diffs of ``-simulate`` go to ``out``,
+    by default the ``sys.stdout`` of the moment (not the one of the moment
+    this module was imported, which a caller may have closed since)."""
+    out = sys.stdout if out is None else out
     report = Report()
     done: dict[str, bool] = {}
     colour = out.isatty()
-    for edit in edits:
+    for position, edit in enumerate(edits):
         missing = [d for d in edit.depends_on if done.get(d) is False]
         if missing:
             report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
@@ -105,8 +115,15 @@ def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[st
                                            "outside the allowed prefixes of the configuration"))
             done[edit.title] = False
             continue
-        outcome = _apply_one(edit, wiki, pages[edit.title], simulate=simulate,
-                             max_retries=max_retries, out=out, colour=colour)
+        try:
+            outcome = _apply_one(edit, wiki, pages[edit.title], simulate=simulate,
+                                 max_retries=max_retries, out=out, colour=colour)
+        except WikiError as e:
+            report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
+            for rest in edits[position + 1:]:
+                report.outcomes.append(Outcome(rest.title, rest.kind, "skipped",
+                                               "not tried: the wiki stopped answering"))
+            break
         report.outcomes.append(outcome)
         done[edit.title] = outcome.ok
     return report

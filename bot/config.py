@@ -63,7 +63,6 @@ class SeriesConfig:
     archive_after_days: int = 60
     navigation_template: str = "Conversation hour navigation"
     mark_template: str = "Conversation hour answered"
-    draft_template: str = "Conversation hour draft"
     sessions: tuple[str, ...] = ()
     """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
 
@@ -194,6 +193,9 @@ def _validate(config: Config) -> Config:
             raise ConfigError(f"series[{i}].session_title: needs a {{date:%Y %m %d}} placeholder")
         if not re.fullmatch(r"\d{2}:\d{2}", s.time):
             raise ConfigError(f"series[{i}].time: expected HH:MM in UTC, got {s.time!r}")
+        if s.style == "office-hours-2022" and not s.notes_subpage:
+            raise ConfigError(f"series[{i}].notes_subpage: style office-hours-2022 publishes the notes "
+                              "on a page of their own: name it (e.g. \"Notes\")")
         if not s.allowed_prefixes:
             raise ConfigError(f"series[{i}].allowed_prefixes: at least one prefix is needed")
         for day in s.sessions:

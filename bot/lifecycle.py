@@ -162,10 +162,20 @@ def tick(ctx: online.Context, moment: datetime) -> int:
             status.result = f"error: {e}"
         worst = max(worst, code)
     after = survey(ctx, moment)
-    for (_, _, old), (_, _, new) in zip(sessions, after):
-        new.result = old.result
+    results = {status.session: status.result for _, _, status in sessions}
+    for _, _, status in after:
+        status.result = results.get(status.session, "")
     worst = max(worst, write_status_page(ctx, [s for _, _, s in after], moment, worst))
-    if not ctx.simulate:
+    if ctx.simulate:
+        return worst
+    if worst != 0:
+        # A tick whose work failed must be done again next time, whatever the
+        # revisions say: forget the shortcut.
+        try:
+            cache_path().unlink(missing_ok=True)
+        except OSError:
+            pass
+    else:
         titles = watched(ctx, after)
         save_cache({
             "bot": ctx.bot,

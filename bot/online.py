@@ -161,7 +161,10 @@ def draft_edit(session: Session, questions: list, tset, current: PageState) -> t
         return (compile_mod.update_draft(text, questions, session, tset) if exists
                 else compile_mod.render_draft(questions, session, tset))
 
-    first = update(current.text, current.exists)
+    try:
+        first = update(current.text, current.exists)
+    except compile_mod.DraftError as e:  # staff removed the status box, say
+        raise UsageError(f"[[{session.draft_page}]]: {e}") from None
     count = len(first.added)
     edit = plan_mod.Edit(
         title=session.draft_page, kind="draft",
@@ -238,7 +241,7 @@ def publish_session(ctx: Context, session: Session) -> int:
     edits, pages, notices = plan_publish(ctx, session)
     report = run_plan(ctx, edits, pages)
     report.notices[:0] = notices
-    verb = "Would publish" if ctx.simulate else "Published"
+    verb = "Would publish" if ctx.simulate else "Publishing"
     return finish(ctx, report, f"{verb} [[{session.title}]]:")
 
 

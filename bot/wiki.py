@@ -23,6 +23,7 @@ that.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -83,6 +84,9 @@ class Wiki:
     """The page that must say ``shutoff_word`` for the bot to edit (checked before every write)."""
     shutoff_word: str = "yes"
     _shutoff_seen: tuple[int | None, bool] | None = field(default=None, repr=False)
+    _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The pywikibot pages of the last reads, by title: a save reuses the one
+    it read, so that pywikibot need not fetch the page again."""
     _pywikibot: Any = field(default=None, repr=False)
 
     # -- identity -------------------------------------------------------------
@@ -105,15 +109,19 @@ class Wiki:
         wanted = list(dict.fromkeys(titles))
         pages = [pwb.Page(self.site, t) for t in wanted]
         read_at = _now()
-        if pages:
-            try:
+        states = {}
+        try:
+            if pages:
                 for _ in self.site.preloadpages(pages, templates=True, groupsize=50):
                     pass
-            except pwb.exceptions.Error as e:
-                raise WikiError(f"could not read {len(pages)} page(s): {_one_line(e)}") from None
-        states = {}
-        for title, page in zip(wanted, pages):
-            states[title] = self._state(page, read_at)
+            # Inside the ``try``: should a page need one more request (one
+            # that preloading did not fill in), its failure is a WikiError
+            # too, not a traceback.
+            for title, page in zip(wanted, pages):
+                states[title] = self._state(page, read_at)
+                self._loaded[title] = page
+        except pwb.exceptions.Error as e:
+            raise WikiError(f"could not read {len(pages)} page(s): {_one_line(e)}") from None
         return states
 
     def _state(self, page: Any, read_at: str) -> PageState:
@@ -131,8 +139,17 @@ class Wiki:
         return PageState(
             title=title, exists=True, text=page.text, revid=rev.revid,
             timestamp=rev.timestamp.isoformat(),
-            read_at=read_at, bots_allowed=page.botMayEdit(), redirect_target=redirect,
+            read_at=read_at, bots_allowed=self._bots_allowed(page), redirect_target=redirect,
         )
+
+    def _bots_allowed(self, page: Any) -> bool:
+        """pywikibot's ``botMayEdit``, which parses the whole page; skipped
+        when the page uses none of the templates it looks for (the batch read
+        already listed the page's templates), with the same answer."""
+        used = {t.title(with_ns=False) for t in page.templates()}
+        watched = {"Bots", "Nobots", *self.site.get_edit_restricted_templates(),
+                   *self.site.get_archived_page_templates()}
+        return True if not used & watched else page.botMayEdit()
 
     def latest_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
         """The latest revision id of each title, in one request (no content)."""
@@ -212,7 +229,10 @@ class Wiki:
         if latest != state.revid:
             return SaveResult(title, "conflict", message="the page changed since it was read",
                               state=self.read([title])[title])
-        page = pwb.Page(self.site, title)
+        page = self._loaded.get(title)
+        if page is None or page.exists() != state.exists or (
+                state.exists and getattr(page, "_revid", None) != state.revid):
+            page = pwb.Page(self.site, title)
         params: dict[str, Any] = dict(
             text=text, minor=False, bot=True, assertuser=self.username,
             starttimestamp=state.read_at,
@@ -226,8 +246,13 @@ class Wiki:
                 self.requests_made += 1
                 self.site.editpage(page, summary=summary, **params)
             except pwb.exceptions.EditConflictError:
-                return SaveResult(title, "conflict", message="edit conflict",
-                                  state=self.read([title])[title])
+                now = self.read([title])[title]
+                if _applied(now, text):
+                    # Our own attempt was applied after all and its answer
+                    # lost, and pywikibot sent it once more (a creation then
+                    # comes back as "articleexists"): it counts as done.
+                    return SaveResult(title, "saved" if state.exists else "created", now.revid)
+                return SaveResult(title, "conflict", message="edit conflict", state=now)
             except (pwb.exceptions.LockedPageError, pwb.exceptions.SpamblacklistError,
                     pwb.exceptions.AbuseFilterDisallowedError, pwb.exceptions.TitleblacklistError,
                     pwb.exceptions.NoCreateError) as e:
@@ -236,18 +261,19 @@ class Wiki:
                 if e.code in _STOP_CODES:
                     raise StopRun(f"[[{title}]]: the wiki refused the edit ({e.code}): stopping") from None
                 return SaveResult(title, "refused", message=f"{e.code}: {_one_line(e.info)}")
-            except (pwb.exceptions.ServerError, pwb.exceptions.TimeoutError,
-                    pwb.exceptions.ApiTimeoutError, ConnectionError, OSError) as e:
-                # The wiki may have applied the edit without our hearing it:
-                # look before sending it again.
+            except (pwb.exceptions.ServerError, pwb.exceptions.ApiTimeoutError, ConnectionError, OSError) as e:
+                # (ApiTimeoutError includes MaxlagTimeoutError; pywikibot
+                # gives up with it after its own ``max_retries``.)  The wiki
+                # may have applied the edit without our hearing it: look
+                # before sending it again.
                 now = self.read([title])[title]
-                if now.exists and now.text == text:
+                if _applied(now, text):
                     return SaveResult(title, "saved" if state.exists else "created", now.revid)
                 if now.revid != state.revid:
                     return SaveResult(title, "conflict", message="the page changed during a failed save", state=now)
                 if attempt == retries:
                     return SaveResult(title, "failed", message=f"no answer from the wiki: {_one_line(e)}")
-                time.sleep(min(2 ** attempt, 10))
+                time.sleep(_retry_delay(attempt))
                 continue
             except pwb.exceptions.Error as e:
                 text_ = _one_line(e)
@@ -265,6 +291,21 @@ class Wiki:
             return self.site.simple_request(**params).submit()
         except pwb.exceptions.Error as e:
             raise WikiError(f"the wiki did not answer: {_one_line(e)}") from None
+
+
+def _applied(now: PageState, text: str) -> bool:
+    """Whether the page as read ``now`` holds ``text`` (MediaWiki trims
+    trailing white space on save, so a saved text may differ there)."""
+    return now.exists and now.text.rstrip() == text.rstrip()
+
+
+def _retry_delay(attempt: int) -> float:
+    """Seconds to wait before sending a save again: pywikibot's own
+    ``retry_wait``, doubled each time, at most ``retry_max`` (its
+    configuration, so that a test can make it short)."""
+    from pywikibot import config as pwb_config
+
+    return min(float(pwb_config.retry_wait) * 2 ** attempt, float(pwb_config.retry_max))
 
 
 def _now() -> str:
@@ -317,6 +358,31 @@ def _password_file_from_env(site: Any) -> None:
     pwb_config.password_file = path
 
 
+class _OneLineRetryReport(logging.Filter):
+    """pywikibot reports each failed HTTP request it is about to retry (a
+    dropped connection, an HTTP 500...) by logging the whole traceback of the
+    ``requests`` error as an ERROR, although it handles the error itself and
+    the run goes on.  On the bot's terminal and in its log, that is one line
+    (the error's last line, which names it), as a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # pragma: no cover - a broken record is left alone
+            return True
+        if message.startswith("Traceback (most recent call last):") and record.levelno >= logging.ERROR:
+            last = [line for line in message.strip().splitlines() if line.strip()][-1]
+            record.msg, record.args = f"the wiki did not answer a request, retrying: {_one_line(last)}", ()
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
+def _quiet_retry_tracebacks() -> None:
+    logger = logging.getLogger("pywiki")
+    if not any(isinstance(f, _OneLineRetryReport) for f in logger.filters):
+        logger.addFilter(_OneLineRetryReport())
+
+
 def connect(global_args: list[str], *, login: bool = True) -> Wiki:
     """Set pywikibot up from its global options and log in.
 
@@ -338,10 +404,17 @@ def connect(global_args: list[str], *, login: bool = True) -> Wiki:
     # handle_args reads sys.argv when given an empty list: make what it would
     # read the same explicit list, so the bot's own options never reach it.
     pywikibot.argvu = ["notesbot", *args]
+    _quiet_retry_tracebacks()
     try:
+        # handle_args also makes the Site, which asks the wiki who it is
+        # logged in as: a wiki that does not answer fails here already.
         rest = pywikibot.handle_args(args, do_help=False)
     except (ValueError, TypeError) as e:  # e.g. -putthrottle:abc
         raise UsageError(f"bad pywikibot option: {_one_line(e)}") from None
+    except pywikibot.exceptions.SiteDefinitionError as e:
+        raise UsageError(f"unknown site: {_one_line(e)}") from None
+    except pywikibot.exceptions.Error as e:
+        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
     if rest:
         raise UsageError(f"unknown option {rest[0]!r} (see 'notesbot --help')")
     logs.protect_all_handlers()

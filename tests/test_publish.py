@@ -318,3 +318,17 @@ def test_a_block_stops_the_run(scenario: Scenario):
     assert "blocked" in result.stderr.strip().splitlines()[-1]
     assert "Traceback" not in result.stderr
     assert s.reader.text(s.draft(DAY)) is None
+
+
+def test_the_2022_style_publishes_the_notes_on_a_page_of_their_own(wiki, tmp_path):
+    s = Scenario(wiki, tmp_path, style="office-hours-2022")
+    full_cycle(s)
+    notes = s.reader.text(s.notes(DAY))
+    assert notes is not None and "== Trust and Safety ==" in notes
+    assert "** Maggie: We have public pages with professional resources." in notes
+    assert "{{Conversation hour navigation" in s.reader.text(s.session(DAY))
+    [line] = [l for l in s.reader.text(s.index).split("\n") if s.session(DAY) in l]
+    assert f"[[{s.notes(DAY)}|notes]]" in line
+    targets = mark_targets(s.reader.parse_html(title=s.questions(DAY)))
+    ids = anchors(s.reader.parse_html(title=s.notes(DAY)))
+    assert len(targets) == 13 and all(page == s.notes(DAY) and a in ids for page, a in targets)

@@ -1,0 +1,306 @@
+"""Making community text safe to copy into a page the bot saves.
+
+Anyone can write on the questions page; the bot copies the questions, under
+its own account, into the draft and the notes.  Wikitext does more than
+format: some of it acts when a page is saved (the pre-save transform turns
+``~~~~`` into the saver's signature and expands ``{{subst:…}}``), some acts on
+the page as a whole (an unclosed comment or tag swallows the rest of the page,
+a category, a behaviour switch like ``__NOTOC__``, ``{{DISPLAYTITLE:…}}``, a
+redirect, a heading), and the bot's own id markers must not be forged.
+
+:func:`neutralise` makes all of that inert, mostly by showing it as text in
+``<nowiki>``, and leaves ordinary formatting alone: links, bold and italics,
+inline HTML formatting, closed ``<nowiki>``, and an allow-list of
+harmless templates.  The result is a single line (line breaks become
+``<br />``, list lines an inline HTML list), so it stays inside the bullet it is
+put in.  Neutralising is idempotent: neutralised text comes back unchanged,
+so a question can pass through the draft and then the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Argument, ExternalLink, HTMLEntity, Node, Tag, Template, Text, Wikilink
+from mwparserfromhell.nodes.extras import Attribute
+from mwparserfromhell.wikicode import Wikicode
+
+__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise", "template_key"]
+
+DEFAULT_ALLOWED_TEMPLATES: frozenset[str] = frozenset({"Tl", "Tlx", "U"})
+"""Templates kept in community text: inline, harmless, common on Meta-wiki."""
+
+INLINE_TAGS = frozenset({
+    "abbr", "b", "bdi", "big", "br", "code", "del", "em", "i", "ins", "kbd", "mark", "nowiki",
+    "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var", "ul", "ol",
+})
+"""HTML tags kept in community text (``li`` too, inside ``ul``/``ol``); any other is shown as text.
+Not ``<ref>``: a footnote adds a reference list to the page, and a faulty one a
+tracking category."""
+
+SELF_CLOSING_TAGS = frozenset({"br", "nowiki"})
+"""The kept tags that may be written self-closed (``<span/>`` puts the page in a tracking category)."""
+
+LINK_PREFIXES = {"category": "category", "file": "file", "image": "file", "media": "file", "simple": "interlanguage"}
+"""Link prefixes that act on the page rather than link, and what they make; a
+language code (``de``, ``zh-yue``) makes an interlanguage link."""
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*")
+_LINK_PREFIX = re.compile(r"\s*([^:\[\]|{}<>]+?)\s*:")
+_REDIRECT = re.compile(r"#\s*redirect", re.IGNORECASE)
+_LIST_MARKERS = re.compile(r"[*#:;][*#:;\s]*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOWIKI_END = re.compile(r"</(?=\s*nowiki)", re.IGNORECASE)
+_TEXT_HAZARDS = re.compile(
+    r"(?P<tildes>~{3,})"
+    r"|(?P<switch>__[A-Za-z][A-Za-z_]*?__)"
+    r"|(?P<tag><(?=[A-Za-z/!?]))"
+    r"|(?P<brackets>\{\{+|\}\}+|\[\[+|\]\]+)"
+)
+_TAG_NAME = re.compile(r"</?(?:!--|[A-Za-z][A-Za-z0-9-]*)|<[!?]")
+_ENTITIES = {"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"}
+
+
+def neutralise(text: str, allowed_templates: Collection[str] = DEFAULT_ALLOWED_TEMPLATES
+               ) -> tuple[str, list[str]]:
+    """``text`` made safe to save inside a bullet, and what was changed.
+
+    The changes are short descriptions ("signature tildes ~~~~ shown as text"),
+    each once, in the order met; the caller adds which question they concern.
+    """
+    changes = _Changes()
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _without_hidden(text, changes)
+    text = _one_line(text, changes)
+    code = mwparserfromhell.parse(text, skip_style_tags=True)
+    _Cleaner({template_key(name) for name in allowed_templates}, changes).clean(code, parent=None)
+    return str(code), changes.items
+
+
+class _Changes:
+    """What neutralising changed, each description once, in order."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, description: str) -> None:
+        if description not in self.items:
+            self.items.append(description)
+
+
+def _without_hidden(text: str, changes: _Changes) -> str:
+    """Remove comments (a signature in one would still be expanded on save) and
+    forged id markers (empty ``<span id=…></span>``: only the bot places those).
+
+    One at a time, parsing again each time, because removing one can join
+    what was around it into a new one.
+    """
+    while True:
+        code = mwparserfromhell.parse(text, skip_style_tags=True)
+        comments = code.filter_comments(recursive=True)
+        if comments:
+            code.remove(comments[0])
+            changes.add("hidden comment removed")
+        else:
+            markers = [tag for tag in code.filter_tags(recursive=True) if _is_marker(tag)]
+            if not markers:
+                return text
+            code.remove(markers[0])
+            changes.add(f"id marker {_excerpt(str(markers[0]))} removed")
+        text = str(code)
+
+
+def _is_marker(tag: Tag) -> bool:
+    return (str(tag.tag).strip().lower() == "span" and _has_id(tag)
+            and not (tag.contents and str(tag.contents).strip()))
+
+
+def _has_id(tag: Tag) -> bool:
+    return any(_is_id(attribute) for attribute in tag.attributes)
+
+
+def _is_id(attribute: Attribute) -> bool:
+    return str(attribute.name).strip().lower() == "id"
+
+
+def _one_line(text: str, changes: _Changes) -> str:
+    """Join the lines into one: line breaks become ``<br />``, runs of list lines
+    an inline ``<ul>``/``<ol>``; what would act at the start of a line (a
+    heading, a table, a redirect) is escaped."""
+    blocks: list[tuple[str, list[str]]] = []  # ("line", [text]) or ("ul"/"ol", [items])
+    for number, line in enumerate(line.strip() for line in text.split("\n") if line.strip()):
+        if number == 0 and _REDIRECT.match(line):
+            line = "&#35;" + line[1:]
+            changes.add("#REDIRECT escaped")
+        markers = _LIST_MARKERS.match(line)
+        marker_text = markers.group() if markers else ""
+        rest = _line_start(line[len(marker_text):], changes)
+        list_char = next((c for c in marker_text if c in "*#"), None)
+        kind = "line" if list_char is None else "ol" if list_char == "#" else "ul"
+        if kind != "line" and blocks and blocks[-1][0] == kind:
+            blocks[-1][1].append(rest)
+        elif kind != "line" or rest:
+            blocks.append((kind, [rest]))
+    out: list[str] = []
+    for index, (kind, items) in enumerate(blocks):
+        if kind == "line":
+            if index and blocks[index - 1][0] == "line":
+                out.append("<br />")
+            out.append(items[0])
+        else:
+            out.append(f"<{kind}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{kind}>")
+    return "".join(out)
+
+
+def _line_start(line: str, changes: _Changes) -> str:
+    if line.startswith("="):
+        changes.add("heading markup (=) escaped")
+        return "&#61;" + line[1:]
+    if line.startswith("{|"):
+        changes.add("table start ({|) escaped")
+        return "&#123;" + line[1:]
+    return line
+
+
+class _Cleaner:
+    """Walks the parsed text and replaces what may not stay, in place."""
+
+    def __init__(self, allowed: set[str], changes: _Changes) -> None:
+        self.allowed = allowed
+        self.changes = changes
+
+    def clean(self, code: Wikicode, parent: str | None) -> None:
+        for index, node in enumerate(code.nodes):
+            replacement = self.node(node, parent)
+            if replacement is not None:
+                code.nodes[index] = Text(replacement)
+
+    def node(self, node: Node, parent: str | None) -> str | None:
+        """The text replacing ``node``, or None when it stays (its parts cleaned)."""
+        if isinstance(node, Text):
+            value = _TEXT_HAZARDS.sub(self.text_hazard, node.value)
+            return value if value != node.value else None
+        if isinstance(node, HTMLEntity):
+            return None
+        if isinstance(node, Template):
+            return self.template(node)
+        if isinstance(node, Wikilink):
+            return self.wikilink(node)
+        if isinstance(node, ExternalLink):
+            original = str(node)
+            if self.changed(node.url, parent):
+                return self.literal(original, "link")
+            if node.title is not None:
+                self.clean(node.title, parent)
+            return None
+        if isinstance(node, Tag):
+            return self.tag(node, parent)
+        if isinstance(node, Argument):
+            self.changes.add(f"template parameter {_excerpt(str(node))} shown as text")
+        else:  # a heading or anything else the single line should not hold
+            self.changes.add(f"{_excerpt(str(node))} shown as text")
+        return _literal(str(node))
+
+    def changed(self, code: Wikicode, parent: str | None) -> bool:
+        """Clean ``code``; whether that changed it."""
+        before = str(code)
+        self.clean(code, parent)
+        return str(code) != before
+
+    def literal(self, original: str, what: str) -> str:
+        """A node whose target or attribute needed neutralising, shown as text:
+        what is left would be no valid link or tag anyway."""
+        self.changes.add(f"{what} {_excerpt(original)} shown as text")
+        return _literal(original)
+
+    def text_hazard(self, match: re.Match[str]) -> str:
+        found = match.group()
+        if match["tildes"]:
+            self.changes.add(f"signature tildes {found} shown as text")
+            return f"<nowiki>{found}</nowiki>"
+        if match["switch"]:
+            self.changes.add(f"behaviour switch {found} shown as text")
+            return f"<nowiki>{found}</nowiki>"
+        if match["tag"] is not None:
+            name = _TAG_NAME.match(match.string, match.start())
+            self.changes.add(f"unclosed or stray tag {name.group() if name else '<'} escaped")
+            return "&lt;"
+        self.changes.add(f"unmatched brackets {found} escaped")
+        return "".join(_ENTITIES[c] for c in found)
+
+    def template(self, node: Template) -> str | None:
+        key = template_key(str(node.name))
+        names = [str(parameter.name).strip() for parameter in node.params]
+        # A repeated parameter puts the page in a tracking category.
+        if key in self.allowed and ":" not in key and len(set(names)) == len(names):
+            original = str(node)
+            for parameter in node.params:
+                if self.changed(parameter.name, None):
+                    return self.literal(original, "template")
+                self.clean(parameter.value, None)
+            return None
+        lower = key.lower()
+        if lower.startswith(("subst:", "safesubst:")):
+            kind = "substitution"
+        elif key.startswith("#"):
+            kind = "parser function"
+        elif ":" in key:
+            kind = "magic word or transclusion"
+        else:
+            kind = "template"
+        self.changes.add(f"{kind} {_excerpt(str(node))} shown as text")
+        return _literal(str(node))
+
+    def wikilink(self, node: Wikilink) -> str | None:
+        original = str(node)
+        if self.changed(node.title, None):
+            return self.literal(original, "link")
+        if node.text is not None:
+            self.clean(node.text, None)
+        title = str(node.title)
+        prefix = _LINK_PREFIX.match(title)
+        if prefix and not title.lstrip().startswith(":"):
+            name = prefix.group(1).lower()
+            kind = LINK_PREFIXES.get(name) or ("interlanguage" if _LANGUAGE_CODE.fullmatch(name) else None)
+            if kind:
+                node.title = ":" + title.lstrip()
+                self.changes.add(f"{kind} link {_excerpt(str(node))} made a plain link")
+        return None
+
+    def tag(self, node: Tag, parent: str | None) -> str | None:
+        original = str(node)
+        name = str(node.tag).strip().lower()
+        allowed = name in INLINE_TAGS or (name == "li" and parent in ("ul", "ol"))
+        if (not allowed or node.wiki_markup or node.invalid
+                or (node.self_closing and name not in SELF_CLOSING_TAGS)):
+            self.changes.add(f"<{name}> tag shown as text")
+            return _literal(str(node))
+        for attribute in node.attributes:
+            if not _is_id(attribute) and attribute.value is not None and self.changed(attribute.value, name):
+                return self.literal(original, f"<{name}> tag")
+        for attribute in [attribute for attribute in node.attributes if _is_id(attribute)]:
+            node.attributes.remove(attribute)
+            self.changes.add(f"id attribute removed from <{name}>")
+        if name != "nowiki" and node.contents is not None:
+            self.clean(node.contents, name)
+        return None
+
+
+def template_key(name: str) -> str:
+    """A template name as MediaWiki compares them: no ``Template:`` prefix,
+    underscores as spaces, first letter capital."""
+    name = " ".join(name.replace("_", " ").split())
+    if name.lower().startswith("template:"):
+        name = name[len("template:"):].strip()
+    return name[:1].upper() + name[1:]
+
+
+def _literal(wikitext: str) -> str:
+    """``wikitext`` shown as it is written, doing nothing."""
+    return "<nowiki>" + _NOWIKI_END.sub("&lt;/", wikitext) + "</nowiki>"
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
