@@ -232,9 +232,16 @@ def _with_param(text: str, name: str, value: str) -> str:
 
 
 def _status_template(code: Wikicode) -> Template | None:
-    for template in code.filter_templates(recursive=False):
-        if template_key(str(template.name)) == DRAFT_TEMPLATE:
-            return template
+    """The status box: the first call of the draft template that starts a
+    line of its own.  One written inside an answer or a question line is
+    text, not the draft's status (else an answer could declare it ready)."""
+    text = str(code)
+    offset = 0
+    for node in code.nodes:
+        if isinstance(node, Template) and template_key(str(node.name)) == DRAFT_TEMPLATE:
+            if not text[text.rfind("\n", 0, offset) + 1:offset].strip():
+                return node
+        offset += len(str(node))
     return None
 
 

@@ -22,6 +22,7 @@ import functools
 import html
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import unquote
@@ -202,12 +203,12 @@ def _ip_address(name: str) -> str | None:
 
 
 def _end_of_signature_area(line: str) -> int:
-    """Where a signature would end: before trailing white space, closing tags and
-    bold or italic quotes."""
+    """Where a signature would end: before trailing white space, invisible
+    characters, closing tags and bold or italic quotes."""
     end = len(line)
     while end > 0:
-        if line[end - 1].isspace():
-            end -= 1
+        if line[end - 1].isspace() or unicodedata.category(line[end - 1]) == "Cf":
+            end -= 1  # white space, or an invisible character (zero-width space, BOM, bidi mark)
         elif line.endswith("''", 0, end):
             end -= 2
             while end > 0 and line[end - 1] == "'":
