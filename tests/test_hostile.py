@@ -105,8 +105,9 @@ def check(stem: str, out: dict) -> None:
             assert [q.asker for q in result.questions] == expected["askers"]
         for needle in expected.get("draft_contain", []):
             assert needle in out["draft_text"], f"draft lacks {needle!r}"
-        # the draft holds every harvested question, and nothing else
-        assert [q.id for q in draft.questions] == [q.id for q in result.questions]
+        # the draft holds every harvested question once, and nothing else
+        # (grouped by topic, so not necessarily in page order)
+        assert sorted(q.id for q in draft.questions) == sorted(q.id for q in result.questions)
     else:
         assert len(draft.questions) == expected["questions"]
         if "status" in expected:
@@ -228,7 +229,9 @@ def test_fuzz_harvest_compile_render_on_wiki(reader, page: str, answer_every: in
     filled = set_draft_status("\n".join(lines), "ready")
     draft = parse_draft(filled)
     assert draft.ready
-    assert [q.id for q in draft.questions] == [q.id for q in result.questions]
+    # Every harvested question is in the draft once (grouped by topic, so not
+    # necessarily in page order).
+    assert sorted(q.id for q in draft.questions) == sorted(q.id for q in result.questions)
     notes = render_notes(draft, SESSION, TEMPLATES)
     assert_inert(notes.text, "notes")
     expected = notes_headings(draft)
