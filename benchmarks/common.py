@@ -15,9 +15,7 @@ so a benchmark sets pages up exactly as a test does.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -31,41 +29,10 @@ from typing import Iterator, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from wikiclient import Account, WikiClient  # noqa: E402
+from wikiclient import LocalWiki, start_wiki, stop_wiki  # noqa: E402
 
 PYTHON = sys.executable
 NOTESBOT = Path(sys.executable).parent / "notesbot"
-_REQUEST = re.compile(r"\[\d{3}\]: (?:GET|POST|HEAD) /api\.php")
-
-
-class LocalWiki:
-    """A running local wiki, with what :class:`scenario.Scenario` needs of it."""
-
-    def __init__(self, dir: Path):
-        self.dir = dir
-        self.port = json.loads((dir / "state.json").read_text())["port"]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.api_url = f"{self.url}/api.php"
-        self.pywikibot_dir = dir / "pywikibot"
-        accounts = json.loads((dir / "accounts.json").read_text())
-        self.accounts = {key: Account(**value) for key, value in accounts.items()}
-
-    def client(self, who: str | None = None) -> WikiClient:
-        return WikiClient(self.api_url, self.accounts[who] if who else None)
-
-    @property
-    def access_log(self) -> Path:
-        """The PHP server's log: one ``[200]: POST /api.php`` line a request."""
-        return self.dir / "server.log"
-
-    def log_position(self) -> int:
-        return self.access_log.stat().st_size
-
-    def requests_since(self, position: int) -> int:
-        """API requests the wiki answered since ``position`` of its access log."""
-        with open(self.access_log, "rb") as f:
-            f.seek(position)
-            return len(_REQUEST.findall(f.read().decode(errors="replace")))
 
 
 @contextmanager
@@ -73,19 +40,15 @@ def local_wiki(keep: bool = False) -> Iterator[LocalWiki]:
     """A fresh local wiki in a temporary folder, stopped and removed at the end."""
     base = Path(tempfile.mkdtemp(prefix="notesbot-bench-"))
     dir = base / "wiki"
-    localwiki = str(ROOT / "scripts" / "localwiki")
     try:
-        proc = subprocess.run([localwiki, "start", str(dir), "--seed=templates"],
-                              capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0:
-            raise SystemExit(f"scripts/localwiki start failed:\n{proc.stderr}")
+        wiki = start_wiki(dir)
         config = dir / "pywikibot" / "user-config.py"
         config.write_text(config.read_text() + "minthrottle = 0\n")
         # The writers' lock of this wiki's runs, not of any other run of the bot.
         os.environ["NOTESBOT_LOCK_DIR"] = str(dir)
-        yield LocalWiki(dir)
+        yield wiki
     finally:
-        subprocess.run([localwiki, "stop", str(dir)], capture_output=True, text=True, timeout=60)
+        stop_wiki(dir)
         if not keep:
             shutil.rmtree(base, ignore_errors=True)
 

@@ -56,12 +56,6 @@ def reject_global_options(global_args: list[str]) -> None:
             raise UsageError(f"unknown option {arg!r} (see 'notesbot --help')")
 
 
-def print_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-
-
 # -- harvest -----------------------------------------------------------------
 
 def harvest(args: Args, global_args: list[str], bot_opts: set[str]) -> int:

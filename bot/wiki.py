@@ -79,7 +79,6 @@ class Wiki:
 
     site: Any
     simulate: bool = False
-    requests_made: int = 0
     shutoff_title: str | None = None
     """The page that must say ``shutoff_word`` for the bot to edit (checked before every write)."""
     shutoff_word: str = "yes"
@@ -243,7 +242,6 @@ class Wiki:
             params.update(createonly=True)
         for attempt in range(retries + 1):
             try:
-                self.requests_made += 1
                 self.site.editpage(page, summary=summary, **params)
             except pwb.exceptions.EditConflictError:
                 now = self.read([title])[title]
@@ -286,7 +284,6 @@ class Wiki:
     # -- plumbing -------------------------------------------------------------
     def _request(self, **params: Any) -> dict:
         pwb = self._pywikibot
-        self.requests_made += 1
         try:
             return self.site.simple_request(**params).submit()
         except pwb.exceptions.Error as e:

@@ -10,9 +10,7 @@ configuration at all and pywikibot refuses to start.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +21,7 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wikiclient import Account, WikiClient  # noqa: E402
+from wikiclient import LocalWiki, WikiClient, start_wiki, stop_wiki  # noqa: E402
 
 EXAMPLES = ROOT / "tests" / "data" / "examples"
 SEEDS = ROOT / "tests" / "data" / "seeds"
@@ -42,42 +40,6 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYWIKIBOT_DIR"] = str(base / "wiki" / "pywikibot")
     os.environ.pop("PYWIKIBOT_NO_USER_CONFIG", None)
     os.environ["NOTESBOT_LOCK_DIR"] = str(base / "locks")
-
-
-class LocalWiki:
-    """One running local wiki: where it is and who can log in to it."""
-
-    def __init__(self, dir: Path):
-        self.dir = dir
-        self.port = json.loads((dir / "state.json").read_text())["port"]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.api_url = f"{self.url}/api.php"
-        self.pywikibot_dir = dir / "pywikibot"
-        accounts = json.loads((dir / "accounts.json").read_text())
-        self.accounts = {key: Account(**value) for key, value in accounts.items()}
-
-    def client(self, who: str | None = None) -> WikiClient:
-        """A fresh API session as ``who`` ('admin', 'bot', 'member', 'staff'), or anonymous."""
-        return WikiClient(self.api_url, self.accounts[who] if who else None)
-
-    @property
-    def access_log(self) -> Path:
-        return self.dir / "server.log"
-
-
-def start_wiki(dir: Path, seed: str | None = "templates") -> LocalWiki:
-    cmd = [str(ROOT / "scripts" / "localwiki"), "start", str(dir)]
-    if seed:
-        cmd.append(f"--seed={seed}")
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0:
-        raise RuntimeError(f"scripts/localwiki start failed:\n{proc.stderr}")
-    return LocalWiki(dir)
-
-
-def stop_wiki(dir: Path) -> None:
-    subprocess.run([str(ROOT / "scripts" / "localwiki"), "stop", str(dir)],
-                   capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="session")
@@ -121,18 +83,3 @@ def admin(wiki: LocalWiki) -> WikiClient:
 def reader(wiki: LocalWiki) -> WikiClient:
     """An anonymous reader, for checking what the pages say."""
     return wiki.client()
-
-
-@pytest.fixture
-def notesbot_env(wiki: LocalWiki) -> dict[str, str]:
-    """Environment for running the ``notesbot`` command against the local wiki."""
-    env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir))
-    return env
-
-
-def run_notesbot(*args: str, env: dict[str, str] | None = None, input: str | None = None,
-                 timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run the installed ``notesbot`` console script as a user would."""
-    exe = Path(sys.executable).parent / "notesbot"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env,
-                          input=input, timeout=timeout)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, LocalWiki, start_wiki, stop_wiki
+from conftest import ROOT
+from wikiclient import LocalWiki, start_wiki, stop_wiki
 from wikiclient import WikiClient, unique_title
 
 

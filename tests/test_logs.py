@@ -485,7 +485,7 @@ def test_no_password_or_login_token_in_any_log_with_debug(wiki, tmp_path, record
 @pytest.fixture(scope="module")
 def own_wiki(tmp_path_factory):
     """A wiki of its own for a run that edits (other tests count the edits on the shared one)."""
-    from conftest import start_wiki, stop_wiki
+    from wikiclient import start_wiki, stop_wiki
 
     dir = tmp_path_factory.mktemp("logs-wiki") / "wiki"
     lw = start_wiki(dir)

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from scenario import NOTESBOT, Scenario, anchors, mark_targets
+from scenario import Scenario, anchors, mark_targets
 
 DAY = "2024-07-11"
 ANSWERS = {

@@ -11,10 +11,13 @@ through the code it checks.
 from __future__ import annotations
 
 import html
+import json
 import re
+import subprocess
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -145,6 +148,58 @@ class WikiClient:
         if user:
             params["rcuser"] = user
         return self.get(**params)["query"]["recentchanges"]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+_REQUEST = re.compile(r"\[\d{3}\]: (?:GET|POST|HEAD) /api\.php")
+
+
+class LocalWiki:
+    """One running local wiki: where it is, who can log in to it, and what
+    reached it (the tests' fixtures and the benchmarks share it)."""
+
+    def __init__(self, dir: Path):
+        self.dir = dir
+        self.port = json.loads((dir / "state.json").read_text())["port"]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.api_url = f"{self.url}/api.php"
+        self.pywikibot_dir = dir / "pywikibot"
+        accounts = json.loads((dir / "accounts.json").read_text())
+        self.accounts = {key: Account(**value) for key, value in accounts.items()}
+
+    def client(self, who: str | None = None) -> WikiClient:
+        """A fresh API session as ``who`` ('admin', 'bot', 'member', 'staff'), or anonymous."""
+        return WikiClient(self.api_url, self.accounts[who] if who else None)
+
+    @property
+    def access_log(self) -> Path:
+        """The PHP server's log: one ``[200]: POST /api.php`` line a request."""
+        return self.dir / "server.log"
+
+    def log_position(self) -> int:
+        return self.access_log.stat().st_size
+
+    def requests_since(self, position: int) -> int:
+        """API requests the wiki answered since ``position`` of its access log."""
+        with open(self.access_log, "rb") as f:
+            f.seek(position)
+            return len(_REQUEST.findall(f.read().decode(errors="replace")))
+
+
+def start_wiki(dir: Path, seed: str | None = "templates") -> LocalWiki:
+    """``scripts/localwiki start DIR`` (with the bot's templates seeded)."""
+    cmd = [str(ROOT / "scripts" / "localwiki"), "start", str(dir)]
+    if seed:
+        cmd.append(f"--seed={seed}")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"scripts/localwiki start failed:\n{proc.stderr}")
+    return LocalWiki(dir)
+
+
+def stop_wiki(dir: Path) -> None:
+    subprocess.run([str(ROOT / "scripts" / "localwiki"), "stop", str(dir)],
+                   capture_output=True, text=True, timeout=60)
 
 
 def unique_title(prefix: str) -> str:
