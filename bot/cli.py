@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from pathlib import Path
+from typing import Sequence
 
 from bot import logs
+from bot.config import RunOptions
+from bot.environment import Environment
 from bot.errors import NotesbotError, UsageError
 
 #: Global options every sub-command takes (pywikibot's, with one dash).
@@ -113,31 +116,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(name: str) -> Callable[..., int]:
-    """The function behind a sub-command, imported only when it runs: help and
-    the offline commands never import pywikibot."""
+def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) -> int:
+    """Call the sub-command with typed values: the ``Namespace`` ends here.
+    The commands are imported only when they run: help and the offline
+    commands never import pywikibot."""
     from bot import commands
 
-    return getattr(commands, name.replace("-", "_"))
+    name = args.command
+    if name == "harvest":
+        if args.file:
+            return commands.harvest_file(options, env, args.file, as_json=args.json)
+        return commands.harvest_page(options, env, page=args.page, session=args.session,
+                                     to_draft=args.to_draft, as_json=args.json)
+    if name == "compile":
+        return commands.compile(options, env, questions=args.questions, draft=args.draft, style=args.style,
+                                template_dir=args.template, session=args.session, translate=args.translate)
+    if name == "publish":
+        return commands.publish(options, env, session=args.session)
+    if name == "run":
+        return commands.run(options, env, now=args.now)
+    if name == "schedule":
+        return commands.schedule(options, env, cron=args.cron, max_ticks=args.max_ticks)
+    if name == "new-session":
+        return commands.new_session(options, env, day=args.date, time=args.time)
+    if name == "status":
+        return commands.status(options, env)
+    raise AssertionError(f"unknown command {name!r}")  # pragma: no cover - argparse knows the commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    env = Environment.read()
     try:
         global_args, own, bot_opts = split_args(argv)
-        logs.setup(None, debug=any(a == "-debug" or a.startswith("-debug:") for a in global_args))
+        logs.setup(env.log_file, debug=any(a == "-debug" or a.startswith("-debug:") for a in global_args),
+                   secrets=env.secrets)
         args = parser.parse_args(own)
         if not args.command:
             parser.print_help()
             return 2
-        return _handler(args.command)(args, global_args, bot_opts)
+        options = RunOptions(config_file=Path(args.config) if args.config else None, series=args.series,
+                             pywikibot_args=tuple(global_args), always="-always" in bot_opts)
+        return dispatch(args, options, env)
     except NotesbotError as e:
         print(f"notesbot: {logs.redact(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("notesbot: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug: one line here, the traceback in the log
+        where = logs.record_crash(e)
+        print(f"notesbot: internal error (a bug in notesbot, not in what you typed): "
+              f"{type(e).__name__}: {logs.redact(' '.join(str(e).split()))[:200]}; "
+              f"the traceback is in {where}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,39 +1,35 @@
 """What each sub-command does: read its inputs, call the pipeline, print a report.
 
-Kept free of parsing (``bot/cli.py``) and of pywikibot (``bot/wiki.py``): each
-function wires the pure stages to their inputs and outputs and nothing more.
+Each function takes typed values (the CLI ends argparse's ``Namespace``),
+wires the pure stages, or the run layer for the wiki, to their inputs and
+outputs, and nothing more.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bot import config as config_mod
+from bot.config import RunOptions
+from bot.environment import Environment
 from bot.errors import UsageError
 from bot.model import Question, Session
-
-Args = argparse.Namespace
 
 
 # -- shared ------------------------------------------------------------------
 
-def read_file(path: str) -> str:
+def read_file(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as e:
         raise UsageError(f"{path}: cannot read ({e.strerror})") from None
 
 
-def offline_config(args: Args) -> config_mod.Config:
-    return config_mod.load(args.config)
-
-
-def pick_series(cfg: config_mod.Config, args: Args) -> config_mod.SeriesConfig:
-    return cfg.series_named(args.series) if args.series else cfg.series[0]
+def pick_series(cfg: config_mod.Config, options: RunOptions) -> config_mod.SeriesConfig:
+    return cfg.series_named(options.series) if options.series else cfg.series[0]
 
 
 def session_for(series: config_mod.SeriesConfig, value: str) -> Session:
@@ -48,90 +44,89 @@ def session_for(series: config_mod.SeriesConfig, value: str) -> Session:
     return series.session(day)
 
 
-def reject_global_options(global_args: list[str]) -> None:
+def reject_global_options(options: RunOptions) -> None:
     """Offline commands take no wiki options except the harmless ones."""
     harmless = ("-simulate", "-debug", "-verbose", "-v", "-nolog", "-log")
-    for arg in global_args:
+    for arg in options.pywikibot_args:
         if arg.split(":")[0] not in harmless:
             raise UsageError(f"unknown option {arg!r} (see 'notesbot --help')")
 
 
-# -- harvest -----------------------------------------------------------------
+def parse_moment(value: str | None, option: str = "--now") -> datetime:
+    """An ISO 8601 time (UTC unless it says otherwise), or now."""
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{option} {value!r}: not a time (ISO 8601, like 2024-07-11T18:00Z)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
-def harvest(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
+
+def print_harvest(result, source: str, as_json: bool) -> None:
     from bot import harvest as harvest_mod
 
-    if args.file:
-        reject_global_options(global_args)
-        cfg = offline_config(args)
-        series = pick_series(cfg, args)
-        aliases = {**harvest_mod.DEFAULT_TOPIC_ALIASES, **series.topic_aliases}
-        result = harvest_mod.harvest(read_file(args.file), aliases, mark_template=series.mark_template)
-        source = args.file
-    else:
-        from bot import online
-
-        if args.to_draft and not args.session:
-            raise UsageError("--to-draft goes with --session")
-        with online.Context.open(args, global_args, bot_opts, write=args.to_draft) as ctx:
-            if args.to_draft:
-                return online.harvest_into_draft(ctx, session_for(ctx.series, args.session))
-            title = args.page or session_for(ctx.series, args.session).questions_page
-            result, source = online.harvest_page(ctx, title)
     for notice in result.notices:
         print(f"notesbot: {source}: {notice}", file=sys.stderr)
     for problem in result.problems:
         print(f"notesbot: {source}: {problem}", file=sys.stderr)
-    if args.json:
+    if as_json:
         json.dump([q.to_json() for q in result.questions], sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         print(harvest_mod.format_table(result.questions))
+
+
+# -- offline -------------------------------------------------------------------
+
+def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: bool) -> int:
+    from bot import harvest as harvest_mod
+    from bot.publish.plan import topic_aliases
+
+    reject_global_options(options)
+    series = pick_series(config_mod.load(options.config_file, environment=env), options)
+    result = harvest_mod.harvest(read_file(path), topic_aliases(series), mark_template=series.mark_template)
+    print_harvest(result, path, as_json)
     return 0
 
 
-# -- compile -----------------------------------------------------------------
+def _load_templates(style: str, template_dir: str | None):
+    from bot import compile as compile_mod
 
-def _load_templates(args: Args, series: config_mod.SeriesConfig):
-    from bot import templates
-
-    style = args.style or series.style
     override_dir = None
-    if args.template:
-        override_dir = Path(args.template)
+    if template_dir:
+        override_dir = Path(template_dir)
         if not override_dir.is_dir():
-            raise UsageError(f"--template {args.template}: no such folder (on-wiki templates are read "
+            raise UsageError(f"--template {template_dir}: no such folder (on-wiki templates are read "
                              f"by the online commands from the series' 'templates' setting)")
     try:
-        return templates.load_templates(style, override_dir=override_dir)
-    except templates.TemplateError as e:
+        return compile_mod.load_templates(style, override_dir=override_dir)
+    except compile_mod.TemplateError as e:
         raise UsageError(str(e)) from None
 
 
-def compile(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
+def compile(options: RunOptions, env: Environment, *, questions: str | None, draft: str | None,
+            style: str | None, template_dir: str | None, session: str | None, translate: bool) -> int:
     from bot import compile as compile_mod
-    from bot import templates
 
-    reject_global_options(global_args)
-    cfg = offline_config(args)
-    series = pick_series(cfg, args)
-    tset = _load_templates(args, series)
-    session = session_for(series, args.session) if args.session else series.session(date.today())
-    if args.style:
-        session.style = args.style
+    reject_global_options(options)
+    series = pick_series(config_mod.load(options.config_file, environment=env), options)
+    tset = _load_templates(style or series.style, template_dir)
+    the_session = session_for(series, session) if session else series.session(date.today())
+    if style:
+        the_session.style = style
     try:
-        if args.questions:
-            questions = _read_questions(args.questions)
-            out = compile_mod.render_draft(questions, session, tset)
+        if questions:
+            out = compile_mod.render_draft(_read_questions(questions), the_session, tset)
             text, neutralised = out.text, out.neutralised
         else:
-            draft = compile_mod.parse_draft(read_file(args.draft))
-            for problem in draft.problems:
-                print(f"notesbot: {args.draft}: {problem}", file=sys.stderr)
-            notes = compile_mod.render_notes(draft, session, tset, translate=args.translate or series.translate,
+            parsed = compile_mod.parse_draft(read_file(draft))
+            for problem in parsed.problems:
+                print(f"notesbot: {draft}: {problem}", file=sys.stderr)
+            notes = compile_mod.render_notes(parsed, the_session, tset, translate=translate or series.translate,
                                              unanswered_heading=series.unanswered_heading)
             text, neutralised = notes.text, notes.neutralised
-    except templates.TemplateError as e:
+    except compile_mod.TemplateError as e:
         raise UsageError(str(e)) from None
     for item in neutralised:
         print(f"notesbot: neutralised: {item}", file=sys.stderr)
@@ -157,41 +152,61 @@ def _read_questions(path: str) -> list[Question]:
     return questions
 
 
-# -- the online commands -----------------------------------------------------
+# -- on the wiki -------------------------------------------------------------------
 
-def publish(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
-    from bot import online
+def harvest_page(options: RunOptions, env: Environment, *, page: str | None, session: str | None,
+                 to_draft: bool, as_json: bool) -> int:
+    from bot.run import operations
 
-    with online.Context.open(args, global_args, bot_opts, write=True) as ctx:
-        return online.publish_session(ctx, session_for(ctx.series, args.session))
+    if to_draft and not session:
+        raise UsageError("--to-draft goes with --session")
+    with operations.Context.open(options, env, write=to_draft) as ctx:
+        if to_draft:
+            return operations.harvest_into_draft(ctx, session_for(ctx.series, session))
+        title = page or session_for(ctx.series, session).questions_page
+        result, source = operations.harvest_page(ctx, title)
+    print_harvest(result, source, as_json)
+    return 0
 
 
-def new_session(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
-    from bot import online
+def publish(options: RunOptions, env: Environment, *, session: str) -> int:
+    from bot.run import operations
+
+    with operations.Context.open(options, env, write=True) as ctx:
+        return operations.publish_session(ctx, session_for(ctx.series, session))
+
+
+def new_session(options: RunOptions, env: Environment, *, day: str, time: str | None) -> int:
+    from bot.run import operations
 
     try:
-        day = date.fromisoformat(args.date)
+        the_day = date.fromisoformat(day)
     except ValueError:
-        raise UsageError(f"{args.date!r} is not a date (YYYY-MM-DD)") from None
-    with online.Context.open(args, global_args, bot_opts, write=True) as ctx:
-        return online.new_session(ctx, day, args.time)
+        raise UsageError(f"{day!r} is not a date (YYYY-MM-DD)") from None
+    with operations.Context.open(options, env, write=True) as ctx:
+        return operations.new_session(ctx, the_day, time)
 
 
-def run(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
-    from bot import online
+def run(options: RunOptions, env: Environment, *, now: str | None = None) -> int:
+    from bot.run import operations, tick
 
-    with online.Context.open(args, global_args, bot_opts, write=True) as ctx:
-        return online.tick(ctx, now=args.now)
-
-
-def schedule(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
-    from bot import scheduling
-
-    return scheduling.run_schedule(args, global_args, bot_opts)
+    moment = parse_moment(now)
+    with operations.Context.open(options, env, write=True) as ctx:
+        return tick.tick(ctx, moment)
 
 
-def status(args: Args, global_args: list[str], bot_opts: set[str]) -> int:
-    from bot import online
+def schedule(options: RunOptions, env: Environment, *, cron: str | None, max_ticks: int | None) -> int:
+    from dataclasses import replace
 
-    with online.Context.open(args, global_args, bot_opts) as ctx:
-        return online.show_status(ctx)
+    from bot.run import scheduling
+
+    cfg = config_mod.load(options.config_file, environment=env)
+    scheduled = replace(options, always=True)
+    return scheduling.run_schedule(cron or cfg.schedule, lambda: run(scheduled, env), max_ticks=max_ticks)
+
+
+def status(options: RunOptions, env: Environment) -> int:
+    from bot.run import operations, tick
+
+    with operations.Context.open(options, env) as ctx:
+        return tick.show_status(ctx)

@@ -25,10 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.environment import Environment
 from bot.errors import ConfigError
 from bot.model import Session
 
-__all__ = ["Config", "ConfigError", "SeriesConfig", "load", "from_dict", "merge"]
+__all__ = ["Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
 CRS = "Wikimedia Foundation/Legal/Community Resilience and Sustainability"
 
@@ -127,6 +128,20 @@ class Config:
         raise ConfigError(f"no series named {name!r} (known: {', '.join(s.name for s in self.series)})")
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line says about a run, besides the command's own arguments."""
+
+    config_file: Path | None = None
+    """``--config``: the local configuration file (else ``$NOTESBOT_CONFIG``, else ``./notesbot.json``)."""
+    series: str | None = None
+    """``--series``: the series to work on (default: the first)."""
+    pywikibot_args: tuple[str, ...] = ()
+    """pywikibot's global options (``-simulate``, ``-site:``, ``-dir:``…), for ``pywikibot.handle_args``."""
+    always: bool = False
+    """``-always``: do not ask before saving."""
+
+
 # -- loading and validation ------------------------------------------------
 
 def _check(value: Any, hint: Any, path: str) -> Any:
@@ -179,7 +194,7 @@ def _build(cls: type, data: Any, path: str) -> Any:
 
 
 def _validate(config: Config) -> Config:
-    from bot.templates import STYLES  # the shipped template sets
+    from bot.compile.templates import STYLES  # the shipped template sets
 
     names = [s.name for s in config.series]
     if len(set(names)) != len(names):
@@ -246,18 +261,17 @@ def parse_json(text: str, source: str) -> dict[str, Any]:
     return data
 
 
-def local_path(explicit: str | None = None) -> Path | None:
+def local_path(explicit: str | os.PathLike | None = None, environment: Environment | None = None) -> Path | None:
     if explicit:
         return Path(explicit)
-    env = os.environ.get("NOTESBOT_CONFIG")
-    if env:
-        return Path(env)
+    if environment is not None and environment.config_file:
+        return environment.config_file
     default = Path("notesbot.json")
     return default if default.exists() else None
 
 
-def load_local(explicit: str | None = None) -> dict[str, Any]:
-    path = local_path(explicit)
+def load_local(explicit: str | os.PathLike | None = None, environment: Environment | None = None) -> dict[str, Any]:
+    path = local_path(explicit, environment)
     if path is None:
         return {}
     try:
@@ -267,13 +281,14 @@ def load_local(explicit: str | None = None) -> dict[str, Any]:
     return parse_json(text, str(path))
 
 
-def load(explicit: str | None = None, onwiki_text: str | None = None, onwiki_title: str = "on-wiki config") -> Config:
+def load(explicit: str | os.PathLike | None = None, onwiki_text: str | None = None,
+         onwiki_title: str = "on-wiki config", *, environment: Environment | None = None) -> Config:
     """Validate the local file merged with the on-wiki page's text (if any)."""
-    local = load_local(explicit)
+    local = load_local(explicit, environment)
     try:
         config = from_dict(local)
     except ConfigError as e:
-        raise ConfigError(f"{local_path(explicit)}: {e}") from None
+        raise ConfigError(f"{local_path(explicit, environment)}: {e}") from None
     if not onwiki_text or not onwiki_text.strip():
         return config
     onwiki = parse_json(onwiki_text, onwiki_title)

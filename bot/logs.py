@@ -36,7 +36,7 @@ What :func:`redact` removes:
   JSON- and repr-escaped forms), wherever it appears, e.g. inside a
   traceback: the BotPassword secret from ``user-password.cfg``
   (:func:`register_secrets_from_password_file`), the OAuth values from the
-  environment (:func:`register_secrets_from_env`) or from pywikibot's
+  environment (:class:`bot.environment.Environment`, given to :func:`setup`) or from pywikibot's
   ``authenticate`` setting (:func:`register_pywikibot_secrets`).
 
 ``print()`` does not go through logging: text printed by the bot that could
@@ -59,18 +59,6 @@ from typing import Any, Iterable
 
 #: What a secret is replaced with.
 REDACTED = "<redacted>"
-
-#: Environment variables whose values are secrets (BotPassword, OAuth).
-SECRET_ENV_VARS = (
-    "NOTESBOT_BOTPASSWORD",
-    "NOTESBOT_CONSUMER_TOKEN",
-    "NOTESBOT_CONSUMER_SECRET",
-    "NOTESBOT_ACCESS_TOKEN",
-    "NOTESBOT_ACCESS_SECRET",
-)
-
-#: Environment variable naming the bot's log file (used when setup() gets no path).
-LOG_FILE_ENV = "NOTESBOT_LOG_FILE"
 
 #: Registered secrets shorter than this are ignored: redacting every "abc" in
 #: the logs would make them useless, and no real credential is that short.
@@ -196,13 +184,6 @@ def forget_secrets() -> None:
     with _lock:
         _secrets.clear()
         _secrets_re = None
-
-
-def register_secrets_from_env(names: Iterable[str] = SECRET_ENV_VARS) -> int:
-    """Register the values of the secret environment variables that are set
-    (``NOTESBOT_BOTPASSWORD``, the four ``NOTESBOT_CONSUMER_*``/``NOTESBOT_ACCESS_*``
-    OAuth values).  Returns how many were registered."""
-    return sum(register_secret(os.environ.get(name)) for name in names)
 
 
 def _password_entries(text: str) -> list[tuple]:
@@ -419,25 +400,26 @@ def _open_private(path: Path) -> None:
 
 
 def setup(log_file: str | os.PathLike | None = None, *, debug: bool = False,
-          stream: Any = None) -> None:
+          stream: Any = None, secrets: Iterable[str] = ()) -> None:
     """Configure logging for a run of the bot.
 
     * stderr (or ``stream``): the bot's records at INFO and above (DEBUG
       stays out of the terminal), other libraries' at WARNING and above, as
       ``notesbot: message`` lines;
-    * ``log_file`` (default: ``$NOTESBOT_LOG_FILE``; ``""`` for none): the
+    * ``log_file`` (the CLI passes ``$NOTESBOT_LOG_FILE``; None for none): the
       same with a UTC timestamp, level and logger name, plus pywikibot's own
       records once :func:`protect_all_handlers` has run, and with ``debug``
       everything at DEBUG level.  Created with mode 0600.
 
-    Both handlers redact; the record factory is installed; the secrets of the
-    environment are registered.  Calling it again replaces the handlers it
+    Both handlers redact; the record factory is installed; ``secrets`` (the
+    values of the environment's secret variables) are registered.  Calling it again replaces the handlers it
     made before.  A log file that cannot be opened is a
     :class:`~bot.errors.UsageError` (exit 2).
     """
     global _stderr_handler, _file_handler
     install_record_factory()
-    register_secrets_from_env()
+    for secret in secrets:
+        register_secret(secret)
 
     root = logging.getLogger()
     bot = logging.getLogger(_BOT_LOGGER)
@@ -457,8 +439,6 @@ def setup(log_file: str | os.PathLike | None = None, *, debug: bool = False,
     root.addHandler(stderr)
     _stderr_handler = stderr
 
-    if log_file is None:
-        log_file = os.environ.get(LOG_FILE_ENV) or None
     if log_file:
         path = Path(log_file).expanduser()
         try:
@@ -492,6 +472,28 @@ class _MinLevelForOthers(logging.Filter):
         if record.name == _BOT_LOGGER or record.name.startswith(_BOT_LOGGER + "."):
             return True
         return record.levelno >= self.level
+
+
+def record_crash(error: BaseException) -> str:
+    """Write the traceback of a bug to the log file (or, without one, to a
+    private file of its own in the temporary folder), redacted; where it went."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    path = log_file_path()
+    if path is not None:
+        get_logger().debug("internal error", exc_info=error)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        if _file_handler is not None and _file_handler.level > logging.DEBUG:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(redact(text))
+        return str(path)
+    fd, name = tempfile.mkstemp(prefix="notesbot-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(redact(text))
+    return name
 
 
 def log_file_path() -> Path | None:

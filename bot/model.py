@@ -120,6 +120,31 @@ class Revision:
     comment: str = ""
 
 
+@dataclass(frozen=True)
+class PageState:
+    """A page as the bot read it: what it says, and at which revision.
+
+    The wiki package makes these; every pure stage takes them as plain data.
+    """
+
+    title: str
+    exists: bool
+    text: str = ""
+    revid: int | None = None
+    timestamp: str | None = None
+    """Timestamp of the revision read (the edit's ``basetimestamp``)."""
+    read_at: str = ""
+    """When the page was read (the edit's ``starttimestamp``)."""
+    bots_allowed: bool = True
+    """Whether ``{{bots}}``/``{{nobots}}`` on the page let this bot edit it."""
+    redirect_target: str | None = None
+    protected: bool = False
+
+    @classmethod
+    def missing(cls, title: str) -> "PageState":
+        return cls(title=title, exists=False)
+
+
 @dataclass
 class Session:
     """One Conversation Hour and the pages that belong to it.

@@ -11,9 +11,9 @@ import pytest
 
 from bot.compile import (english_list, parse_draft, render_draft, render_notes, render_questions_page,
                          render_session_page, set_draft_status, update_draft)
-from bot.draft import DraftError, derived_id
+from bot.compile.draft import DraftError, derived_id
 from bot.model import Question, Session
-from bot.templates import STYLES, TEMPLATE_NAMES, TemplateError, load_templates, render
+from bot.compile.templates import STYLES, TEMPLATE_NAMES, TemplateError, load_templates, render
 
 CRS = "Wikimedia Foundation/Legal/Community Resilience and Sustainability"
 

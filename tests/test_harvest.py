@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import bot.harvest
+import bot.harvest.page
 from bot.harvest import (
     DEFAULT_TOPIC_ALIASES,
     attribute_from_history,
@@ -26,7 +27,7 @@ from bot.harvest import (
     redirect_target,
 )
 from bot.model import Problem, Question, Revision
-from bot.signatures import find_signature, normalise_user, parse_timestamp
+from bot.harvest.signatures import find_signature, normalise_user, parse_timestamp
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "examples" / "questions-2024-07-11.wiki"
@@ -599,14 +600,14 @@ def test_a_signature_alone_is_a_problem():
 
 
 def test_a_bug_on_one_line_becomes_a_problem(monkeypatch):
-    real = bot.harvest.find_signature
+    real = bot.harvest.page.find_signature
 
     def failing(line):
         if "boom" in line:
             raise RuntimeError("boom")
         return real(line)
 
-    monkeypatch.setattr(bot.harvest, "find_signature", failing)
+    monkeypatch.setattr(bot.harvest.page, "find_signature", failing)
     result = harvest(f"== A ==\n* First? {SIGNED}\n* boom?\n* Third? [[User:X]]\n")
     assert [q.question for q in result.questions] == ["First?", "Third?"]
     assert [(p.line, p.reason) for p in result.problems] == [(3, "could not read this line (RuntimeError: boom)")]
@@ -685,8 +686,8 @@ def test_unsigned_questions_are_attributed_to_the_revision_that_added_them():
 
 def test_attribution_stops_reading_history_once_every_question_is_placed(monkeypatch):
     calls = []
-    real = bot.harvest.harvest
-    monkeypatch.setattr(bot.harvest, "harvest", lambda text, aliases=None: calls.append(text) or real(text))
+    real = bot.harvest.page.harvest
+    monkeypatch.setattr(bot.harvest.page, "harvest", lambda text, aliases=None: calls.append(text) or real(text))
     questions = real("== A ==\n* Unsigned?\n").questions
     history = [revision(n, f"User {n}", n, "== A ==\n* Unsigned?\n") for n in range(1, 6)]
     assert attribute_from_history(questions, history)[0].asker == "User 1"

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from bot.compile import parse_draft, render_draft, render_notes, set_draft_status
 from bot.harvest import harvest
 from bot.model import Session
-from bot.templates import load_templates
+from bot.compile.templates import load_templates
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CASES = sorted(path.stem for path in HOSTILE.glob("*.wiki"))

@@ -128,10 +128,11 @@ def test_schedule_runs_ticks_and_stops_on_sigterm(scenario: Scenario):
 
 
 def test_a_manual_publish_during_a_tick_exits_with_a_clear_message(scenario: Scenario, wiki, tmp_path):
-    from bot.lock import lock_path, writer_lock
+    from bot.environment import Environment
+    from bot.run.lock import lock_path, writer_lock
 
     s = scenario
-    with writer_lock(lock_path(None)):
+    with writer_lock(lock_path(None, Environment.read())):
         result = s.run("new-session", DAY, "-always")
     assert result.returncode == 1
     assert "another run of notesbot is writing" in result.stderr

@@ -195,9 +195,13 @@ def test_secrets_from_the_environment(monkeypatch, clean_logging):
         "NOTESBOT_ACCESS_TOKEN": "env-access-token-4",
         "NOTESBOT_ACCESS_SECRET": "env-access-secret-5",
     }
+    from bot.environment import Environment
+
     for name, value in values.items():
         monkeypatch.setenv(name, value)
-    assert logs.register_secrets_from_env() == 5
+    environment = Environment.read()
+    assert len(environment.secrets) == 5
+    logs.setup(None, secrets=environment.secrets)
     text = redact(" ".join(values.values()))
     assert not any(value in text for value in values.values())
 
@@ -276,8 +280,10 @@ def test_a_handler_made_after_setup_is_covered(tmp_path, clean_logging):
 
 
 def test_log_file_from_the_environment(tmp_path, monkeypatch, clean_logging):
+    from bot.environment import Environment
+
     monkeypatch.setenv("NOTESBOT_LOG_FILE", str(tmp_path / "env.log"))
-    logs.setup(None, stream=io.StringIO())
+    logs.setup(Environment.read().log_file, stream=io.StringIO())
     logging.getLogger("notesbot").info("hello")
     assert logs.log_file_path() == tmp_path / "env.log"
     logs._file_handler.flush()

@@ -20,7 +20,7 @@ from wikiclient import html_to_lines
 
 from bot.compile import parse_draft, render_draft, render_notes
 from bot.model import Question, Session
-from bot.templates import load_templates
+from bot.compile.templates import load_templates
 
 pytestmark = pytest.mark.wiki
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import pagetext
+from bot.publish import pagetext
 
 lines = st.lists(st.sampled_from([
     "Some prose by a community member.", "* a bullet [[User:X|X]]", ":a reply", "",

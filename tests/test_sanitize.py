@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from mwparserfromhell.nodes import Tag, Text
 
-from bot.sanitize import DEFAULT_ALLOWED_TEMPLATES, neutralise
+from bot.compile.sanitize import DEFAULT_ALLOWED_TEMPLATES, neutralise
 
 
 def clean(text: str, **kwargs) -> str:

@@ -203,7 +203,7 @@ CALLS = ["{{Conversation hour answered|P#q-1}}", "{{Conversation hour answered|P
 def test_marks_without_the_parser_are_the_marks_with_it(seed):
     """``set_mark`` answers without mwparserfromhell when it safely can: on any
     line it must give exactly what the parser-based version gives."""
-    from bot import pagetext
+    from bot.publish import pagetext
 
     rnd = random.Random(seed)
     lines = [f"* Why? [[User:X|X]] 10:00, 1 July 2024 (UTC) {call}" for call in CALLS]

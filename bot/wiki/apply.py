@@ -26,11 +26,11 @@ from __future__ import annotations
 import difflib
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, TextIO
+from typing import Callable, TextIO
 
 from bot import logs
 from bot.errors import WikiError
-from bot.publish import Edit
+from bot.publish.plan import Edit, Plan
 
 
 @dataclass
@@ -92,15 +92,15 @@ def same_text(a: str, b: str) -> bool:
     return a.rstrip() == b.rstrip()
 
 
-def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[str], bool],
-               simulate: bool, max_retries: int,
+def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bool, max_retries: int,
                out: TextIO | None = None) -> Report:
-    """Apply ``edits`` (see the module docstring); ``pages`` holds the states
-    read for the plan, by title.  The diffs of ``-simulate`` go to ``out``,
+    """Apply the settled edits of ``plan`` (see the module docstring), each over
+    the page as the plan read it.  The diffs of ``-simulate`` go to ``out``,
     by default the ``sys.stdout`` of the moment (not the one of the moment
     this module was imported, which a caller may have closed since)."""
     out = sys.stdout if out is None else out
-    report = Report()
+    report = Report(notices=list(plan.notices))
+    edits = plan.edits
     done: dict[str, bool] = {}
     colour = out.isatty()
     for position, edit in enumerate(edits):
@@ -116,7 +116,7 @@ def apply_plan(edits: list[Edit], wiki, pages: Mapping, *, allowed: Callable[[st
             done[edit.title] = False
             continue
         try:
-            outcome = _apply_one(edit, wiki, pages[edit.title], simulate=simulate,
+            outcome = _apply_one(edit, wiki, edit.base, simulate=simulate,
                                  max_retries=max_retries, out=out, colour=colour)
         except WikiError as e:
             report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
@@ -135,7 +135,7 @@ def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour) -
     if state.redirect_target:
         return Outcome(edit.title, edit.kind, "refused", f"the page is a redirect to [[{state.redirect_target}]]")
     for attempt in range(max_retries + 1):
-        new = edit.new_text(state.text, state.exists)
+        new = edit.text_for(state)
         if (state.exists and same_text(new, state.text)) or (not state.exists and not new.strip()):
             return Outcome(edit.title, edit.kind, "unchanged", url=wiki.page_url(edit.title) if state.exists else "")
         if simulate:

@@ -24,26 +24,16 @@ or when it is stale, the tick does the full work from the wiki.
 from __future__ import annotations
 
 import json
-import os
 import sys
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from bot import online
-from bot import publish as plan_mod
+from bot import compile as compile_mod
+from bot import publish
 from bot.errors import NotesbotError, StopRun
-
-
-@dataclass
-class SessionStatus:
-    series: str
-    session: str
-    state: str
-    harvested: int = 0
-    answered: int = 0
-    written: int = 0
-    result: str = ""
+from bot.run import operations
+from bot.run.operations import Context
+from bot.run.status import SessionStatus, write_status_page
 
 
 def session_start(series, day: date) -> datetime:
@@ -63,22 +53,20 @@ def state_of(series, day: date, moment: datetime, draft_status: str | None) -> s
 
 def _draft_facts(text: str) -> tuple[str | None, int, int, int]:
     """(status, questions, answered, unanswered) of a draft's text."""
-    from bot import compile as compile_mod
-
     draft = compile_mod.parse_draft(text)
     questions = [q for s in draft.sections for q in s.questions]
     answered = sum(1 for q in questions if q.answered)
     return draft.status, len(questions), answered, len(questions) - answered
 
 
-def survey(ctx: online.Context, moment: datetime) -> list[tuple[online.Context, date, SessionStatus]]:
+def survey(ctx: Context, moment: datetime) -> list[tuple[Context, date, SessionStatus]]:
     """Every session of every series, with its state on the wiki now (two
     batched reads a series: its index, then its drafts)."""
     out = []
     for series in ctx.config.series:
-        sctx = replace(ctx, series=series)
+        sctx = ctx.for_series(series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
-        dates = online.known_dates(sctx, index.text)
+        dates = publish.series_dates(index.text if index.exists else "", series)
         drafts = ctx.wiki.read([series.session(d).draft_page for d in dates]) if dates else {}
         for day in dates:
             session = series.session(day)
@@ -89,7 +77,7 @@ def survey(ctx: online.Context, moment: datetime) -> list[tuple[online.Context, 
     return out
 
 
-def watched(ctx: online.Context, sessions: list[tuple[online.Context, date, SessionStatus]]) -> list[str]:
+def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -> list[str]:
     """Every page whose change can give a tick something to do."""
     titles = [ctx.title(ctx.config.onwiki_config), ctx.title(ctx.config.shutoff_page)]
     titles += [s.index_page for s in ctx.config.series]
@@ -101,26 +89,26 @@ def watched(ctx: online.Context, sessions: list[tuple[online.Context, date, Sess
     return list(dict.fromkeys(titles))
 
 
-def cache_path() -> Path:
-    return Path(os.environ.get("PYWIKIBOT_DIR", ".")) / "notesbot-tick.json"
+def cache_path(ctx: Context) -> Path:
+    return ctx.environment.state_dir / "notesbot-tick.json"
 
 
-def load_cache() -> dict:
+def load_cache(ctx: Context) -> dict:
     try:
-        data = json.loads(cache_path().read_text())
+        data = json.loads(cache_path(ctx).read_text())
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
-def save_cache(data: dict) -> None:
+def save_cache(ctx: Context, data: dict) -> None:
     try:
-        cache_path().write_text(json.dumps(data, indent=1, sort_keys=True))
+        cache_path(ctx).write_text(json.dumps(data, indent=1, sort_keys=True))
     except OSError as e:  # only a shortcut: the next tick does the full work
-        print(f"notesbot: could not write the tick cache {cache_path()}: {e.strerror}", file=sys.stderr)
+        print(f"notesbot: could not write the tick cache {cache_path(ctx)}: {e.strerror}", file=sys.stderr)
 
 
-def nothing_changed(ctx: online.Context, moment: datetime, cache: dict) -> bool:
+def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
     """One batched revision check: True if no watched page changed and no
     session changed state with the clock since the last tick."""
     seen = cache.get("revisions")
@@ -138,8 +126,8 @@ def nothing_changed(ctx: online.Context, moment: datetime, cache: dict) -> bool:
     return ctx.wiki.latest_revids(list(seen)) == seen
 
 
-def tick(ctx: online.Context, moment: datetime) -> int:
-    cache = load_cache()
+def tick(ctx: Context, moment: datetime) -> int:
+    cache = load_cache(ctx)
     if nothing_changed(ctx, moment, cache):
         print("Nothing changed on the wiki since the last tick: no edit.")
         return 0
@@ -150,9 +138,9 @@ def tick(ctx: online.Context, moment: datetime) -> int:
         code = 0
         try:
             if status.state == "collecting":
-                code = online.harvest_into_draft(sctx, session)
+                code = operations.harvest_into_draft(sctx, session)
             elif status.state == "published":
-                code = online.publish_session(sctx, session)
+                code = operations.publish_session(sctx, session)
             status.result = "ok" if code == 0 else "some pages refused or failed"
         except StopRun:
             raise
@@ -172,12 +160,12 @@ def tick(ctx: online.Context, moment: datetime) -> int:
         # A tick whose work failed must be done again next time, whatever the
         # revisions say: forget the shortcut.
         try:
-            cache_path().unlink(missing_ok=True)
+            cache_path(ctx).unlink(missing_ok=True)
         except OSError:
             pass
     else:
         titles = watched(ctx, after)
-        save_cache({
+        save_cache(ctx, {
             "bot": ctx.bot,
             "revisions": ctx.wiki.latest_revids(titles),
             "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
@@ -187,50 +175,7 @@ def tick(ctx: online.Context, moment: datetime) -> int:
     return worst
 
 
-def status_text(rows: list[SessionStatus], moment: datetime, code: int) -> str:
-    lines = [
-        "This page is kept up to date by the notes bot; it is edited only when something changes.",
-        "",
-        '{| class="wikitable sortable"',
-        "! Series !! Session !! State !! Questions !! Answered !! To be answered in writing !! Last result",
-    ]
-    for s in rows:
-        lines.append("|-")
-        lines.append(f"| {s.series} || [[{s.session}]] || {s.state} || {s.harvested} || {s.answered} "
-                     f"|| {s.written} || {s.result or '—'}")
-    lines.append("|}")
-    errors = [s for s in rows if s.result.startswith("error")]
-    lines += ["", f"Last run that changed this page: {moment:%Y-%m-%d %H:%M} UTC, "
-                  f"{'done' if code == 0 else f'exit code {code}'}."]
-    if errors:
-        lines.append(f"Last error: [[{errors[-1].session}]]: {errors[-1].result}")
-    return "\n".join(lines) + "\n"
-
-
-def write_status_page(ctx: online.Context, rows: list[SessionStatus], moment: datetime, code: int) -> int:
-    """Update ``User:<bot>/Status`` if the sessions' table changed (the time
-    of the run alone is not a change)."""
-    title = ctx.title(ctx.config.status_page)
-    if not title.startswith(f"User:{ctx.bot}/"):
-        print(f"notesbot: status_page: {title!r} is not in the bot's own user space: not written", file=sys.stderr)
-        return 1
-    page = ctx.wiki.read([title])[title]
-    new = status_text(rows, moment, code)
-
-    def table(text: str) -> str:
-        return text.split("\nLast run that changed this page:")[0]
-
-    if page.exists and table(page.text) == table(new):
-        return 0
-    edit = plan_mod.Edit(title=title, kind="status", summary="Status of the notes bot",
-                         change=lambda text, exists: new)
-    report = online.apply_mod.apply_plan([edit], ctx.wiki, {title: page}, allowed=lambda t: True,
-                                         simulate=ctx.simulate,
-                                         max_retries=ctx.config.max_conflict_retries)
-    return 0 if report.ok else 1
-
-
-def show_status(ctx: online.Context) -> int:
+def show_status(ctx: Context) -> int:
     moment = datetime.now(timezone.utc)
     rows = [s for _, _, s in survey(ctx, moment)]
     header = ("series", "session", "state", "questions", "answered", "in writing")

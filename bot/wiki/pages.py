@@ -1,4 +1,4 @@
-"""The one module that talks to the wiki, through pywikibot.
+"""Reading and saving pages, through pywikibot.
 
 Everything else in the bot is pure: it reads :class:`PageState` values and
 returns text.  This module reads pages in batches, saves with conflict
@@ -16,44 +16,23 @@ people edit at the same time:
 * ``{{bots}}``/``{{nobots}}`` (pywikibot's ``botMayEdit``) and the shutoff
   page are checked before every write.
 
-``PYWIKIBOT_DIR`` must be set before :func:`connect` (pywikibot reads its
-configuration when it is first imported); ``-dir:`` on the command line does
-that.
+A :class:`Wiki` is made only by :func:`bot.wiki.connection.connect`, with
+its :class:`Shutoff`: there is no way to save without the check.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from bot import logs
-from bot.errors import StopRun, UsageError, WikiError
-from bot.model import Revision
+from bot.errors import StopRun, WikiError
+from bot.model import PageState, Revision
 
 #: pywikibot errors meaning the bot itself must stop (exit 3).
 _STOP_CODES = {"blocked", "autoblocked", "assertuserfailed", "assertbotfailed",
                "assertnameduserfailed", "readonly", "notloggedin"}
-
-
-@dataclass
-class PageState:
-    """A page as the bot read it: what it says, and at which revision."""
-
-    title: str
-    exists: bool
-    text: str = ""
-    revid: int | None = None
-    timestamp: str | None = None
-    """Timestamp of the revision read (the edit's ``basetimestamp``)."""
-    read_at: str = ""
-    """When the page was read (the edit's ``starttimestamp``)."""
-    bots_allowed: bool = True
-    redirect_target: str | None = None
-    protected: bool = False
 
 
 @dataclass
@@ -73,20 +52,29 @@ class SaveResult:
         return self.status in ("saved", "created", "unchanged")
 
 
+@dataclass(frozen=True)
+class Shutoff:
+    """The page that must say ``word`` for the bot to edit, checked before every write."""
+
+    title: str
+    word: str = "yes"
+
+    def allows(self, state: PageState) -> bool:
+        return state.exists and state.text.strip().lower() == self.word.strip().lower()
+
+
 @dataclass
 class Wiki:
-    """A logged-in connection to one wiki."""
+    """A logged-in connection to one wiki, and the checks every save passes."""
 
     site: Any
+    _pywikibot: Any = field(repr=False)
+    shutoff: Shutoff
     simulate: bool = False
-    shutoff_title: str | None = None
-    """The page that must say ``shutoff_word`` for the bot to edit (checked before every write)."""
-    shutoff_word: str = "yes"
     _shutoff_seen: tuple[int | None, bool] | None = field(default=None, repr=False)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
     """The pywikibot pages of the last reads, by title: a save reuses the one
     it read, so that pywikibot need not fetch the page again."""
-    _pywikibot: Any = field(default=None, repr=False)
 
     # -- identity -------------------------------------------------------------
     @property
@@ -184,11 +172,9 @@ class Wiki:
     def shutoff_allows(self, state: PageState | None = None) -> bool:
         """Whether the shutoff page exists and says the word (read now, unless
         ``state`` is the page as just read)."""
-        if self.shutoff_title is None:
-            return True
         if state is None:
-            state = self.read([self.shutoff_title])[self.shutoff_title]
-        ok = state.exists and state.text.strip().lower() == self.shutoff_word.strip().lower()
+            state = self.read([self.shutoff.title])[self.shutoff.title]
+        ok = self.shutoff.allows(state)
         self._shutoff_seen = (state.revid, ok)
         return ok
 
@@ -197,15 +183,13 @@ class Wiki:
         ``title``, and whether the shutoff page changed since it was last read
         (it is read again only then).  Raises :class:`StopRun` if it no longer
         says the word."""
-        titles = [title] + ([self.shutoff_title] if self.shutoff_title else [])
-        revids = self.latest_revids(titles)
-        if self.shutoff_title:
-            seen = self._shutoff_seen
-            if seen is None or seen[0] != revids[self.shutoff_title]:
-                self.shutoff_allows()
-            if not self._shutoff_seen or not self._shutoff_seen[1]:
-                raise StopRun(f"[[{self.shutoff_title}]] no longer says {self.shutoff_word!r}: "
-                              "stopping before any further edit")
+        revids = self.latest_revids([title, self.shutoff.title])
+        seen = self._shutoff_seen
+        if seen is None or seen[0] != revids[self.shutoff.title]:
+            self.shutoff_allows()
+        if not self._shutoff_seen or not self._shutoff_seen[1]:
+            raise StopRun(f"[[{self.shutoff.title}]] no longer says {self.shutoff.word!r}: "
+                          "stopping before any further edit")
         return revids[title]
 
     # -- writing --------------------------------------------------------------
@@ -330,104 +314,3 @@ def _refusal(error: Exception) -> str:
     return f"{kinds.get(name, name)}: {_one_line(error)}"
 
 
-def _password_file_from_env(site: Any) -> None:
-    """On Toolforge the BotPassword secret comes from the environment
-    (``toolforge envvars``), never from a file of the repository: write
-    pywikibot's one-line password file into a private temporary folder for
-    this run, and remove it at exit."""
-    secret = os.environ.get("NOTESBOT_BOTPASSWORD", "").strip()
-    if not secret or not site.username():
-        return
-    import atexit
-    import shutil
-    import tempfile
-
-    from pywikibot import config as pwb_config
-
-    logs.register_secret(secret)
-    appid = os.environ.get("NOTESBOT_BOTPASSWORD_APPID", "notesbot")
-    folder = tempfile.mkdtemp(prefix="notesbot-")
-    path = os.path.join(folder, "user-password.cfg")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(f"({site.username()!r}, BotPassword({appid!r}, {secret!r}))\n")
-    atexit.register(shutil.rmtree, folder, True)
-    pwb_config.password_file = path
-
-
-class _OneLineRetryReport(logging.Filter):
-    """pywikibot reports each failed HTTP request it is about to retry (a
-    dropped connection, an HTTP 500...) by logging the whole traceback of the
-    ``requests`` error as an ERROR, although it handles the error itself and
-    the run goes on.  On the bot's terminal and in its log, that is one line
-    (the error's last line, which names it), as a warning."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # pragma: no cover - a broken record is left alone
-            return True
-        if message.startswith("Traceback (most recent call last):") and record.levelno >= logging.ERROR:
-            last = [line for line in message.strip().splitlines() if line.strip()][-1]
-            record.msg, record.args = f"the wiki did not answer a request, retrying: {_one_line(last)}", ()
-            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
-        return True
-
-
-def _quiet_retry_tracebacks() -> None:
-    logger = logging.getLogger("pywiki")
-    if not any(isinstance(f, _OneLineRetryReport) for f in logger.filters):
-        logger.addFilter(_OneLineRetryReport())
-
-
-def connect(global_args: list[str], *, login: bool = True) -> Wiki:
-    """Set pywikibot up from its global options and log in.
-
-    ``global_args`` are the pywikibot options from the command line
-    (``-simulate``, ``-site:``, ``-user:``, ``-dir:``…), passed explicitly so
-    that pywikibot never reads ``sys.argv`` itself.  An option pywikibot does
-    not know is a usage error.
-    """
-    args = list(global_args)
-    for arg in list(args):
-        if arg.startswith("-dir:"):
-            os.environ["PYWIKIBOT_DIR"] = arg[len("-dir:"):]
-            args.remove(arg)
-    try:
-        import pywikibot
-        import pywikibot.exceptions  # noqa: F401
-    except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
-        raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
-    # handle_args reads sys.argv when given an empty list: make what it would
-    # read the same explicit list, so the bot's own options never reach it.
-    pywikibot.argvu = ["notesbot", *args]
-    _quiet_retry_tracebacks()
-    try:
-        # handle_args also makes the Site, which asks the wiki who it is
-        # logged in as: a wiki that does not answer fails here already.
-        rest = pywikibot.handle_args(args, do_help=False)
-    except (ValueError, TypeError) as e:  # e.g. -putthrottle:abc
-        raise UsageError(f"bad pywikibot option: {_one_line(e)}") from None
-    except pywikibot.exceptions.SiteDefinitionError as e:
-        raise UsageError(f"unknown site: {_one_line(e)}") from None
-    except pywikibot.exceptions.Error as e:
-        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
-    if rest:
-        raise UsageError(f"unknown option {rest[0]!r} (see 'notesbot --help')")
-    logs.protect_all_handlers()
-    try:
-        site = pywikibot.Site()
-        _password_file_from_env(site)
-        if login:
-            site.login()
-    except (FileNotFoundError, ValueError) as e:
-        raise UsageError(f"cannot log in: {_one_line(e)}") from None
-    except pywikibot.exceptions.NoUsernameError as e:
-        raise UsageError(f"cannot log in: {_one_line(e)}") from None
-    except pywikibot.exceptions.SiteDefinitionError as e:
-        raise UsageError(f"unknown site: {_one_line(e)}") from None
-    except pywikibot.exceptions.Error as e:
-        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
-    from pywikibot import config as pwb_config
-
-    return Wiki(site=site, simulate=bool(pwb_config.simulate), _pywikibot=pywikibot)

@@ -17,7 +17,7 @@ How a page is read, in one pass and in page order:
 2. The page is cut into lines.  A template spanning lines keeps its lines
    together, as MediaWiki's preprocessor does before lists are read.
 3. Each line is sorted (heading, list item, template, prose, ...) and its
-   signature read from its end (:mod:`bot.signatures`).
+   signature read from its end (:mod:`bot.harvest.signatures`).
 4. Sections are read one by one.  A section with bullets or question
    templates is a topic section; a section of prose ending in a signature is
    one question titled by its heading.
@@ -34,23 +34,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import html
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timezone
 
-from bot.model import HarvestResult, Problem, Question, Revision, iso
-from bot.signatures import Signature, find_signature, normalise_user
-
-QUESTION_TEMPLATE = "Conversation hour question"
-"""The template a question can be submitted with: ``topic`` and ``question`` parameters, signed after."""
-
-MARK_TEMPLATE = "Conversation hour answered"
-"""The template the bot puts after a question once it is answered in the notes."""
+from bot import wikifacts
+from bot.model import HarvestResult, Problem, Question, Revision
+from bot.wikifacts import MARK_TEMPLATE, QUESTION_TEMPLATE
+from bot.harvest.ids import assign_ids, comparable, merge_duplicates
+from bot.harvest.signatures import Signature, find_signature, normalise_user
 
 DEFAULT_TOPIC_ALIASES: dict[str, str] = {
     "Human rights": "Human Rights",
@@ -70,15 +64,14 @@ _INVALID = re.compile("[\x00\ud800-\udfff]")
 _CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("nowiki", "pre")}
 
 _BRACES = re.compile(r"\{\{|\}\}")
-_LIST_PREFIX = re.compile(r"[ \t]*([*#:;]+)")
-_TOP_LEVEL_PREFIXES = ("*", "#")
+_LIST_PREFIX = wikifacts.LIST_PREFIX
+_TOP_LEVEL_PREFIXES = wikifacts.TOP_LEVEL_LIST_PREFIXES
 _LAYOUT = re.compile(r"<[^<>\n]*>|__[A-Z]+__|\[\[\s*:?\s*(?:Category|Kategorie)\s*:[^\[\]\n]*\]\]",
                      re.IGNORECASE)
 """Markup that shows no text of its own: tags, magic words, category links."""
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\[\[|\]\]|\||=")
-_QUESTION_TEMPLATE_NAME = re.compile(
-    r"\{\{\s*(?:template\s*:\s*)?conversation[ _]+hour[ _]+question\s*(?:[|}]|\Z)", re.IGNORECASE)
+_QUESTION_TEMPLATE_NAME = wikifacts.template_call_pattern(QUESTION_TEMPLATE)
 _STRIKE = re.compile(r"<(s|del|strike)\b[^<>]*>", re.IGNORECASE)
 _STRIKE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("s", "del", "strike")}
 _ASKS = re.compile(r"[？؟¿]|\?(?![\w=&/%.-])")
@@ -115,10 +108,10 @@ def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
     page = _hide(source, _hidden_pattern(mark_template))
     reader = _PageReader(_Topics(DEFAULT_TOPIC_ALIASES if aliases is None else aliases))
     reader.read(_lines(page))
-    _assign_ids(reader.entries)
+    assign_ids(reader.entries)
     questions = [_question(entry) for entry in reader.entries if not entry.withdrawn]
     withdrawn = [_question(entry) for entry in reader.entries if entry.withdrawn]
-    questions, notices = _merge_duplicates(questions, withdrawn)
+    questions, notices = merge_duplicates(questions, withdrawn)
     if replaced:
         notices.insert(0, f"{replaced} NUL byte(s) or invalid character(s) replaced by U+FFFD")
     problems = sorted(page.problems + reader.problems, key=lambda problem: problem.line)
@@ -149,17 +142,17 @@ def attribute_from_history(questions: list[Question], revisions: list[Revision])
     are returned for the questions that change, the others are returned as
     they are.
     """
-    wanted = {_comparable(question.question) for question in questions if not question.signed}
+    wanted = {comparable(question.question) for question in questions if not question.signed}
     added_by: dict[str, Revision] = {}
     for revision in revisions:
         if len(added_by) == len(wanted):
             break
         result = harvest(revision.text)
         for question in [*result.questions, *result.withdrawn]:
-            key = _comparable(question.question)
+            key = comparable(question.question)
             if key in wanted:
                 added_by.setdefault(key, revision)
-    return [_attributed(question, added_by.get(_comparable(question.question)))
+    return [_attributed(question, added_by.get(comparable(question.question)))
             for question in questions]
 
 
@@ -229,8 +222,7 @@ class _Page:
 def _hidden_pattern(mark_template: str) -> re.Pattern[str]:
     """Where something to hide starts: a comment, a nowiki or pre tag, or an answered
     mark made with ``mark_template`` (its name in any case, with spaces or underscores)."""
-    name = "[ _]+".join(map(re.escape, mark_template.replace("_", " ").split()))
-    mark = r"\{\{\s*(?:template\s*:\s*)?" + name + r"\s*(?:\|[^{}]*)?\}\}"
+    mark = wikifacts.template_call_pattern(mark_template).pattern + r"(?:\|[^{}]*)?\}\}"
     return re.compile(r"<!--|<(?P<tag>nowiki|pre)\b[^<>]*>|" + mark, re.IGNORECASE)
 
 
@@ -786,53 +778,6 @@ class _SectionReader:
         self.pending = []
 
 
-# --- Step 5: ids and duplicates ----------------------------------------------------
-
-def _assign_ids(entries: list[_Entry]) -> None:
-    """Give every question its stable id, in page order.
-
-    Entries with the same identity are told apart by their order among
-    themselves; withdrawn questions count too, so that striking one out does
-    not hand its id to another.
-    """
-    seen: Counter[tuple[str, ...]] = Counter()
-    for entry in entries:
-        identity = _identity(entry)
-        entry.id = _question_id(*identity, str(seen[identity]))
-        seen[identity] += 1
-
-
-def _identity(entry: _Entry) -> tuple[str, ...]:
-    """What a question's id is made from.
-
-    A signed question is its asker's name and its signature's time, neither
-    of which changes when the page is edited around it, when the asker fixes
-    a typo in it or when it moves to another section.  Without a time, the
-    asker and the question's text; unsigned, the text alone.
-    """
-    signature = entry.signature
-    if signature and signature.user and signature.timestamp:
-        return ("signed", signature.user, iso(signature.timestamp) or "")
-    if signature and signature.user:
-        return ("signed without time", signature.user, _comparable(entry.text))
-    return ("unsigned", _comparable(entry.text))
-
-
-def _question_id(*parts: str) -> str:
-    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=5)
-    return "q-" + digest.hexdigest()
-
-
-def _comparable(text: str) -> str:
-    """A question's text as duplicates are compared: case, white space and
-    trailing punctuation do not count."""
-    text = " ".join(unicodedata.normalize("NFC", text).casefold().split())
-    end = len(text)
-    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]).startswith("P")):
-        end -= 1
-    return text[:end]
-
-
 def _question(entry: _Entry) -> Question:
     asker = entry.asker
     return Question(
@@ -848,34 +793,6 @@ def _question(entry: _Entry) -> Question:
         line=entry.line,
         signed=asker is not None,
     )
-
-
-def _merge_duplicates(questions: list[Question], withdrawn: list[Question]) -> tuple[list[Question], list[str]]:
-    """Merge questions asked more than once into the first asking.
-
-    The first keeps its id, topic, asker and time; it gains the others'
-    askers and comments, and their follow-ups.
-    """
-    first_asked: dict[str, Question] = {}
-    merged_into: dict[str, str] = {}
-    kept: list[Question] = []
-    notices: list[str] = []
-    for question in questions:
-        first = first_asked.setdefault(_comparable(question.question), question)
-        if first is question:
-            kept.append(question)
-            continue
-        for asker in question.askers:
-            if asker not in first.askers:
-                first.askers.append(asker)
-        first.comments.extend(question.comments)
-        merged_into[question.id] = first.id
-        notices.append(f"line {question.line}: the same question as line {first.line}, merged into it")
-    for question in [*kept, *withdrawn]:
-        question.followup_of = merged_into.get(question.followup_of, question.followup_of)
-        if question.followup_of == question.id:
-            question.followup_of = None
-    return kept, notices
 
 
 # --- Helpers of the public functions -------------------------------------------------

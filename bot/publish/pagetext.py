@@ -9,17 +9,14 @@ which is what makes a second publish a no-op and a rerun after a crash safe.
 
 from __future__ import annotations
 
-import functools
 import re
 
 import mwparserfromhell
 
-_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
+from bot import wikifacts
+from bot.wikifacts import normalise_title, template_key
 
-
-def _norm_title(title: str) -> str:
-    title = " ".join(title.replace("_", " ").split())
-    return title[:1].upper() + title[1:]
+_HEADING = wikifacts.HEADING
 
 
 def find_section(text: str, heading: str) -> tuple[int, int, int] | None:
@@ -64,9 +61,9 @@ def set_template(text: str, name: str, params: dict[str, str], *, at_top: bool =
     """Make the first call of template ``name`` carry ``params`` (added at the
     top of the page if there is none); other parameters and text are kept."""
     code = mwparserfromhell.parse(text)
-    wanted = _norm_title(name)
+    wanted = template_key(name)
     for tpl in code.filter_templates(recursive=False):
-        if _norm_title(str(tpl.name).strip()) == wanted:
+        if template_key(str(tpl.name)) == wanted:
             changed = False
             for key, value in params.items():
                 if value is None:
@@ -83,9 +80,9 @@ def set_template(text: str, name: str, params: dict[str, str], *, at_top: bool =
 
 def template_params(text: str, name: str) -> dict[str, str] | None:
     """The parameters of the first call of template ``name``, or None."""
-    wanted = _norm_title(name)
+    wanted = template_key(name)
     for tpl in mwparserfromhell.parse(text).filter_templates(recursive=False):
-        if _norm_title(str(tpl.name).strip()) == wanted:
+        if template_key(str(tpl.name)) == wanted:
             return {str(p.name).strip(): str(p.value).strip() for p in tpl.params}
     return None
 
@@ -96,7 +93,7 @@ def links_in(text: str) -> list[str]:
     for link in mwparserfromhell.parse(text).filter_wikilinks():
         target = str(link.title).split("#")[0].strip()
         if target:
-            out.append(_norm_title(target))
+            out.append(normalise_title(target))
     return out
 
 
@@ -110,7 +107,7 @@ def ensure_line(text: str, line: str, *, match: str, order_key: "callable | None
     existing order (ascending or descending), or appended at the end.
     """
     lines = text.split("\n")
-    target = _norm_title(match)
+    target = normalise_title(match)
 
     def links_target(l: str) -> bool:
         return any(t == target for t in links_in(l)) if "[[" in l else False
@@ -137,6 +134,21 @@ def ensure_line(text: str, line: str, *, match: str, order_key: "callable | None
     return (body + "\n" if body else "") + line + "\n"
 
 
+_SIGNATURE_HINT = re.compile(r"\[\[\s*(?:user|user talk|special:contributions)\s*[:/]|\{\{\s*unsigned|\(UTC\)",
+                             re.IGNORECASE)
+
+
+def mark_line(lines: list[str], start: int) -> int:
+    """Index of the line a question's mark goes on: its signature line (for a
+    question posted as a section, the first signed line from its start)."""
+    for i in range(start, min(len(lines), start + 50)):
+        if _SIGNATURE_HINT.search(lines[i]):
+            return i
+        if i > start and lines[i].startswith("="):
+            break
+    return start
+
+
 def set_mark(line: str, template: str, call: str) -> str:
     """Put the mark ``call`` (a call of ``template``) at the end of ``line``,
     replacing a mark of the same template already there."""
@@ -146,8 +158,8 @@ def set_mark(line: str, template: str, call: str) -> str:
 
 def _set_mark_parsed(line: str, template: str, call: str) -> str:
     code = mwparserfromhell.parse(line)
-    wanted = _norm_title(template)
-    marks = [t for t in code.filter_templates(recursive=False) if _norm_title(str(t.name).strip()) == wanted]
+    wanted = template_key(template)
+    marks = [t for t in code.filter_templates(recursive=False) if template_key(str(t.name)) == wanted]
     if marks:
         if len(marks) == 1 and str(marks[0]) == call:
             return line
@@ -158,21 +170,12 @@ def _set_mark_parsed(line: str, template: str, call: str) -> str:
     return line.rstrip() + " " + call
 
 
-@functools.lru_cache(maxsize=16)
-def _call_pattern(template: str) -> re.Pattern[str]:
-    """Text that every call of ``template`` starts with, and more: any case,
-    any run of spaces and underscores between the words, an optional
-    ``Template:``.  No match means the line has no call of it."""
-    words = r"[\s_]+".join(re.escape(w) for w in _norm_title(template).split())
-    return re.compile(r"\{\{[\s_]*(?:template[\s_]*:[\s_]*)?" + words, re.IGNORECASE)
-
-
 def _set_mark_quickly(line: str, template: str, call: str) -> str | None:
     """:func:`set_mark` without parsing, in the two cases that are most of a
     publish (a line without the mark, a line that ends with this very mark);
     None when the line needs the parser.  Parsing each of thousands of lines
     costs about a fifth of a millisecond; this is a regular expression."""
-    pattern = _call_pattern(template)
+    pattern = wikifacts.template_call_pattern(template)
     found = list(pattern.finditer(line))
     if not found:
         return line.rstrip() + " " + call
@@ -185,6 +188,6 @@ def _set_mark_quickly(line: str, template: str, call: str) -> str | None:
             and head[-1:] in (" ", "\t") and not any(c in head for c in "{}<") and "''" not in head
             and call.count("{{") == 1 and call.count("}}") == 1 and call.endswith("}}")
             and not any(c in call for c in "<[]") and "''" not in call
-            and _norm_title(re.split(r"\||\}\}", call[2:], maxsplit=1)[0].strip()) == _norm_title(template)):
+            and template_key(re.split(r"\||\}\}", call[2:], maxsplit=1)[0]) == template_key(template)):
         return line
     return None

@@ -50,16 +50,15 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
+from bot import wikifacts
 from bot.model import Problem
-from bot.sanitize import template_key
+from bot.wikifacts import DRAFT_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_TEMPLATE", "Draft", "DraftError", "DraftQuestion", "DraftSection",
            "derived_id", "heading_text", "parse_draft", "record_harvested", "set_draft_status"]
 
-DRAFT_TEMPLATE = "Conversation hour draft"
 DEFAULT_STATUS = "collecting"
 
-_HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
 _MARKER = re.compile(r"""<span\s+id\s*=\s*(["']?)(?P<id>[^"'\s<>/]+)\1\s*(?:/>|>\s*</span>)""",
                      re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -180,10 +179,7 @@ def _question(body: str, number: int, seen: set[str], problems: list[Problem]) -
     return DraftQuestion(question_id, text, line=number, end=number, staff_added=staff_added)
 
 
-def heading_text(line: str) -> str | None:
-    """The text of a heading line (``== Text ==``), or None for any other line."""
-    match = _HEADING.match(line)
-    return match.group(2) if match else None
+heading_text = wikifacts.heading_text
 
 
 def derived_id(text: str, taken: set[str] | frozenset[str] = frozenset()) -> str:

@@ -25,16 +25,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import unquote
 
-_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-                   "August", "September", "October", "November", "December")
+from bot import wikifacts
 
-MONTHS: dict[str, int] = {
-    **{name.casefold(): number for number, name in enumerate(_ENGLISH_MONTHS, start=1)},
-    **{name[:3].casefold(): number for number, name in enumerate(_ENGLISH_MONTHS, start=1)},
-    "sept": 9,
-}
+MONTHS = wikifacts.MONTH_NUMBERS
 """English month names and their usual abbreviations, case-folded, to month numbers."""
 
 _WINDOW = 400
@@ -79,13 +73,6 @@ timestamp: room for ``(talk)`` or ``• contribs`` written without a link."""
 
 _GAP_AT_END = 20
 """Most characters (none of them letters or question marks) after a signature without timestamp."""
-
-_USER_NAMESPACES = frozenset({"user", "user talk", "benutzer", "benutzerin",
-                              "benutzer diskussion", "benutzerin diskussion"})
-_SPECIAL_NAMESPACES = frozenset({"special", "spezial"})
-_CONTRIBUTIONS_PAGES = frozenset({"contributions", "contribs", "beiträge"})
-_INTERWIKI_PREFIX = re.compile(r"[a-z][a-z0-9-]{0,19}")
-"""A prefix such as ``m`` or ``de`` before the namespace of a user link to another wiki."""
 
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Direction marks that right-to-left names pick up, and MediaWiki strips from titles."""
@@ -156,31 +143,10 @@ def normalise_user(name: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def user_of_link(target: str) -> str | None:
-    """The user a link target points at, or None if it is not a user link.
-
-    A user link goes to a user page or user talk page (any subpage or
-    section of it), or to Special:Contributions/name, possibly on another
-    wiki (``m:User:X``, ``:de:Benutzer:X``).
-    """
-    title = target.replace("_", " ").strip().lstrip(":")
-    if "%" in title:
-        title = unquote(title)
-    for _ in range(3):
-        prefix, colon, rest = title.partition(":")
-        if not colon:
-            return None
-        prefix = " ".join(prefix.split()).casefold()
-        if prefix in _USER_NAMESPACES:
-            return _user_name(rest.split("#", 1)[0].split("/", 1)[0])
-        if prefix in _SPECIAL_NAMESPACES:
-            page, slash, name = rest.partition("/")
-            if slash and page.strip().casefold() in _CONTRIBUTIONS_PAGES:
-                return _user_name(name.split("#", 1)[0])
-            return None
-        if not _INTERWIKI_PREFIX.fullmatch(prefix):
-            return None
-        title = rest.lstrip(": ")
-    return None
+    """The user a link target points at (normalised), or None if it is not a
+    user link (see :func:`bot.wikifacts.user_of_link`)."""
+    name = wikifacts.user_of_link(target)
+    return _user_name(name) if name is not None else None
 
 
 def _user_name(text: str) -> str | None:

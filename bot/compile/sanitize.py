@@ -27,7 +27,10 @@ from mwparserfromhell.nodes import Argument, ExternalLink, HTMLEntity, Node, Tag
 from mwparserfromhell.nodes.extras import Attribute
 from mwparserfromhell.wikicode import Wikicode
 
-__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise", "template_key"]
+from bot import wikifacts
+from bot.wikifacts import template_key
+
+__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise"]
 
 DEFAULT_ALLOWED_TEMPLATES: frozenset[str] = frozenset({"Tl", "Tlx", "U"})
 """Templates kept in community text: inline, harmless, common on Meta-wiki."""
@@ -43,11 +46,19 @@ tracking category."""
 SELF_CLOSING_TAGS = frozenset({"br", "nowiki"})
 """The kept tags that may be written self-closed (``<span/>`` puts the page in a tracking category)."""
 
-LINK_PREFIXES = {"category": "category", "file": "file", "image": "file", "media": "file", "simple": "interlanguage"}
-"""Link prefixes that act on the page rather than link, and what they make; a
-language code (``de``, ``zh-yue``) makes an interlanguage link."""
+def link_kind(prefix: str) -> str | None:
+    """What a link with this prefix does to the page rather than link: 'category',
+    'file' or 'interlanguage' (a language code such as ``de`` or ``zh-yue``), else None."""
+    name = " ".join(prefix.replace("_", " ").split()).casefold()
+    if name in wikifacts.CATEGORY_NAMESPACES:
+        return "category"
+    if name in wikifacts.FILE_NAMESPACES:
+        return "file"
+    if name == "simple" or wikifacts.LANGUAGE_CODE.fullmatch(name):
+        return "interlanguage"
+    return None
 
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*")
+
 _LINK_PREFIX = re.compile(r"\s*([^:\[\]|{}<>]+?)\s*:")
 _REDIRECT = re.compile(r"#\s*redirect", re.IGNORECASE)
 _LIST_MARKERS = re.compile(r"[*#:;][*#:;\s]*")
@@ -262,8 +273,7 @@ class _Cleaner:
         title = str(node.title)
         prefix = _LINK_PREFIX.match(title)
         if prefix and not title.lstrip().startswith(":"):
-            name = prefix.group(1).lower()
-            kind = LINK_PREFIXES.get(name) or ("interlanguage" if _LANGUAGE_CODE.fullmatch(name) else None)
+            kind = link_kind(prefix.group(1))
             if kind:
                 node.title = ":" + title.lstrip()
                 self.changes.add(f"{kind} link {_excerpt(str(node))} made a plain link")
@@ -286,15 +296,6 @@ class _Cleaner:
         if name != "nowiki" and node.contents is not None:
             self.clean(node.contents, name)
         return None
-
-
-def template_key(name: str) -> str:
-    """A template name as MediaWiki compares them: no ``Template:`` prefix,
-    underscores as spaces, first letter capital."""
-    name = " ".join(name.replace("_", " ").split())
-    if name.lower().startswith("template:"):
-        name = name[len("template:"):].strip()
-    return name[:1].upper() + name[1:]
 
 
 def _literal(wikitext: str) -> str:

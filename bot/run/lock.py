@@ -17,14 +17,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from bot.environment import Environment
 from bot.errors import LockBusy
 
 
-def lock_path(configured: str | None = None) -> Path:
+def lock_path(configured: str | None, environment: Environment) -> Path:
+    """The lock file: the configured one, else ``notesbot.lock`` in
+    ``$NOTESBOT_LOCK_DIR``, else in the pywikibot folder."""
     if configured:
         return Path(configured)
-    base = os.environ.get("NOTESBOT_LOCK_DIR") or os.environ.get("PYWIKIBOT_DIR") or "."
-    return Path(base) / "notesbot.lock"
+    return (environment.lock_dir or environment.state_dir) / "notesbot.lock"
 
 
 @contextmanager

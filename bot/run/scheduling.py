@@ -15,8 +15,8 @@ import signal
 import sys
 import threading
 from datetime import datetime, timezone
+from typing import Callable
 
-from bot import config as config_mod
 from bot.errors import NotesbotError, StopRun, UsageError
 
 MISFIRE_GRACE_SECONDS = 300
@@ -39,13 +39,12 @@ def trigger_from(expr: str):
         raise UsageError(f"schedule: {expr!r}: {e}") from None
 
 
-def run_schedule(args, global_args: list[str], bot_opts: set[str]) -> int:
+def run_schedule(expr: str, tick: Callable[[], int], *, max_ticks: int | None = None) -> int:
+    """Run ``tick`` (one tick, returning its exit code) on the cron schedule
+    ``expr`` until SIGTERM, Ctrl-C or ``max_ticks`` ticks; the worst exit code."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot import commands
-
-    cfg = config_mod.load(args.config)
-    trigger = trigger_from(args.cron or cfg.schedule)
+    trigger = trigger_from(expr)
     scheduler = BlockingScheduler(timezone=timezone.utc)
     state = {"ticks": 0, "exit": 0}
 
@@ -53,9 +52,8 @@ def run_schedule(args, global_args: list[str], bot_opts: set[str]) -> int:
         state["ticks"] += 1
         started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         print(f"notesbot schedule: tick {state['ticks']} at {started} UTC", file=sys.stderr, flush=True)
-        tick_args = type(args)(**{**vars(args), "now": None})
         try:
-            code = commands.run(tick_args, global_args, bot_opts | {"-always"})
+            code = tick()
         except StopRun as e:
             print(f"notesbot: {e}", file=sys.stderr, flush=True)
             code = e.exit_code
@@ -66,7 +64,7 @@ def run_schedule(args, global_args: list[str], bot_opts: set[str]) -> int:
             print(f"notesbot: tick failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
             code = 1
         state["exit"] = max(state["exit"], code) if code != 3 else 3
-        if args.max_ticks and state["ticks"] >= args.max_ticks:
+        if max_ticks and state["ticks"] >= max_ticks:
             scheduler.shutdown(wait=False)
 
     scheduler.add_job(one_tick, trigger, id="tick", max_instances=1, coalesce=True,

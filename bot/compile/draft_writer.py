@@ -1,0 +1,211 @@
+"""Writing the notes draft: harvested questions into a new draft, or into the draft staff are working on.
+
+The draft's format is described in :mod:`bot.compile.draft`.  Every question
+goes through :func:`bot.compile.sanitize.neutralise` before it is placed, with
+what was changed reported per question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.compile.draft import Draft, DraftQuestion, DraftSection, heading_text, parse_draft, record_harvested
+from bot.compile.pages import headings, session_values
+from bot.compile.sanitize import neutralise
+from bot.compile.templates import TemplateSet
+from bot.model import Question, Session
+
+__all__ = ["DraftUpdate", "anchor", "render_draft", "update_draft"]
+
+_SAFE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*")
+
+
+@dataclass
+class DraftUpdate:
+    text: str
+    added: list[str] = field(default_factory=list)
+    """Ids of the questions this call wrote into the draft."""
+    neutralised: list[str] = field(default_factory=list)
+    """What was made inert in the added questions, each naming its question."""
+
+
+# -- the draft ------------------------------------------------------------------
+
+def render_draft(questions: list[Question], session: Session, templates: TemplateSet) -> DraftUpdate:
+    """A new draft holding ``questions``, grouped by topic in the session's
+    topic order (topics not in it after, questions without topic last)."""
+    writer = _DraftWriter(templates)
+    sections = [writer.section(topic, threads) for topic, threads in _by_topic(_threads(questions), session)]
+    values = {**session_values(session), "harvested": " ".join(writer.added), "sections": "\n\n".join(sections)}
+    return DraftUpdate(templates.render("draft", values).rstrip(), writer.added, writer.neutralised)
+
+
+def update_draft(draft_text: str, questions: list[Question], session: Session,
+                 templates: TemplateSet) -> DraftUpdate:
+    """``draft_text`` with the questions that are new since the bot last wrote
+    to it: each at the end of its topic's section (the section added at the
+    end of the page if missing), a follow-up right after its parent.  Nothing
+    else changes, but the list of harvested ids; a question the bot added
+    before and staff deleted is not added again.  With no new question, the
+    text comes back unchanged."""
+    draft = parse_draft(draft_text)
+    in_draft = {question.id: question for question in draft.questions if not question.staff_added}
+    known = set(draft.harvested) | set(in_draft)
+    new = [question for question in _unique(questions) if question.id not in known]
+    if not new:
+        return DraftUpdate(draft_text)
+    parents = {question.id: question.followup_of for question in questions}
+    writer = _DraftWriter(templates)
+    insertions: list[tuple[int, list[str]]] = []  # (insert after this many lines, lines)
+    placed_by_topic = []
+    for thread in _threads(new):
+        parent = thread[0].followup_of
+        if parent in in_draft:
+            insertions.append((_end_of_followups(draft, in_draft[parent], parents), writer.lines(thread)))
+        else:
+            placed_by_topic.append(thread)
+    lines = draft_text.split("\n")
+    page_end = max((number for number, line in enumerate(lines, start=1) if line.strip()), default=0)
+    new_sections: list[str] = []
+    for topic, threads in _by_topic(placed_by_topic, session):
+        heading, title = writer.heading(topic)
+        section = _section_titled(draft, title)
+        body = [line for thread in threads for line in writer.lines(thread)]
+        if section is None:
+            new_sections += ["", heading, *body]
+        else:
+            insertions.append((section.end, body))
+    insertions.append((page_end, new_sections))  # after what goes at the end of the last section
+    # Ids in the draft but missing from the list are recorded too, so that deleting them later sticks.
+    recorded = draft.harvested + [id_ for id_ in in_draft if id_ not in draft.harvested] + writer.added
+    text = record_harvested(_inserted(lines, insertions), recorded)
+    return DraftUpdate(text, writer.added, writer.neutralised)
+
+
+def _inserted(lines: list[str], insertions: list[tuple[int, list[str]]]) -> str:
+    """``lines`` joined, with each insertion's lines after the line it names;
+    several at one place in the order given."""
+    at: dict[int, list[str]] = {}
+    for after, new_lines in insertions:
+        at.setdefault(after, []).extend(new_lines)
+    lines = list(lines)
+    for after in sorted(at, reverse=True):  # bottom up, so that the line numbers above stay right
+        lines[after:after] = at[after]
+    return "\n".join(lines)
+
+
+class _DraftWriter:
+    """Renders questions for the draft, neutralised, remembering what it wrote."""
+
+    def __init__(self, templates: TemplateSet) -> None:
+        self.templates = templates
+        self.added: list[str] = []
+        self.neutralised: list[str] = []
+
+    def heading(self, topic: str | None) -> tuple[str, str]:
+        """The heading line for ``topic`` (None: the template's default, "Other
+        questions") and the title it gives, to find the section again."""
+        lines, changes = headings([topic], self.templates)
+        self.neutralised += changes
+        return lines[0], _heading_title(lines[0])
+
+    def section(self, topic: str | None, threads: list[list[Question]]) -> str:
+        heading, _ = self.heading(topic)
+        return "\n".join([heading, *(line for thread in threads for line in self.lines(thread))])
+
+    def lines(self, thread: list[Question]) -> list[str]:
+        out = []
+        for question in thread:
+            text, changes = neutralise(_question_text(question))
+            self.neutralised += [f"{question.id}: {change}" for change in changes]
+            out.append(self.templates.render("question", {"id": anchor(question.id), "question": text}))
+            self.added.append(question.id)
+        return out
+
+
+def _question_text(question: Question) -> str:
+    """The question, after its section title when that says something the question does not."""
+    title = (question.title or "").strip()
+    if title and " ".join(title.split()).casefold() not in " ".join(question.question.split()).casefold():
+        return f"'''{title}''' {question.question}"
+    return question.question
+
+
+def anchor(question_id: str) -> str:
+    if not _SAFE_ID.fullmatch(question_id):
+        raise ValueError(f"question id {question_id!r} cannot be an anchor")
+    return question_id
+
+
+def _unique(questions: Iterable[Question]) -> list[Question]:
+    seen: set[str] = set()
+    out = []
+    for question in questions:
+        if question.id not in seen:
+            seen.add(question.id)
+            out.append(question)
+    return out
+
+
+def _threads(questions: Iterable[Question]) -> list[list[Question]]:
+    """Questions as threads: a question and, right after it, its follow-ups
+    (and theirs), in page order.  A follow-up whose parent is not earlier in
+    the list starts a thread of its own."""
+    children: dict[str, list[Question]] = {}
+    roots: list[Question] = []
+    seen: set[str] = set()
+    for question in _unique(questions):
+        if question.followup_of in seen:
+            children.setdefault(question.followup_of, []).append(question)
+        else:
+            roots.append(question)
+        seen.add(question.id)
+
+    def walk(question: Question) -> list[Question]:
+        return [question, *(q for child in children.get(question.id, []) for q in walk(child))]
+
+    return [walk(root) for root in roots]
+
+
+def _by_topic(threads: list[list[Question]], session: Session) -> list[tuple[str | None, list[list[Question]]]]:
+    """Threads grouped by their first question's topic: the session's topics in
+    its order, then other topics as first met, then those without topic."""
+    groups: dict[str | None, list[list[Question]]] = {}
+    for thread in threads:
+        groups.setdefault(thread[0].topic, []).append(thread)
+    order = [topic for topic in session.topics if topic in groups]
+    order += [topic for topic in groups if topic is not None and topic not in order]
+    order += [None] if None in groups else []
+    return [(topic, groups[topic]) for topic in order]
+
+
+def _heading_title(heading: str) -> str:
+    return heading_text(heading.strip()) or heading.strip()
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _section_titled(draft: Draft, title: str) -> DraftSection | None:
+    """The last section of the draft with this heading, if any."""
+    matches = [section for section in draft.sections if section.heading and _same_title(section.heading, title)]
+    return matches[-1] if matches else None
+
+
+def _end_of_followups(draft: Draft, parent: DraftQuestion, parents: dict[str, str | None]) -> int:
+    """The last line of ``parent`` and of the follow-ups of it that come right after it."""
+    for section in draft.sections:
+        if parent in section.questions:
+            end = parent.end
+            family = {parent.id}
+            for question in section.questions[section.questions.index(parent) + 1:]:
+                if parents.get(question.id) not in family:
+                    break
+                family.add(question.id)
+                end = question.end
+            return end
+    raise AssertionError("unreachable: the parent comes from the draft's own questions")
+

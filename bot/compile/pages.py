@@ -1,0 +1,88 @@
+"""The session page and the questions page, and what templates can say about a session.
+
+Pure text in, text out, rendered from the style's templates (:mod:`bot.compile.templates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta, timezone
+
+from bot import wikifacts
+from bot.compile.sanitize import neutralise
+from bot.compile.templates import TemplateError, TemplateSet
+from bot.model import Session, iso
+
+__all__ = ["english_list", "headings", "render_questions_page", "render_session_page", "session_values"]
+
+
+# -- template values ----------------------------------------------------------
+
+def session_values(session: Session) -> dict[str, str]:
+    """What the templates can say about a session.  Empty values are left out,
+    so that a template must say what to write instead (``{{{previous|}}}``)."""
+    values = {
+        "session": session.title,
+        "date": wikifacts.human_date(session.date),
+        "time": f"{session.time} UTC",
+        "host": session.host,
+        "host_first_name": session.host.split()[0] if session.host.strip() else "",
+        "host_title": session.host_title,
+        "topics": english_list(session.topics),
+        "questions_page": session.questions_page,
+        "draft_page": session.draft_page,
+        "notes_page": session.notes_page,
+        "notes_section": session.notes_section or "",
+        "index_page": session.index_page,
+        "previous": session.previous or "",
+        "next": session.next or "",
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+def english_list(items: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B, and C'."""
+    items = list(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+# -- session page and questions page -----------------------------------------
+
+def render_session_page(session: Session, templates: TemplateSet, notes: str | None = None) -> str:
+    """The session page; with ``notes``, their text in its notes section (a
+    style whose notes have a page of their own has no place for them)."""
+    values = session_values(session)
+    if notes is not None:
+        if "notes" not in templates.placeholders("session"):
+            raise TemplateError(f"the session page of style {templates.style!r} has no {{{{{{notes}}}}}} "
+                                f"placeholder: its notes go on a page of their own")
+        values["notes"] = notes
+    return templates.render("session", values).rstrip()
+
+
+def render_questions_page(session: Session, templates: TemplateSet, deadline: str | None = None) -> str:
+    """The questions page, with an empty section per topic in scope.  The
+    deadline defaults to one hour before the session starts."""
+    if deadline is None:
+        start = datetime.combine(session.date, time.fromisoformat(session.time), tzinfo=timezone.utc)
+        deadline = iso(start - timedelta(hours=1))
+    sections, _ = headings(session.topics, templates)
+    values = {**session_values(session), "deadline": deadline, "sections": "\n\n".join(sections)}
+    return templates.render("questions", values).rstrip()
+
+
+
+def headings(topics: Iterable[str | None], templates: TemplateSet) -> tuple[list[str], list[str]]:
+    """Heading lines for ``topics`` (None: the heading template's default), and
+    what neutralising the topic names changed (a topic can come from a heading
+    anyone wrote on the questions page)."""
+    lines, changes = [], []
+    for topic in topics:
+        values = {}
+        if topic is not None:
+            values["heading"], topic_changes = neutralise(topic)
+            changes += [f"topic {topic!r}: {change}" for change in topic_changes]
+        lines.append(templates.render("heading", values))
+    return lines, changes

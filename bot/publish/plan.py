@@ -1,0 +1,378 @@
+"""The plan: every page edit a command makes, computed before anything is saved.
+
+A command reads every page it may touch, in batches (``bot/wiki``), and hands
+what it read to one of the pure planners here (:func:`plan_publish`,
+:func:`plan_new_session`, :func:`plan_draft`), which return a :class:`Plan`:
+the ordered edits, each with the text it would save, the revision that text
+was computed from, and the edits it depends on.  Applying the plan
+(``bot/wiki/apply.py``) computes nothing: it saves each edit's text, and only
+when somebody saved the page in between does it call the edit's ``change``
+again, on the page's new text.
+
+Each :class:`Edit` keeps its ``change``: a pure function from a page's
+current text to its new text, touching only its own part of the page (a
+section, a line, a template call, a mark), so that applying it again to a
+text a community member has just edited keeps their edit.
+
+Edits come in a safe order: notes, session page, index, navigation, and the
+"answered" marks last, each depending on the edits it points to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from bot import compile as compile_mod
+from bot import harvest as harvest_mod
+from bot import wikifacts
+from bot.model import PageState, Question, Session
+from bot.publish import pagetext
+
+if TYPE_CHECKING:  # the configuration's types, for annotations only
+    from bot.config import SeriesConfig
+
+Change = Callable[[str, bool], str]
+"""A page's current text and whether it exists → its new text."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One page edit of a plan."""
+
+    title: str
+    kind: str
+    """'notes', 'session', 'index', 'navigation', 'marks', 'draft', 'questions', 'status'."""
+    summary: str
+    change: Change
+    depends_on: tuple[str, ...] = ()
+    """Titles whose edits must be done (or already in place) before this one."""
+    create_only: bool = False
+    """Create the page if it is missing; never change an existing one."""
+    base: PageState | None = None
+    """The page as read when the plan was made (set by :meth:`Plan.settle`)."""
+    text: str | None = None
+    """The text to save over ``base`` (set by :meth:`Plan.settle`)."""
+
+    def new_text(self, current: str, exists: bool) -> str:
+        """The change applied to ``current``: what to save over it."""
+        if self.create_only and exists:
+            return current
+        return self.change(current, exists)
+
+    def text_for(self, state: PageState) -> str:
+        """The text to save over ``state``: the planned text if ``state`` is the
+        revision the plan was made from, else the change applied anew."""
+        if self.base is not None and self.text is not None and state.revid == self.base.revid \
+                and state.exists == self.base.exists and state.text == self.base.text:
+            return self.text
+        return self.new_text(state.text, state.exists)
+
+    @property
+    def changes_page(self) -> bool:
+        """Whether saving the planned text changes the page (a settled edit)."""
+        if self.base is None or self.text is None:
+            return True
+        if self.base.exists:
+            return self.text.rstrip() != self.base.text.rstrip()
+        return bool(self.text.strip())
+
+
+@dataclass
+class Plan:
+    """The ordered edits of a command, and what staff should be told about them."""
+
+    edits: list[Edit] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Things worth telling staff (neutralised text, draft problems)."""
+    session: Session | None = None
+    """The session planned for, with its neighbours."""
+    answered: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    def titles(self) -> list[str]:
+        return list(dict.fromkeys(e.title for e in self.edits))
+
+    def settle(self, pages: Mapping[str, PageState]) -> "Plan":
+        """One edit per page (see :func:`merge_edits`), each with the text it
+        would save over the page as read."""
+        settled = []
+        for edit in merge_edits(self.edits):
+            state = pages.get(edit.title) or PageState.missing(edit.title)
+            settled.append(replace(edit, base=state, text=edit.new_text(state.text, state.exists)))
+        self.edits = settled
+        return self
+
+    @property
+    def changed(self) -> list[Edit]:
+        return [edit for edit in self.edits if edit.changes_page]
+
+
+def merge_edits(edits: list[Edit]) -> list[Edit]:
+    """One edit per page: the changes to one title, composed in plan order, so
+    that a publish makes exactly one edit to each page that changes.  A page
+    keeps the place of its first edit."""
+    by_title: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_title.setdefault(edit.title, []).append(edit)
+    merged = []
+    for title, group in by_title.items():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+
+        def change(text: str, exists: bool, group=group) -> str:
+            for e in group:
+                new = e.new_text(text, exists)
+                exists = exists or new != text
+                text = new
+            return text
+
+        deps = tuple(dict.fromkeys(d for e in group for d in e.depends_on if d != title))
+        merged.append(Edit(
+            title=title, kind="+".join(dict.fromkeys(e.kind for e in group)),
+            summary="; ".join(dict.fromkeys(e.summary for e in group)),
+            change=change, depends_on=deps,
+        ))
+    return merged
+
+
+# -- the series: which sessions there are -------------------------------------------
+
+def series_dates(index_text: str, series: "SeriesConfig") -> list[date]:
+    """Dates of the sessions of ``series``: those its index page links to, and
+    those its configuration lists."""
+    found = {d for d in (series.session_date(t) for t in pagetext.links_in(index_text)) if d}
+    found.update(date.fromisoformat(d) for d in series.sessions)
+    return sorted(found)
+
+
+def neighbours(day: date, dates: list[date]) -> tuple[date | None, date | None]:
+    earlier = [d for d in dates if d < day]
+    later = [d for d in dates if d > day]
+    return (max(earlier) if earlier else None, min(later) if later else None)
+
+
+def with_neighbours(session: Session, series: "SeriesConfig", index_text: str) -> tuple[Session, list[date]]:
+    """``session`` with its previous and next sessions, and every date of the
+    series (the session's own included)."""
+    dates = sorted(set(series_dates(index_text, series)) | {session.date})
+    prev_day, next_day = neighbours(session.date, dates)
+    return replace(session,
+                   previous=series.session_title_for(prev_day) if prev_day else None,
+                   next=series.session_title_for(next_day) if next_day else None), dates
+
+
+def neighbour_titles(session: Session, series: "SeriesConfig", index_text: str) -> list[str]:
+    """The session pages of the neighbours, which a plan may also edit: read them too."""
+    linked, _ = with_neighbours(session, series, index_text)
+    return [t for t in (linked.previous, linked.next) if t]
+
+
+def publish_titles(session: Session) -> list[str]:
+    """What :func:`plan_publish` needs read, besides the neighbours."""
+    return [session.title, session.questions_page, session.draft_page, session.notes_page, session.index_page]
+
+
+def new_session_titles(session: Session) -> list[str]:
+    """What :func:`plan_new_session` needs read, besides the neighbours."""
+    return [session.title, session.questions_page, session.index_page]
+
+
+# -- the pieces of a plan ----------------------------------------------------------------
+
+def notes_link(session: Session) -> str:
+    if session.notes_section:
+        return f"{session.notes_page}#{session.notes_section}"
+    return session.notes_page
+
+
+def index_line(session: Session, tset, *, published: bool) -> str:
+    values = {"session": session.title, "date": wikifacts.human_date(session.date), "notes": notes_link(session)}
+    return tset.render("index_line" if published else "index_upcoming", values).strip()
+
+
+def index_edit(session: Session, tset, series: "SeriesConfig", *, published: bool) -> Edit:
+    line = index_line(session, tset, published=published)
+
+    def order_key(text: str) -> str | None:
+        for target in pagetext.links_in(text) if "[[" in text else []:
+            day = series.session_date(target)
+            if day:
+                return day.isoformat()
+        return None
+
+    def change(text: str, exists: bool) -> str:
+        if not published and session.title in pagetext.links_in(text):
+            return text  # already listed (published, or upcoming): a new session never downgrades it
+        return pagetext.ensure_line(text, line, match=session.title, order_key=order_key,
+                                    key=session.date.isoformat())
+
+    return Edit(
+        title=session.index_page, kind="index",
+        summary=f"Index: {'notes of' if published else 'upcoming session'} [[{session.title}]]",
+        change=change, depends_on=(session.notes_page,) if published else (),
+    )
+
+
+def navigation_edits(session: Session, template: str, pages: Mapping[str, PageState]) -> list[Edit]:
+    """The navigation template on this session's page and on its neighbours'
+    (``session`` carries its neighbours: :func:`with_neighbours`)."""
+    prev_title, next_title = session.previous, session.next
+    edits = [Edit(
+        title=session.title, kind="navigation",
+        summary="Navigation between sessions",
+        change=lambda text, exists: pagetext.set_template(
+            text, template, {"previous": prev_title or "", "next": next_title or "", "index": session.index_page}),
+    )]
+    for other, key in ((prev_title, "next"), (next_title, "previous")):
+        page = pages.get(other) if other else None
+        if other and page is not None and page.exists:
+            edits.append(Edit(
+                title=other, kind="navigation",
+                summary=f"Navigation: link to [[{session.title}]]",
+                change=lambda text, exists, key=key: pagetext.set_template(
+                    text, template, {key: session.title, "index": session.index_page}),
+                depends_on=(session.title,),
+            ))
+    return edits
+
+
+def mark_call(template: str, target: str, written: bool) -> str:
+    return "{{" + template + "|" + target + ("|status=written" if written else "") + "}}"
+
+
+def add_marks(text: str, marks: Mapping[str, tuple[str, bool]], series: "SeriesConfig") -> str:
+    """Put a mark after each question of ``marks`` (id → (link target, written?)).
+
+    The questions are found by harvesting the page as it is now, so a question
+    that moved since the notes were compiled still gets its mark.
+    """
+    questions = harvest_mod.harvest(text, topic_aliases(series), mark_template=series.mark_template).questions
+    lines = text.split("\n")
+    for q in questions:
+        if q.id not in marks or not q.line:
+            continue
+        target, written = marks[q.id]
+        i = pagetext.mark_line(lines, q.line - 1)
+        lines[i] = pagetext.set_mark(lines[i], series.mark_template, mark_call(series.mark_template, target, written))
+    return "\n".join(lines)
+
+
+def marks_edit(session: Session, answered: list[str], written: list[str], series: "SeriesConfig") -> Edit:
+    target = session.notes_page
+    marks = {qid: (f"{target}#{qid}", False) for qid in answered}
+    marks.update({qid: (f"{target}#{qid}", True) for qid in written})
+    return Edit(
+        title=session.questions_page, kind="marks",
+        summary=f"Marking the questions answered in [[{notes_link(session)}|the notes]]",
+        change=lambda text, exists: add_marks(text, marks, series) if exists else text,
+        depends_on=(session.notes_page,),
+    )
+
+
+def notes_edit(session: Session, notes_text: str, tset, summary: str) -> Edit:
+    """The notes: the session page's notes section, or a page of their own."""
+    if session.notes_section:
+        def change(text: str, exists: bool) -> str:
+            if not exists:
+                return compile_mod.render_session_page(session, tset, notes=notes_text)
+            return pagetext.replace_section_body(text, session.notes_section, notes_text)
+    else:
+        def change(text: str, exists: bool) -> str:
+            return notes_text
+    return Edit(title=session.notes_page, kind="notes", summary=summary, change=change)
+
+
+def topic_aliases(series: "SeriesConfig") -> dict[str, str]:
+    return {**harvest_mod.DEFAULT_TOPIC_ALIASES, **series.topic_aliases}
+
+
+# -- the planners -------------------------------------------------------------------------
+
+class PlanError(ValueError):
+    """A plan that cannot be made from what was read; the message says why, for a person."""
+
+
+def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset) -> Plan:
+    """Everything publishing ``session`` changes: the notes, the session page
+    (when the notes have a page of their own), the index line, the
+    navigation, and the answered marks.  ``pages`` holds what was read
+    (:func:`publish_titles`, then :func:`neighbour_titles`)."""
+    session, _ = with_neighbours(session, series, _text(pages, session.index_page))
+    draft_page = pages.get(session.draft_page)
+    if draft_page is None or not draft_page.exists:
+        raise PlanError(f"[[{session.draft_page}]] does not exist: harvest the questions into a draft first")
+    draft = compile_mod.parse_draft(draft_page.text)
+    plan = Plan(session=session)
+    plan.notices += [f"[[{session.draft_page}]]: {p}" for p in draft.problems]
+    try:
+        notes = compile_mod.render_notes(draft, session, tset, translate=series.translate,
+                                         unanswered_heading=series.unanswered_heading)
+    except compile_mod.TemplateError as e:  # names the template and placeholder
+        raise PlanError(f"cannot compile the notes: {e}") from None
+    plan.notices += [f"neutralised in the notes: {n}" for n in notes.neutralised]
+    plan.answered, plan.written = notes.answered, notes.written
+    summary = (f"Notes of [[{session.title}]]: {len(notes.answered)} answered"
+               + (f", {len(notes.written)} to be answered in writing" if notes.written else ""))
+    plan.edits.append(notes_edit(session, notes.text, tset, summary))
+    if session.notes_page != session.title:
+        plan.edits.append(Edit(
+            title=session.title, kind="session", summary=f"Session page of [[{session.title}]]",
+            change=lambda text, exists: text if exists else compile_mod.render_session_page(session, tset),
+        ))
+    plan.edits.append(index_edit(session, tset, series, published=True))
+    plan.edits += navigation_edits(session, series.navigation_template, pages)
+    plan.edits.append(marks_edit(session, notes.answered, notes.written, series))
+    return plan.settle(pages)
+
+
+def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset) -> Plan:
+    """A new session: its page and questions page (created, never changed), its
+    line on the index, and the navigation of it and its neighbours."""
+    session, _ = with_neighbours(session, series, _text(pages, session.index_page))
+    deadline = f"{session.date.isoformat()}T{session.time}:00Z"
+    plan = Plan(session=session)
+    plan.edits += [
+        Edit(title=session.title, kind="session", create_only=True,
+             summary=f"New Conversation Hour: [[{session.title}]]",
+             change=lambda text, exists: compile_mod.render_session_page(session, tset)),
+        Edit(title=session.questions_page, kind="questions", create_only=True,
+             summary=f"Questions page for [[{session.title}]]",
+             change=lambda text, exists: compile_mod.render_questions_page(session, tset, deadline=deadline)),
+        index_edit(session, tset, series, published=False),
+        *navigation_edits(session, series.navigation_template, pages),
+    ]
+    return plan.settle(pages)
+
+
+def plan_draft(pages: Mapping[str, PageState], session: Session, questions: list[Question], tset) -> Plan:
+    """Create the draft, or add to it only the questions that are new since the
+    last update (staff's text is never changed).  The plan's notices say what
+    was neutralised in the questions' text, for staff to look at."""
+    current = pages.get(session.draft_page) or PageState.missing(session.draft_page)
+
+    def update(text: str, exists: bool) -> compile_mod.DraftUpdate:
+        return (compile_mod.update_draft(text, questions, session, tset) if exists
+                else compile_mod.render_draft(questions, session, tset))
+
+    try:
+        first = update(current.text, current.exists)
+    except compile_mod.DraftError as e:  # staff removed the status box, say
+        raise PlanError(f"[[{session.draft_page}]]: {e}") from None
+    count = len(first.added)
+    plan = Plan(session=session)
+    plan.edits.append(Edit(
+        title=session.draft_page, kind="draft",
+        summary=f"{count} new question{'s' if count != 1 else ''} from [[{session.questions_page}]] "
+                f"for [[{session.title}]]",
+        change=lambda text, exists: update(text, exists).text,
+    ))
+    plan.notices += [f"neutralised in [[{session.draft_page}]]: {n}" for n in first.neutralised]
+    return plan.settle(pages)
+
+
+def _text(pages: Mapping[str, PageState], title: str) -> str:
+    page = pages.get(title)
+    return page.text if page is not None and page.exists else ""

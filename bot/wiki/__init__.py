@@ -1,0 +1,15 @@
+"""The wiki: the only package that talks to it, through pywikibot.
+
+* :mod:`bot.wiki.connection`: pywikibot set up from the command line's global options, and the login;
+* :mod:`bot.wiki.pages`: batched reads and conflict-safe saves, with the shutoff check before each;
+* :mod:`bot.wiki.apply`: a :class:`~bot.publish.plan.Plan` applied, edit by edit.
+
+Called only from ``bot/commands.py`` and ``bot/run``.
+"""
+
+from bot.model import PageState
+from bot.wiki.apply import Outcome, Report, apply_plan
+from bot.wiki.connection import connect
+from bot.wiki.pages import SaveResult, Shutoff, Wiki
+
+__all__ = ["Outcome", "PageState", "Report", "SaveResult", "Shutoff", "Wiki", "apply_plan", "connect"]

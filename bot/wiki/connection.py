@@ -1,0 +1,122 @@
+"""Setting pywikibot up and logging in: the only place that imports pywikibot.
+
+``PYWIKIBOT_DIR`` must be set before pywikibot is first imported (it reads its
+configuration then); ``-dir:`` on the command line does that here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from bot import logs
+from bot.environment import Environment
+from bot.errors import UsageError, WikiError
+from bot.wiki.pages import Shutoff, Wiki, _one_line
+
+
+def _password_file_from_env(site: Any, environment: Environment) -> None:
+    """On Toolforge the BotPassword secret comes from the environment
+    (``toolforge envvars``), never from a file of the repository: write
+    pywikibot's one-line password file into a private temporary folder for
+    this run, and remove it at exit."""
+    secret = environment.botpassword
+    if not secret or not site.username():
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    from pywikibot import config as pwb_config
+
+    logs.register_secret(secret)
+    appid = environment.botpassword_appid
+    folder = tempfile.mkdtemp(prefix="notesbot-")
+    path = os.path.join(folder, "user-password.cfg")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"({site.username()!r}, BotPassword({appid!r}, {secret!r}))\n")
+    atexit.register(shutil.rmtree, folder, True)
+    pwb_config.password_file = path
+
+
+class _OneLineRetryReport(logging.Filter):
+    """pywikibot reports each failed HTTP request it is about to retry (a
+    dropped connection, an HTTP 500...) by logging the whole traceback of the
+    ``requests`` error as an ERROR, although it handles the error itself and
+    the run goes on.  On the bot's terminal and in its log, that is one line
+    (the error's last line, which names it), as a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # pragma: no cover - a broken record is left alone
+            return True
+        if message.startswith("Traceback (most recent call last):") and record.levelno >= logging.ERROR:
+            last = [line for line in message.strip().splitlines() if line.strip()][-1]
+            record.msg, record.args = f"the wiki did not answer a request, retrying: {_one_line(last)}", ()
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
+def _quiet_retry_tracebacks() -> None:
+    logger = logging.getLogger("pywiki")
+    if not any(isinstance(f, _OneLineRetryReport) for f in logger.filters):
+        logger.addFilter(_OneLineRetryReport())
+
+
+def connect(global_args: list[str], environment: Environment, shutoff_page: str, shutoff_word: str = "yes",
+            *, login: bool = True) -> Wiki:
+    """Set pywikibot up from its global options and log in.
+
+    ``global_args`` are the pywikibot options from the command line
+    (``-simulate``, ``-site:``, ``-user:``, ``-dir:``…), passed explicitly so
+    that pywikibot never reads ``sys.argv`` itself.  An option pywikibot does
+    not know is a usage error.  ``shutoff_page`` may name the bot as
+    ``{bot}``: it is resolved once the account is known.
+    """
+    args = list(global_args)
+    for arg in list(args):
+        if arg.startswith("-dir:"):
+            os.environ["PYWIKIBOT_DIR"] = arg[len("-dir:"):]
+            args.remove(arg)
+    try:
+        import pywikibot
+        import pywikibot.exceptions  # noqa: F401
+    except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
+        raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
+    # handle_args reads sys.argv when given an empty list: make what it would
+    # read the same explicit list, so the bot's own options never reach it.
+    pywikibot.argvu = ["notesbot", *args]
+    _quiet_retry_tracebacks()
+    try:
+        # handle_args also makes the Site, which asks the wiki who it is
+        # logged in as: a wiki that does not answer fails here already.
+        rest = pywikibot.handle_args(args, do_help=False)
+    except (ValueError, TypeError) as e:  # e.g. -putthrottle:abc
+        raise UsageError(f"bad pywikibot option: {_one_line(e)}") from None
+    except pywikibot.exceptions.SiteDefinitionError as e:
+        raise UsageError(f"unknown site: {_one_line(e)}") from None
+    except pywikibot.exceptions.Error as e:
+        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
+    if rest:
+        raise UsageError(f"unknown option {rest[0]!r} (see 'notesbot --help')")
+    logs.protect_all_handlers()
+    try:
+        site = pywikibot.Site()
+        _password_file_from_env(site, environment)
+        if login:
+            site.login()
+    except (FileNotFoundError, ValueError) as e:
+        raise UsageError(f"cannot log in: {_one_line(e)}") from None
+    except pywikibot.exceptions.NoUsernameError as e:
+        raise UsageError(f"cannot log in: {_one_line(e)}") from None
+    except pywikibot.exceptions.SiteDefinitionError as e:
+        raise UsageError(f"unknown site: {_one_line(e)}") from None
+    except pywikibot.exceptions.Error as e:
+        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
+    from pywikibot import config as pwb_config
+
+    shutoff = Shutoff(shutoff_page.replace("{bot}", site.username() or ""), shutoff_word)
+    return Wiki(site=site, _pywikibot=pywikibot, shutoff=shutoff, simulate=bool(pwb_config.simulate))
