@@ -31,6 +31,21 @@ from bot.model import Session
 
 __all__ = ["Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
+#: Requests an edit in progress may still make past the run's deadline: the
+#: check before the write, the write, and a look after a failed write.
+REQUESTS_PER_EDIT = 3
+
+
+def worst_request_seconds(max_retries: int, retry_wait: float, retry_max: float, connect_timeout: float,
+                          read_timeout: float) -> float:
+    """The longest one request can take through pywikibot: every attempt timing
+    out (connecting and reading), with pywikibot's waits between them
+    (``retry_wait`` doubled each time, at most ``retry_max``; its ``maxlag``
+    wait is capped by ``retry_max`` too)."""
+    waits = sum(min(retry_wait * 2 ** k, retry_max) for k in range(max_retries))
+    return (max_retries + 1) * (connect_timeout + read_timeout) + waits
+
+
 CRS = "Wikimedia Foundation/Legal/Community Resilience and Sustainability"
 
 
@@ -117,6 +132,25 @@ class Config:
     lock_file: str | None = None
     lock_wait: int = 30
     """Seconds a writing command waits for another run to finish before giving up."""
+    run_budget_seconds: int = 1200
+    """Every run ends within this many seconds, its worst case included (Toolforge
+    stops the job at 1,500: ``toolforge/jobs.yaml``).  Past ``run_budget_seconds -
+    3 x`` the worst request, no new request starts: the bot stops between two
+    edits, lists those it did not start, exits 1, and the next run does them."""
+    max_retries: int = 3
+    """pywikibot's retries of one request, at most (its ``max_retries``, lowered to this)."""
+    retry_wait_seconds: int = 5
+    """pywikibot's first wait before a retry, at most (``retry_wait``; doubled each retry)."""
+    retry_max_seconds: int = 20
+    """pywikibot's longest wait before a retry, at most (``retry_max``; also caps a ``maxlag`` wait)."""
+    request_timeout_seconds: int = 30
+    """pywikibot's socket timeouts (connect, read), at most (``socket_timeout``)."""
+
+    @property
+    def worst_request_seconds(self) -> float:
+        """The longest one request can take with these limits."""
+        return worst_request_seconds(self.max_retries, self.retry_wait_seconds, self.retry_max_seconds,
+                                     self.request_timeout_seconds, self.request_timeout_seconds)
 
     def for_bot(self, value: str, bot: str) -> str:
         return value.replace("{bot}", bot)
@@ -225,6 +259,17 @@ def _validate(config: Config) -> Config:
             raise ConfigError(f"series[{i}].archive_after_days: must not be negative")
     if not 0 <= config.max_conflict_retries <= 20:
         raise ConfigError("max_conflict_retries: expected 0 to 20")
+    for key, low, high in (("max_retries", 0, 15), ("retry_wait_seconds", 0, 120), ("retry_max_seconds", 0, 600),
+                           ("request_timeout_seconds", 1, 300), ("run_budget_seconds", 10, 86400),
+                           ("lock_wait", 0, 3600)):
+        if not low <= getattr(config, key) <= high:
+            raise ConfigError(f"{key}: expected {low} to {high}, got {getattr(config, key)}")
+    needed = (REQUESTS_PER_EDIT + 1) * config.worst_request_seconds
+    if config.run_budget_seconds < needed:
+        raise ConfigError(f"run_budget_seconds: {config.run_budget_seconds} leaves no time for an edit: with "
+                          f"max_retries, retry_wait_seconds, retry_max_seconds and request_timeout_seconds as "
+                          f"set, one request may take {config.worst_request_seconds:.0f} s; it needs at least "
+                          f"{needed:.0f} (or lower those)")
     return config
 
 

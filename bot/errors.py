@@ -37,6 +37,11 @@ class WikiError(NotesbotError):
     exit_code = 1
 
 
+class OutOfTime(WikiError):
+    """The run's time budget is spent (``run_budget_seconds``): no new request
+    starts; the next run does the rest (exit 1)."""
+
+
 class LockBusy(NotesbotError):
     """Another run of the bot holds the lock (exit 1)."""
 

@@ -55,7 +55,8 @@ class Context:
         bot's on-wiki JSON page over it) and, for a writing command, take the
         writers' lock and check the shutoff page, all before any edit."""
         local = config_mod.load(options.config_file, environment=environment)
-        wiki = connect(list(options.pywikibot_args), environment, local.shutoff_page, local.shutoff_word)
+        wiki = connect(list(options.pywikibot_args), environment, local.shutoff_page, local.shutoff_word,
+                       config=local)
         bot = wiki.username
         onwiki_title = local.onwiki_config.replace("{bot}", bot)
         if not onwiki_title.startswith(f"User:{bot}/"):

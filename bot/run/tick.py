@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bot import compile as compile_mod
 from bot import publish
-from bot.errors import NotesbotError, StopRun
+from bot.errors import NotesbotError, OutOfTime, StopRun
 from bot.run import operations
 from bot.run.operations import Context
 from bot.run.status import SessionStatus, write_status_page
@@ -127,6 +127,23 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
 
 
 def tick(ctx: Context, moment: datetime) -> int:
+    """One tick; past the run's deadline it stops (exit 1, the cache
+    forgotten, so that the next tick does the rest whatever the revisions say)."""
+    try:
+        return _tick(ctx, moment)
+    except OutOfTime:
+        forget_cache(ctx)
+        raise
+
+
+def forget_cache(ctx: Context) -> None:
+    try:
+        cache_path(ctx).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _tick(ctx: Context, moment: datetime) -> int:
     cache = load_cache(ctx)
     if nothing_changed(ctx, moment, cache):
         print("Nothing changed on the wiki since the last tick: no edit.")
@@ -142,7 +159,7 @@ def tick(ctx: Context, moment: datetime) -> int:
             elif status.state == "published":
                 code = operations.publish_session(sctx, session)
             status.result = "ok" if code == 0 else "some pages refused or failed"
-        except StopRun:
+        except (StopRun, OutOfTime):
             raise
         except NotesbotError as e:
             print(f"notesbot: [[{session.title}]]: {e}", file=sys.stderr)
@@ -159,10 +176,7 @@ def tick(ctx: Context, moment: datetime) -> int:
     if worst != 0:
         # A tick whose work failed must be done again next time, whatever the
         # revisions say: forget the shortcut.
-        try:
-            cache_path(ctx).unlink(missing_ok=True)
-        except OSError:
-            pass
+        forget_cache(ctx)
     else:
         titles = watched(ctx, after)
         save_cache(ctx, {

@@ -16,7 +16,10 @@ order:
   or a check before the save, after pywikibot's own retries), is "failed",
   and the edits after it are "skipped" without a request: the report still
   says which pages were saved before, and the run ends at once, with exit
-  code 1, instead of waiting through the retries of every remaining edit.
+  code 1, instead of waiting through the retries of every remaining edit;
+* past the run's deadline (``run_budget_seconds``, :mod:`bot.wiki.budget`),
+  is not started: it and the edits after it are "skipped", listed in the
+  log, and the next run, whose plan still holds them, does them.
 
 With ``-simulate`` nothing is saved: the diff of each edit is printed.
 """
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
 from bot import logs
-from bot.errors import WikiError
+from bot.errors import OutOfTime, WikiError
 from bot.publish.plan import Edit, Plan
 
 
@@ -104,6 +107,9 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
     done: dict[str, bool] = {}
     colour = out.isatty()
     for position, edit in enumerate(edits):
+        if getattr(wiki, "out_of_time", None) and wiki.out_of_time():
+            _out_of_time(report, edits[position:], wiki.budget.message())
+            break
         missing = [d for d in edit.depends_on if done.get(d) is False]
         if missing:
             report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
@@ -118,6 +124,9 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         try:
             outcome = _apply_one(edit, wiki, edit.base, simulate=simulate,
                                  max_retries=max_retries, out=out, colour=colour)
+        except OutOfTime as e:
+            _out_of_time(report, edits[position:], str(e))
+            break
         except WikiError as e:
             report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
             for rest in edits[position + 1:]:
@@ -127,6 +136,15 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         report.outcomes.append(outcome)
         done[edit.title] = outcome.ok
     return report
+
+
+def _out_of_time(report: Report, rest: list[Edit], why: str) -> None:
+    """The run's deadline passed before ``rest``: list them, start none."""
+    for edit in rest:
+        report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
+                                       "not started: the run's time budget is spent; the next run does it"))
+    logs.get_logger("apply").warning("%s: %d edit(s) not started, for the next run: %s", why, len(rest),
+                                     ", ".join(f"[[{e.title}]]" for e in rest))
 
 
 def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour) -> Outcome:

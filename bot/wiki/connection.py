@@ -10,9 +10,13 @@ import logging
 import os
 from typing import Any
 
+from pathlib import Path
+
 from bot import logs
+from bot.config import Config
 from bot.environment import Environment
 from bot.errors import UsageError, WikiError
+from bot.wiki.budget import Budget, RetrySettings, limits, lowered
 from bot.wiki.pages import Shutoff, Wiki, _one_line
 
 
@@ -66,21 +70,69 @@ def _quiet_retry_tracebacks() -> None:
         logger.addFilter(_OneLineRetryReport())
 
 
+def pywikibot_folder(global_args: list[str], environment: Environment, cwd: Path | None = None) -> Path:
+    """The folder whose ``user-config.py`` pywikibot will read (``-dir:``, else
+    ``PYWIKIBOT_DIR``, else the working directory), checked before pywikibot is
+    imported: without a ``user-config.py`` naming a family (or ``-site:``),
+    pywikibot would fall back to a live wiki of its own choosing
+    (test.wikipedia.org), and retry it for many minutes without a network.
+    Raises :class:`UsageError` (exit 2) with what to do."""
+    dirs = [a[len("-dir:"):] for a in global_args if a.startswith("-dir:")]
+    if dirs:
+        folder, source = Path(dirs[-1]).expanduser(), "-dir:"
+    elif environment.pywikibot_dir is not None:
+        folder, source = environment.pywikibot_dir, "PYWIKIBOT_DIR"
+    else:
+        folder, source = (cwd or Path.cwd()), "the working directory"
+    how = ("copy user-config.py.example to user-config.py in the bot's pywikibot folder, and name that "
+           "folder with PYWIKIBOT_DIR or -dir:")
+    config = folder / "user-config.py"
+    try:
+        text = config.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        raise UsageError(f"pywikibot is not configured: no user-config.py in {folder} ({source}); {how}") from None
+    names_family = any(line.split("=")[0].strip() == "family" for line in text.splitlines()
+                       if "=" in line and not line.lstrip().startswith("#"))
+    if not names_family and not any(a.startswith("-site:") or a.startswith("-family:") for a in global_args):
+        raise UsageError(f"pywikibot is not configured: {config} sets no family (add family = 'meta' and "
+                         "mylang = 'meta', as in user-config.py.example, or give -site:FAMILY:CODE)")
+    return folder
+
+
+def _apply_limits(config: Config | None) -> Budget | None:
+    """Lower pywikibot's retry settings to the bot's limits (never raise
+    them: a test wiki's shorter settings stay) and start the run's budget
+    (see :mod:`bot.wiki.budget`)."""
+    if config is None:
+        return None
+    from pywikibot import config as pwb_config
+
+    timeout = pwb_config.socket_timeout
+    connect_timeout, read_timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    current = RetrySettings(int(pwb_config.max_retries), float(pwb_config.retry_wait), float(pwb_config.retry_max),
+                            float(connect_timeout), float(read_timeout))
+    settings = lowered(current, limits(config))
+    pwb_config.max_retries = settings.max_retries
+    pwb_config.retry_wait = settings.retry_wait
+    pwb_config.retry_max = settings.retry_max
+    pwb_config.socket_timeout = (settings.connect_timeout, settings.read_timeout)
+    return Budget(config.run_budget_seconds, settings.worst_request_seconds())
+
+
 def connect(global_args: list[str], environment: Environment, shutoff_page: str, shutoff_word: str = "yes",
-            *, login: bool = True) -> Wiki:
+            *, login: bool = True, config: Config | None = None) -> Wiki:
     """Set pywikibot up from its global options and log in.
 
     ``global_args`` are the pywikibot options from the command line
     (``-simulate``, ``-site:``, ``-user:``, ``-dir:``…), passed explicitly so
     that pywikibot never reads ``sys.argv`` itself.  An option pywikibot does
     not know is a usage error.  ``shutoff_page`` may name the bot as
-    ``{bot}``: it is resolved once the account is known.
+    ``{bot}``: it is resolved once the account is known.  ``config`` (the
+    local configuration) bounds pywikibot's retries and starts the run's
+    time budget.
     """
-    args = list(global_args)
-    for arg in list(args):
-        if arg.startswith("-dir:"):
-            os.environ["PYWIKIBOT_DIR"] = arg[len("-dir:"):]
-            args.remove(arg)
+    args = [a for a in global_args if not a.startswith("-dir:")]
+    os.environ["PYWIKIBOT_DIR"] = str(pywikibot_folder(list(global_args), environment))
     try:
         import pywikibot
         import pywikibot.exceptions  # noqa: F401
@@ -90,6 +142,7 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     # read the same explicit list, so the bot's own options never reach it.
     pywikibot.argvu = ["notesbot", *args]
     _quiet_retry_tracebacks()
+    budget = _apply_limits(config)
     try:
         # handle_args also makes the Site, which asks the wiki who it is
         # logged in as: a wiki that does not answer fails here already.
@@ -119,4 +172,5 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     from pywikibot import config as pwb_config
 
     shutoff = Shutoff(shutoff_page.replace("{bot}", site.username() or ""), shutoff_word)
-    return Wiki(site=site, _pywikibot=pywikibot, shutoff=shutoff, simulate=bool(pwb_config.simulate))
+    return Wiki(site=site, _pywikibot=pywikibot, shutoff=shutoff, simulate=bool(pwb_config.simulate),
+                budget=budget)

@@ -11,8 +11,12 @@ people edit at the same time:
   caller recomputes its change on the new text;
 * since the API ignores conflicts between two edits of the same account, the
   latest revision is checked once more just before each save;
-* a save that timed out is not simply sent again: the page is re-read first,
-  and if the wiki applied the edit after all, it counts as done;
+* a save that timed out is not sent again (pywikibot has retried it
+  already): the page is re-read, and if the wiki applied the edit after
+  all, it counts as done, else it failed and the next run does it;
+* past the run's deadline (:mod:`bot.wiki.budget`) no new request starts:
+  a read raises :class:`~bot.errors.OutOfTime`, and an edit in progress is
+  finished;
 * ``{{bots}}``/``{{nobots}}`` (pywikibot's ``botMayEdit``) and the shutoff
   page are checked before every write.
 
@@ -22,13 +26,13 @@ its :class:`Shutoff`: there is no way to save without the check.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from bot.errors import StopRun, WikiError
+from bot.errors import OutOfTime, StopRun, WikiError
 from bot.model import PageState, Revision
+from bot.wiki.budget import Budget
 
 #: pywikibot errors meaning the bot itself must stop (exit 3).
 _STOP_CODES = {"blocked", "autoblocked", "assertuserfailed", "assertbotfailed",
@@ -75,6 +79,17 @@ class Wiki:
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
     """The pywikibot pages of the last reads, by title: a save reuses the one
     it read, so that pywikibot need not fetch the page again."""
+    budget: Budget | None = None
+    """The run's deadline; None: no limit (a test's or a tool's own Wiki)."""
+
+    # -- the run's budget ---------------------------------------------------------
+    def out_of_time(self) -> bool:
+        """Whether the run's deadline for starting a request has passed."""
+        return self.budget is not None and self.budget.spent()
+
+    def _starting(self, what: str) -> None:
+        if self.out_of_time():
+            raise OutOfTime(f"{self.budget.message()}: not starting to {what}; the next run does the rest")
 
     # -- identity -------------------------------------------------------------
     @property
@@ -91,7 +106,13 @@ class Wiki:
     # -- reading --------------------------------------------------------------
     def read(self, titles: Iterable[str]) -> dict[str, PageState]:
         """Read every title in one batched request (``preloadpages``, with the
-        templates used, so that ``{{nobots}}`` needs no further request)."""
+        templates used, so that ``{{nobots}}`` needs no further request).
+        Past the run's deadline, raises :class:`~bot.errors.OutOfTime`."""
+        self._starting("read a page")
+        return self._read(titles)
+
+    def _read(self, titles: Iterable[str]) -> dict[str, PageState]:
+        """:meth:`read`, also past the deadline (for an edit in progress)."""
         pwb = self._pywikibot
         wanted = list(dict.fromkeys(titles))
         pages = [pwb.Page(self.site, t) for t in wanted]
@@ -140,6 +161,10 @@ class Wiki:
 
     def latest_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
         """The latest revision id of each title, in one request (no content)."""
+        self._starting("check the pages' revisions")
+        return self._latest_revids(titles)
+
+    def _latest_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
         wanted = list(dict.fromkeys(titles))
         result: dict[str, int | None] = {t: None for t in wanted}
         for chunk in _chunks(wanted, 50):
@@ -154,6 +179,7 @@ class Wiki:
         """The page's revisions with their text, oldest first, in as few
         requests as the API allows (a bot gets 500 revisions with content per
         request)."""
+        self._starting("read a history")
         pwb = self._pywikibot
         page = pwb.Page(self.site, title)
         revisions = []
@@ -173,7 +199,7 @@ class Wiki:
         """Whether the shutoff page exists and says the word (read now, unless
         ``state`` is the page as just read)."""
         if state is None:
-            state = self.read([self.shutoff.title])[self.shutoff.title]
+            state = self._read([self.shutoff.title])[self.shutoff.title]
         ok = self.shutoff.allows(state)
         self._shutoff_seen = (state.revid, ok)
         return ok
@@ -183,7 +209,7 @@ class Wiki:
         ``title``, and whether the shutoff page changed since it was last read
         (it is read again only then).  Raises :class:`StopRun` if it no longer
         says the word."""
-        revids = self.latest_revids([title, self.shutoff.title])
+        revids = self._latest_revids([title, self.shutoff.title])
         seen = self._shutoff_seen
         if seen is None or seen[0] != revids[self.shutoff.title]:
             self.shutoff_allows()
@@ -193,13 +219,17 @@ class Wiki:
         return revids[title]
 
     # -- writing --------------------------------------------------------------
-    def save(self, state: PageState, text: str, summary: str, *, retries: int = 2) -> SaveResult:
+    def save(self, state: PageState, text: str, summary: str) -> SaveResult:
         """Save ``text`` over the page read as ``state``.
 
         Returns a :class:`SaveResult`; raises :class:`StopRun` for a block, a
-        lost login, or a shutoff page that no longer says the word.  A conflict is returned, not retried: only the caller can
-        recompute its change on the new text.
+        lost login, or a shutoff page that no longer says the word, and
+        :class:`~bot.errors.OutOfTime` past the run's deadline (before any
+        request).  A conflict is returned, not retried: only the caller can
+        recompute its change on the new text.  A save pywikibot gave up on
+        is not sent again (that would multiply pywikibot's own retries).
         """
+        self._starting(f"save [[{state.title}]]")
         pwb = self._pywikibot
         title = state.title
         if text == state.text and state.exists:
@@ -211,7 +241,7 @@ class Wiki:
         latest = self._preflight(title)
         if latest != state.revid:
             return SaveResult(title, "conflict", message="the page changed since it was read",
-                              state=self.read([title])[title])
+                              state=self._read([title])[title])
         page = self._loaded.get(title)
         if page is None or page.exists() != state.exists or (
                 state.exists and getattr(page, "_revid", None) != state.revid):
@@ -224,46 +254,42 @@ class Wiki:
             params.update(basetimestamp=state.timestamp, nocreate=True)
         else:
             params.update(createonly=True)
-        for attempt in range(retries + 1):
-            try:
-                self.site.editpage(page, summary=summary, **params)
-            except pwb.exceptions.EditConflictError:
-                now = self.read([title])[title]
-                if _applied(now, text):
-                    # Our own attempt was applied after all and its answer
-                    # lost, and pywikibot sent it once more (a creation then
-                    # comes back as "articleexists"): it counts as done.
-                    return SaveResult(title, "saved" if state.exists else "created", now.revid)
-                return SaveResult(title, "conflict", message="edit conflict", state=now)
-            except (pwb.exceptions.LockedPageError, pwb.exceptions.SpamblacklistError,
-                    pwb.exceptions.AbuseFilterDisallowedError, pwb.exceptions.TitleblacklistError,
-                    pwb.exceptions.NoCreateError) as e:
-                return SaveResult(title, "refused", message=_refusal(e))
-            except pwb.exceptions.APIError as e:
-                if e.code in _STOP_CODES:
-                    raise StopRun(f"[[{title}]]: the wiki refused the edit ({e.code}): stopping") from None
-                return SaveResult(title, "refused", message=f"{e.code}: {_one_line(e.info)}")
-            except (pwb.exceptions.ServerError, pwb.exceptions.ApiTimeoutError, ConnectionError, OSError) as e:
-                # (ApiTimeoutError includes MaxlagTimeoutError; pywikibot
-                # gives up with it after its own ``max_retries``.)  The wiki
-                # may have applied the edit without our hearing it: look
-                # before sending it again.
-                now = self.read([title])[title]
-                if _applied(now, text):
-                    return SaveResult(title, "saved" if state.exists else "created", now.revid)
-                if now.revid != state.revid:
-                    return SaveResult(title, "conflict", message="the page changed during a failed save", state=now)
-                if attempt == retries:
-                    return SaveResult(title, "failed", message=f"no answer from the wiki: {_one_line(e)}")
-                time.sleep(_retry_delay(attempt))
-                continue
-            except pwb.exceptions.Error as e:
-                text_ = _one_line(e)
-                if "blocked" in text_.lower():
-                    raise StopRun(f"[[{title}]]: {text_}") from None
-                return SaveResult(title, "failed", message=text_)
-            return SaveResult(title, "saved" if state.exists else "created", getattr(page, "_revid", None))
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            self.site.editpage(page, summary=summary, **params)
+        except pwb.exceptions.EditConflictError:
+            now = self._read([title])[title]
+            if _applied(now, text):
+                # Our own attempt was applied after all and its answer
+                # lost, and pywikibot sent it once more (a creation then
+                # comes back as "articleexists"): it counts as done.
+                return SaveResult(title, "saved" if state.exists else "created", now.revid)
+            return SaveResult(title, "conflict", message="edit conflict", state=now)
+        except (pwb.exceptions.LockedPageError, pwb.exceptions.SpamblacklistError,
+                pwb.exceptions.AbuseFilterDisallowedError, pwb.exceptions.TitleblacklistError,
+                pwb.exceptions.NoCreateError) as e:
+            return SaveResult(title, "refused", message=_refusal(e))
+        except pwb.exceptions.APIError as e:
+            if e.code in _STOP_CODES:
+                raise StopRun(f"[[{title}]]: the wiki refused the edit ({e.code}): stopping") from None
+            return SaveResult(title, "refused", message=f"{e.code}: {_one_line(e.info)}")
+        except (pwb.exceptions.ServerError, pwb.exceptions.ApiTimeoutError, ConnectionError, OSError) as e:
+            # (ApiTimeoutError includes MaxlagTimeoutError; pywikibot
+            # gives up with it after its own ``max_retries``.)  The wiki
+            # may have applied the edit without our hearing it: look.
+            # Not sent again: pywikibot retried it already, and the next
+            # run does it (its plan finds the edit still to do).
+            now = self._read([title])[title]
+            if _applied(now, text):
+                return SaveResult(title, "saved" if state.exists else "created", now.revid)
+            if now.revid != state.revid:
+                return SaveResult(title, "conflict", message="the page changed during a failed save", state=now)
+            return SaveResult(title, "failed", message=f"no answer from the wiki: {_one_line(e)}")
+        except pwb.exceptions.Error as e:
+            text_ = _one_line(e)
+            if "blocked" in text_.lower():
+                raise StopRun(f"[[{title}]]: {text_}") from None
+            return SaveResult(title, "failed", message=text_)
+        return SaveResult(title, "saved" if state.exists else "created", getattr(page, "_revid", None))
 
     # -- plumbing -------------------------------------------------------------
     def _request(self, **params: Any) -> dict:
@@ -278,15 +304,6 @@ def _applied(now: PageState, text: str) -> bool:
     """Whether the page as read ``now`` holds ``text`` (MediaWiki trims
     trailing white space on save, so a saved text may differ there)."""
     return now.exists and now.text.rstrip() == text.rstrip()
-
-
-def _retry_delay(attempt: int) -> float:
-    """Seconds to wait before sending a save again: pywikibot's own
-    ``retry_wait``, doubled each time, at most ``retry_max`` (its
-    configuration, so that a test can make it short)."""
-    from pywikibot import config as pwb_config
-
-    return min(float(pwb_config.retry_wait) * 2 ** attempt, float(pwb_config.retry_max))
 
 
 def _now() -> str:
