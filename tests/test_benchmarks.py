@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["harvest.py", "startup.py", "tick.py", "publish.py"]
+BENCHMARKS = ["harvest.py", "startup.py", "tick.py", "publish.py", "hostile.py"]
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -237,3 +238,13 @@ def test_fuzz_harvest_compile_render_on_wiki(reader, page: str, answer_every: in
     expected = notes_headings(draft)
     assert (UNANSWERED in expected) == any(not q.answered for q in draft.questions)
     assert_clean_parse(parse_on_wiki(reader, notes.text), expected)
+
+
+@pytest.mark.parametrize("stem", CASES)
+def test_hostile_case_runs_under_a_second(stem: str):
+    """Anyone can write any of these on the questions page, and every tick
+    reads it: each case, through the whole pipeline, in under a second of CPU."""
+    start = time.process_time()
+    run_case(stem)
+    seconds = time.process_time() - start
+    assert seconds < 1.0, f"{stem}: {seconds:.2f} s"

@@ -85,6 +85,7 @@ def neutralise(text: str, allowed_templates: Collection[str] = DEFAULT_ALLOWED_T
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _without_hidden(text, changes)
     text = _one_line(text, changes)
+    text = _unclosed_escaped(text, changes)
     code = mwparserfromhell.parse(text, skip_style_tags=True)
     _Cleaner({template_key(name) for name in allowed_templates}, changes).clean(code, parent=None)
     return str(code), changes.items
@@ -192,6 +193,64 @@ class _Hidden:
         for char in rest:
             tail.append(char)
         return "".join(head) + "".join(tail.chars)
+
+
+_OPENERS = re.compile(r"\{\{|\}\}|\[\[|\]\]|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
+_VOID_TAGS = frozenset({"br", "hr", "wbr", "img", "meta", "link", "input", "col", "area", "base", "source",
+                        "track", "embed", "param"})
+#: Up to this many unclosed ``{{``, ``[[`` and tags, mwparserfromhell reads the
+#: text as it is (and the cleaner escapes them); beyond, they are escaped first.
+UNCLOSED_LIMIT = 20
+
+
+def _unclosed_escaped(text: str, changes: _Changes) -> str:
+    """Escape the ``{{``, ``[[`` and opening tags that nothing closes, when there
+    are more than :data:`UNCLOSED_LIMIT` of them.
+
+    mwparserfromhell backtracks over each unclosed one to the end of the text:
+    quadratic (10,000 ``{{x|`` take 30 s, 10,000 ``<span>`` 4 s).  One
+    left-to-right pass with a stack per kind finds them; they are shown as
+    text, as the cleaner would show them (``&#123;&#123;``, ``&#91;&#91;``,
+    ``&lt;``).  Below the limit nothing changes, so ordinary text is read
+    exactly as before."""
+    if text.count("{{") + text.count("[[") + text.count("<") <= UNCLOSED_LIMIT:
+        return text
+    stacks: dict[str, list[int]] = {}
+    unclosed: list[tuple[int, str]] = []
+    for match in _OPENERS.finditer(text):
+        token = match.group()
+        if token in ("{{", "[["):
+            stacks.setdefault(token, []).append(match.start())
+        elif token in ("}}", "]]"):
+            opener = "{{" if token == "}}" else "[["
+            if stacks.get(opener):
+                stacks[opener].pop()
+        else:
+            name = match.group(2).lower()
+            if match.group(3) or name in _VOID_TAGS:
+                continue
+            if match.group(1):
+                if stacks.get("<" + name):
+                    stacks["<" + name].pop()
+            else:
+                stacks.setdefault("<" + name, []).append(match.start())
+    for kind, starts in stacks.items():
+        unclosed += [(start, kind) for start in starts]
+    if len(unclosed) <= UNCLOSED_LIMIT:
+        return text
+    escaped = {"{{": "&#123;&#123;", "[[": "&#91;&#91;"}
+    out, last = [], 0
+    for start, kind in sorted(unclosed):
+        out.append(text[last:start])
+        if kind in escaped:
+            out.append(escaped[kind])
+            last = start + 2
+        else:
+            out.append("&lt;")
+            last = start + 1
+    out.append(text[last:])
+    changes.add(f"{len(unclosed)} unclosed brackets or tags escaped")
+    return "".join(out)
 
 
 def _is_marker(tag: Tag) -> bool:

@@ -1,0 +1,152 @@
+"""Is every stage linear on hostile input?
+
+Anyone who can edit the questions page can write anything in it, and each
+tick harvests it, updates the draft with it and renders the notes from it.
+For each kind of worst input below, the script builds a questions page at
+size n and at 10n, times harvest, the draft update (``update_draft`` onto a
+draft that holds the page's questions already, plus ``render_draft``) and the
+notes rendering (``parse_draft`` + ``render_notes``), and prints the time of
+the 10n page over the n page (target: at most 11, i.e. linear; quadratic
+would be 100):
+
+* forged id markers (``<span id="q-…"></span>``, hundreds in one question);
+* forged answered marks (``{{Conversation hour answered|…}}``);
+* nested tags (``<span><span>…`` deep, closed and unclosed);
+* unclosed templates (``{{x|{{x|…``);
+* long lines (one question of many kilobytes);
+* many signatures on a line;
+* deep lists (replies nested ever deeper under one question).
+
+Times are the best of several runs of CPU time.  With ``--check`` the script
+exits non-zero when a ratio is above 15 (a loose bound, so that a busy machine
+does not fail it) or when a stage raises; ``--quick`` takes a smaller n and
+fewer runs.
+
+    .venv/bin/python benchmarks/hostile.py [--quick] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.compile import load_templates, parse_draft, render_draft, render_notes, update_draft  # noqa: E402
+from bot.harvest import harvest  # noqa: E402
+from bot.model import Session  # noqa: E402
+
+TARGET_SCALING, LOOSE_SCALING = 11.0, 15.0
+SESSION = Session(title="Conversation Hour 2024 07 11", date=date(2024, 7, 11), style="conversation-hour-2024")
+TEMPLATES = load_templates("conversation-hour-2024")
+SIGN = "[[User:Example Editor|Example Editor]] ([[User talk:Example Editor|talk]]) 10:{m:02d}, 4 July 2024 (UTC)"
+
+
+def sign(i: int = 0) -> str:
+    return SIGN.format(m=i % 60)
+
+
+def page(*questions: str) -> str:
+    return "== Trust and Safety ==\n" + "\n".join(questions) + "\n"
+
+
+def forged_markers(n: int) -> str:
+    return page(*[f"* Question {q}? " + '<span id="q-0000000000"></span>' * (n // 10) + f" {sign(q)}"
+                  for q in range(10)])
+
+
+def forged_marks(n: int) -> str:
+    mark = "{{Conversation hour answered|Conversation Hour 2024 07 11#q-0000000000}}"
+    return page(*[f"* Question {q}? {mark * (n // 10)} {sign(q)}" for q in range(10)])
+
+
+def nested_tags(n: int) -> str:
+    closed = "<span>" * (n // 2) + "deep" + "</span>" * (n // 2)
+    unclosed = "<b><i><span>" * (n // 6)
+    return page(f"* Closed? {closed} {sign(1)}", f"* Unclosed? {unclosed} {sign(2)}")
+
+
+def unclosed_templates(n: int) -> str:
+    return page(f"* Templates? {'{{x|' * (n // 2)} {sign(1)}", f"* Links? {'[[a|' * (n // 2)} {sign(2)}")
+
+
+def long_lines(n: int) -> str:
+    words = " ".join(f"word{i % 97}" for i in range(n * 4))
+    return page(f"* A long question: {words}? {sign(1)}")
+
+
+def many_signatures(n: int) -> str:
+    return page("* Signed many times? " + " ".join(sign(i) for i in range(n // 4)))
+
+
+def deep_lists(n: int) -> str:
+    lines = [f"* The question? {sign(0)}"]
+    lines += [":" * (1 + i % 60) + f" Reply {i}. {sign(i)}" for i in range(n // 2)]
+    return page(*lines)
+
+
+KINDS: dict[str, Callable[[int], str]] = {
+    "forged id markers": forged_markers,
+    "forged marks": forged_marks,
+    "nested tags": nested_tags,
+    "unclosed templates": unclosed_templates,
+    "long lines": long_lines,
+    "many signatures on a line": many_signatures,
+    "deep lists": deep_lists,
+}
+
+
+def stages(text: str) -> dict[str, Callable[[], object]]:
+    result = harvest(text)
+    draft = render_draft(result.questions, SESSION, TEMPLATES).text
+
+    def update() -> object:
+        render_draft(result.questions, SESSION, TEMPLATES)
+        return update_draft(draft, result.questions, SESSION, TEMPLATES)
+
+    def notes() -> object:
+        return render_notes(parse_draft(draft), SESSION, TEMPLATES)
+
+    return {"harvest": lambda: harvest(text), "draft update": update, "notes": notes}
+
+
+def best(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="n = 200 and fewer runs")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a ratio is above the loose bound")
+    args = parser.parse_args()
+    n, runs = (200, 3) if args.quick else (400, 5)
+    worst = 0.0
+    print(f"time at 10n / time at n (n = {n}; target <= {TARGET_SCALING:g}, loose check <= {LOOSE_SCALING:g})")
+    print(f"{'input':28} {'stage':14} {'n':>9} {'10n':>9} {'ratio':>6}")
+    for kind, make in KINDS.items():
+        small, large = stages(make(n)), stages(make(10 * n))
+        for stage in small:
+            t_small = max(best(small[stage], runs), 1e-4)
+            t_large = best(large[stage], max(1, runs // 2))
+            ratio = t_large / t_small
+            worst = max(worst, ratio)
+            flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
+            print(f"{kind:28} {stage:14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
+    print(f"worst ratio: {worst:.1f}")
+    if args.check and worst > LOOSE_SCALING:
+        print(f"FAIL: a ratio above {LOOSE_SCALING:g} (quadratic or worse)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
