@@ -240,8 +240,28 @@ def _validate(config: Config) -> Config:
             raise ConfigError(f"series[{i}].style: unknown style {s.style!r} (known: {', '.join(STYLES)})")
         if "{date" not in s.session_title:
             raise ConfigError(f"series[{i}].session_title: needs a {{date:%Y %m %d}} placeholder")
-        if not re.fullmatch(r"\d{2}:\d{2}", s.time):
-            raise ConfigError(f"series[{i}].time: expected HH:MM in UTC, got {s.time!r}")
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", s.time):
+            raise ConfigError(f"series[{i}].time: expected HH:MM in UTC (00:00 to 23:59), got {s.time!r}")
+        try:
+            sample = s.session_title.format(date=date(2024, 7, 11))
+        except (ValueError, KeyError, IndexError, AttributeError) as e:
+            raise ConfigError(f"series[{i}].session_title: {s.session_title!r} is not a title pattern with "
+                              f"only {{date:%Y %m %d}} in it ({type(e).__name__}: {e})") from None
+        for key in ("navigation_template", "mark_template", "questions_subpage", "draft_subpage",
+                    "notes_section", "unanswered_heading"):
+            if not getattr(s, key).strip():
+                raise ConfigError(f"series[{i}].{key}: must not be empty")
+        titles = {"session_title": sample, "index_page": s.index_page,
+                  "navigation_template": "Template:" + s.navigation_template,
+                  "mark_template": "Template:" + s.mark_template,
+                  "questions_subpage": sample + "/" + s.questions_subpage,
+                  "draft_subpage": sample + "/" + s.draft_subpage}
+        if s.notes_subpage:
+            titles["notes_subpage"] = sample + "/" + s.notes_subpage
+        titles.update({f"allowed_prefixes[{j}]": p for j, p in enumerate(s.allowed_prefixes)})
+        titles.update({f"templates.{k}": v for k, v in s.templates.items()})
+        for key, title in titles.items():
+            _check_title(title, f"series[{i}].{key}")
         if s.style == "office-hours-2022" and not s.notes_subpage:
             raise ConfigError(f"series[{i}].notes_subpage: style office-hours-2022 publishes the notes "
                               "on a page of their own: name it (e.g. \"Notes\")")
@@ -257,6 +277,8 @@ def _validate(config: Config) -> Config:
                 raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
         if s.archive_after_days < 0:
             raise ConfigError(f"series[{i}].archive_after_days: must not be negative")
+    for key in ("shutoff_page", "onwiki_config", "status_page"):
+        _check_title(getattr(config, key).replace("{bot}", "NotesBot"), key)
     if not 0 <= config.max_conflict_retries <= 20:
         raise ConfigError("max_conflict_retries: expected 0 to 20")
     for key, low, high in (("max_retries", 0, 15), ("retry_wait_seconds", 0, 120), ("retry_max_seconds", 0, 600),
@@ -271,6 +293,38 @@ def _validate(config: Config) -> Config:
                           f"set, one request may take {config.worst_request_seconds:.0f} s; it needs at least "
                           f"{needed:.0f} (or lower those)")
     return config
+
+
+#: Interwiki and interlanguage prefixes a title could start with on Meta-wiki
+#: (its interwiki map is long: any ``word:`` not a namespace is refused below).
+_NAMESPACES = {"", "talk", "user", "user talk", "meta", "meta talk", "file", "file talk", "mediawiki",
+               "mediawiki talk", "template", "template talk", "help", "help talk", "category", "category talk",
+               "project", "project talk", "module", "module talk", "translations", "translations talk",
+               "research", "research talk", "grants", "grants talk", "iberocoop", "iberocoop talk"}
+
+
+def _check_title(title: str, key: str) -> None:
+    """A title the bot may read or write: no path tricks (``/../``, ``%2E%2E``,
+    percent-escapes at all), no character MediaWiki refuses, and no prefix that
+    is not one of Meta-wiki's namespaces (``mw:``, ``en:``, ``w:``… would lead
+    the bot to another wiki)."""
+    import urllib.parse
+
+    bad = re.search(r"[\[\]{}|#<>\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}", title)
+    if bad:
+        raise ConfigError(f"{key}: {title!r} holds {bad.group()!r}, which a title may not hold")
+    decoded = urllib.parse.unquote(title)
+    parts = [p.strip() for p in decoded.replace("_", " ").split("/")]
+    if any(p in (".", "..") for p in parts) or decoded.startswith(("./", "../")):
+        raise ConfigError(f"{key}: {title!r} holds a relative path (. or ..)")
+    if not title.strip():
+        raise ConfigError(f"{key}: must not be empty")
+    head = title.replace("_", " ").lstrip().lstrip(":")
+    if ":" in head:
+        prefix = " ".join(head.split(":", 1)[0].split()).casefold()
+        if prefix not in _NAMESPACES:
+            raise ConfigError(f"{key}: {title!r} starts with {prefix + ':'!r}, not a namespace of this wiki "
+                              "(an interwiki prefix would lead the bot to another wiki)")
 
 
 def from_dict(data: dict[str, Any]) -> Config:

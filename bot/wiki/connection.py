@@ -99,6 +99,20 @@ def pywikibot_folder(global_args: list[str], environment: Environment, cwd: Path
     return folder
 
 
+def _check_site_options(pywikibot: Any, args: list[str]) -> None:
+    """``-site:FAMILY:CODE`` and ``-family:`` name a family pywikibot knows,
+    before ``handle_args`` (which reports an unknown one on its own and
+    exits 1)."""
+    for arg in args:
+        if arg.startswith(("-site:", "-family:")):
+            family = arg.split(":")[1]
+            try:
+                pywikibot.family.Family.load(family)
+            except pywikibot.exceptions.UnknownFamilyError:
+                raise UsageError(f"{arg}: unknown family {family!r} (see pywikibot's families, or "
+                                 "family_files in user-config.py)") from None
+
+
 def _apply_limits(config: Config | None) -> Budget | None:
     """Lower pywikibot's retry settings to the bot's limits (never raise
     them: a test wiki's shorter settings stay) and start the run's budget
@@ -143,6 +157,7 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     pywikibot.argvu = ["notesbot", *args]
     _quiet_retry_tracebacks()
     budget = _apply_limits(config)
+    _check_site_options(pywikibot, args)
     try:
         # handle_args also makes the Site, which asks the wiki who it is
         # logged in as: a wiki that does not answer fails here already.
