@@ -20,11 +20,18 @@ from bot.wiki.budget import Budget, RetrySettings, limits, lowered
 from bot.wiki.pages import Shutoff, Wiki, _one_line
 
 
+#: The prefix of the private temporary folders that hold a run's password file.
+SECRET_FOLDER_PREFIX = "notesbot-secret-"
+
+
 def _password_file_from_env(site: Any, environment: Environment) -> None:
     """On Toolforge the BotPassword secret comes from the environment
     (``toolforge envvars``), never from a file of the repository: write
     pywikibot's one-line password file into a private temporary folder for
-    this run, and remove it at exit."""
+    this run (pywikibot reads the secret only from such a file), and remove
+    it when the run ends: at exit, on SIGTERM (what Toolforge's timeout
+    sends) and SIGINT.  A folder left by a run that was killed (SIGKILL) is
+    found and removed by the next run (:func:`remove_stale_secrets`)."""
     secret = environment.botpassword
     if not secret or not site.username():
         return
@@ -35,14 +42,71 @@ def _password_file_from_env(site: Any, environment: Environment) -> None:
     from pywikibot import config as pwb_config
 
     logs.register_secret(secret)
+    remove_stale_secrets()
     appid = environment.botpassword_appid
-    folder = tempfile.mkdtemp(prefix="notesbot-")
+    folder = tempfile.mkdtemp(prefix=f"{SECRET_FOLDER_PREFIX}{os.getpid()}-")
     path = os.path.join(folder, "user-password.cfg")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(f"({site.username()!r}, BotPassword({appid!r}, {secret!r}))\n")
     atexit.register(shutil.rmtree, folder, True)
+    _remove_on_signals(folder)
     pwb_config.password_file = path
+
+
+def _remove_on_signals(folder: str) -> None:
+    """On SIGTERM, unless somebody else handles it (``notesbot schedule``
+    stops after its tick and exits normally, which runs the ``atexit``
+    removal), remove ``folder``, then end as the signal would.  SIGINT
+    needs nothing more: its KeyboardInterrupt ends the run normally."""
+    import shutil
+    import signal
+
+    def handler(signum: int, frame: Any) -> None:
+        shutil.rmtree(folder, True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, handler)
+
+
+def remove_stale_secrets(tmp: str | None = None) -> int:
+    """Remove the password folders of runs that are no longer running (their
+    pid, in the folder's name, is gone): a run killed with SIGKILL leaves its
+    folder behind.  How many were removed."""
+    import shutil
+    import tempfile
+
+    base = Path(tmp or tempfile.gettempdir())
+    removed = 0
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.startswith(SECRET_FOLDER_PREFIX) or not entry.is_dir():
+            continue
+        try:
+            pid = int(entry.name[len(SECRET_FOLDER_PREFIX):].split("-")[0])
+            if entry.stat().st_uid != os.getuid():
+                continue
+        except (ValueError, OSError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(entry, True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _OneLineRetryReport(logging.Filter):
