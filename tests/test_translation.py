@@ -13,7 +13,7 @@ import pytest
 
 from scenario import Scenario
 from test_publish import ANSWERS, DAY
-from translate_marking import MARKER, mark
+from translate_marking import MARKER, mark, named
 
 LATE = "good committee member"
 EDITED = ("Maggie: Advance planning is helpful.", "Maggie: Advance planning is always helpful.")
@@ -24,24 +24,6 @@ DELETED = "Board candidates were asked"
 def notes_of(s: Scenario, text: str) -> str:
     """The notes part of the page: the Notes section, or the notes page."""
     return text.split("== Notes ==", 1)[1] if s.style == "conversation-hour-2024" else text
-
-
-def named(notes: str) -> dict[str, tuple[str, str]]:
-    """Marker → (what its unit belongs to: the question's id, a heading or
-    the fixed text; the unit's line without markers), and every marker once."""
-    out: dict[str, tuple[str, str]] = {}
-    owner = ""
-    for line in notes.split("\n"):
-        anchor = re.search(r'<span id="([^"]+)"></span>', line)
-        if not line.strip() or line.startswith("="):
-            owner = ""
-        if anchor:
-            owner = anchor.group(1)
-        for number in MARKER.findall(line):
-            assert number not in out, f"marker {number} twice in the notes"
-            bare = MARKER.sub("", line).replace("<translate> ", "<translate>").strip()
-            out[number] = (owner or ("heading" if line.startswith("=") else "text"), bare)
-    return out
 
 
 def draft_edits(text: str) -> str:

@@ -55,11 +55,20 @@ def mark(text: str, rng: random.Random | None = None) -> str:
     return BLOCK.sub(block, text)
 
 
-def unit_markers(text: str) -> dict[str, str]:
-    """Marker number → the line it is on, markers taken away: what each
-    marker names, as a reader of the page sees it."""
-    out = {}
-    for line in text.split("\n"):
+def named(notes: str) -> dict[str, tuple[str, str]]:
+    """Marker → (what its unit belongs to: the question's id on its line or
+    above it, "heading" or "text"; the unit's line without markers), and
+    every marker once."""
+    out: dict[str, tuple[str, str]] = {}
+    owner = ""
+    for line in notes.split("\n"):
+        anchor = re.search(r'<span id="([^"]+)"></span>', line)
+        if not line.strip() or line.startswith("="):
+            owner = ""
+        if anchor:
+            owner = anchor.group(1)
         for number in MARKER.findall(line):
-            out[number] = MARKER.sub("", line).replace("<translate> ", "<translate>").strip()
+            assert number not in out, f"marker {number} twice in the notes"
+            bare = MARKER.sub("", line).replace("<translate> ", "<translate>").strip()
+            out[number] = (owner or ("heading" if line.startswith("=") else "text"), bare)
     return out
