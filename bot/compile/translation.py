@@ -61,6 +61,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _ANCHOR = re.compile(r'<span\s+id\s*=\s*"([^"<>]+)"\s*>\s*</span>', re.I)
 _TVAR = re.compile(r"(<tvar\b[^>]*>).*?(</tvar\s*>|</>)", re.S | re.I)
 _SPACE = re.compile(r"\s+")
+_NOWIKI = re.compile(r"<nowiki\s*>.*?</nowiki\s*>", re.S | re.I)
 
 
 @dataclass
@@ -93,7 +94,8 @@ class Unit:
 def units(text: str) -> list[Unit]:
     """The translation units of ``text``, in order, with their markers and what they belong to."""
     found: list[Unit] = []
-    for block in BLOCK.finditer(text):
+    masked = _armoured(text)
+    for block in BLOCK.finditer(masked):
         content, offset = block.group(2), block.start(2)
         inline = "\n" not in content
         breaks = [] if inline else [(b.start(), b.end()) for b in _PARAGRAPH_BREAK.finditer(content)]
@@ -102,10 +104,28 @@ def units(text: str) -> list[Unit]:
             piece = content[start:end]
             lead = len(piece) - len(piece.lstrip())
             if piece.strip():  # an empty block or paragraph is no unit
-                found.append(_unit(text, offset + start + lead, offset + start + len(piece.rstrip()), inline=inline))
+                found.append(_unit(text, masked, offset + start + lead, offset + start + len(piece.rstrip()),
+                                   inline=inline))
             start = after
-    _place(text, found)
+    _place(masked, found)
     return found
+
+
+def _armoured(text: str) -> str:
+    """``text`` with each ``<nowiki>`` part blanked out, offsets kept: what is
+    in one is text, no markup (Translate too sets them aside before it looks
+    for units)."""
+    return _NOWIKI.sub(lambda m: "\0" * len(m.group(0)), text)
+
+
+def _unmarked(text: str, masked: str, start: int, end: int) -> str:
+    """``text[start:end]`` without the unit markers in it (outside ``<nowiki>``)."""
+    out, at = [], start
+    for m in _STRAY.finditer(masked, start, end):
+        out.append(text[at:m.start()])
+        at = m.end()
+    out.append(text[at:end])
+    return "".join(out)
 
 
 def markers(text: str) -> list[str]:
@@ -117,6 +137,7 @@ def keep_markers(current: str, rendered: str) -> str:
     """``rendered`` with the markers of ``current``'s units on the same units
     (see the module's docstring), and no other marker."""
     old, new = units(current), units(rendered)
+    masked = _armoured(rendered)
     seen: set[str] = set()
     for unit in old:  # a marker written twice counts once: on its first unit
         if unit.marker in seen:
@@ -126,8 +147,8 @@ def keep_markers(current: str, rendered: str) -> str:
     given = _match(old, new)
     out, at = [], 0
     for j, unit in enumerate(new):
-        out.append(_STRAY.sub("", rendered[at:unit.start]))
-        body = _STRAY.sub("", rendered[unit.body_start:unit.end])
+        out.append(_unmarked(rendered, masked, at, unit.start))
+        body = _unmarked(rendered, masked, unit.body_start, unit.end)
         source = given.get(j)
         if source is not None:
             prefix, suffix = _form(source, unit)
@@ -135,19 +156,19 @@ def keep_markers(current: str, rendered: str) -> str:
             body = prefix + (first + suffix + newline + rest if suffix else body)
         out.append(body)
         at = unit.end
-    out.append(_STRAY.sub("", rendered[at:]))
+    out.append(_unmarked(rendered, masked, at, len(rendered)))
     return "".join(out)
 
 
 # -- finding the units ---------------------------------------------------------------
 
-def _unit(text: str, start: int, end: int, *, inline: bool) -> Unit:
+def _unit(text: str, masked: str, start: int, end: int, *, inline: bool) -> Unit:
     unit = Unit(start, end, start, inline, heading=False)
-    prefix = _PREFIX.match(text, start, end)
+    prefix = _PREFIX.match(masked, start, end)
     if prefix:
         unit.marker, unit.prefix = prefix.group(1), prefix.group(0)
         unit.body_start = prefix.end()
-    body = text[unit.body_start:end]
+    body = masked[unit.body_start:end]
     first_line = body.split("\n", 1)[0]
     if not inline and wikifacts.HEADING.match(_SUFFIX.sub("", first_line)):
         unit.heading = True
@@ -157,7 +178,8 @@ def _unit(text: str, start: int, end: int, *, inline: bool) -> Unit:
     if unit.marker is None:  # a marker somewhere else in the unit still names it
         stray = MARKER.search(body)
         unit.marker = stray.group(1) if stray else None
-    unit.text = _SPACE.sub(" ", _TVAR.sub(r"\1\2", MARKER.sub("", body))).strip()
+    own = _unmarked(text, masked, unit.body_start, end)
+    unit.text = _SPACE.sub(" ", _TVAR.sub(r"\1\2", own)).strip()
     return unit
 
 
@@ -292,3 +314,89 @@ def _form(source: Unit, target: Unit) -> tuple[str, str]:
     if target.heading:
         return "", f" <!--T:{number}-->"
     return f"<!--T:{number}-->\n", ""
+
+
+# -- translatable text: the template's fixed text, staff's own markup -------------------
+
+_PLACEHOLDER = re.compile(r"\{\{\{\s*([^{}|]+?)\s*(?:\|[^{}]*)?\}\}\}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])([ \t]+)(?=[A-Z\"'“‘(\[{])")
+_CALL = re.compile(r"\{\{[^{}]*\}\}|<[^<>]*>")
+_LINE_START = re.compile(r"[ \t]*[*#:;]*[ \t]*")
+_MARKUP = re.compile(r"<translate(?:\s+nowrap)?\s*>|</translate\s*>|<tvar\b[^<>]*>|</tvar\s*>", re.I)
+
+
+def translatable_template(text: str, keep: tuple[str, ...] = ("questions", "languages")) -> str:
+    """A template's fixed text made translatable: each sentence of it a unit
+    of its own (``<translate>…</translate>``), its placeholders inside a
+    sentence translation variables (``<tvar name="host">{{{host}}}</tvar>``),
+    so that translators translate sentence by sentence and a new date or host
+    is no new text to translate.  Lines that are markup or placeholders only,
+    and lines with a placeholder of ``keep`` (whose values bring their own
+    units), are left as they are; so is a template that already has
+    ``<translate>`` markup: staff's own is kept."""
+    if re.search(r"<translate\b", text, re.I):
+        return text
+    return "\n".join(_translatable_line(line, keep) for line in text.split("\n"))
+
+
+def _translatable_line(line: str, keep: tuple[str, ...]) -> str:
+    if any(m.group(1) in keep for m in _PLACEHOLDER.finditer(line)) or not _has_words(line):
+        return line
+    heading = wikifacts.HEADING.match(line)
+    if heading:
+        marks = heading.group(1)
+        return f"{marks} {_translatable_sentences(heading.group(2))} {marks}"
+    lead = _LINE_START.match(line).group(0)
+    return lead + _translatable_sentences(line[len(lead):])
+
+
+def _translatable_sentences(text: str) -> str:
+    pieces = _SENTENCE_END.split(text)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2 or not _has_words(piece):
+            out.append(piece)
+        else:
+            body = _PLACEHOLDER.sub(lambda m: f'<tvar name="{_tvar_name(m.group(1))}">{m.group(0)}</tvar>', piece)
+            out.append(f"<translate>{body}</translate>")
+    return "".join(out)
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` has letters of its own, besides placeholders and markup."""
+    rest = _PLACEHOLDER.sub("", text)
+    while True:
+        shorter = _CALL.sub("", rest)
+        if shorter == rest:
+            break
+        rest = shorter
+    return any(ch.isalpha() for ch in rest)
+
+
+def _tvar_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name) or "x"
+
+
+def split_markup(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is translation markup): the ``<translate>``,
+    ``<translate nowrap>`` and ``<tvar>`` tags staff wrote, which are kept as
+    they are while the text around them is made inert.  Markup that does not
+    nest properly (an open tag left open, a ``<tvar>`` outside a unit, a
+    unit inside a unit) is no markup: all of ``text`` is then one piece."""
+    out: list[tuple[str, bool]] = []
+    depth = {"translate": 0, "tvar": 0}
+    at = 0
+    for m in _MARKUP.finditer(text):
+        tag = m.group(0).lower()
+        name = "tvar" if "tvar" in tag else "translate"
+        closing = tag.startswith("</")
+        if closing and depth[name] != 1 or not closing and (depth[name] or name == "tvar" and not depth["translate"]) \
+                or name == "translate" and depth["tvar"]:
+            return [(text, False)]
+        depth[name] += -1 if closing else 1
+        out += [(text[at:m.start()], False), (m.group(0), True)]
+        at = m.end()
+    if any(depth.values()):
+        return [(text, False)]
+    out.append((text[at:], False))
+    return [(piece, markup) for piece, markup in out if piece]
