@@ -115,3 +115,37 @@ def test_a_republish_keeps_every_units_marker(wiki, tmp_path, style):
     s.run_ok("publish", DAY, "-always")
     assert len(s.bot_edits()) == edits
     assert s.reader.text(s.notes(DAY)) == remarked
+
+
+def test_a_marking_between_read_and_write_is_kept(wiki, tmp_path, monkeypatch, capsys):
+    """The translation administrator marks the notes after the bot read them
+    and before it saves its republish: the edit conflict's recompute keeps
+    every marker, on the same units."""
+    from bot import cli, wiki as wiki_mod
+
+    s = Scenario(wiki, tmp_path, series_extra={"translate": True})
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, {k: v for k, v in ANSWERS.items() if k != LATE})
+    s.run_ok("publish", DAY, "-always")
+    draft = s.staff.text(s.draft(DAY))
+    s.staff.edit(s.draft(DAY), draft_edits(draft), "A late answer, a correction, a new order")
+    real_save = wiki_mod.Wiki.save
+    marked = []
+
+    def save(self, state, text, summary, **kw):
+        if state.title == s.session(DAY) and not marked:
+            current = s.admin.text(state.title)
+            marked.append(named(notes_of(s, mark(current))))
+            s.admin.edit(state.title, mark(current), "Marked this version for translation")
+        return real_save(self, state, text, summary, **kw)
+
+    monkeypatch.setattr(wiki_mod.Wiki, "save", save)
+    code = cli.main(["--config", str(s.config_path), "publish", DAY, "-always"])
+    assert code == 0, capsys.readouterr()
+    [before] = marked
+    after = named(notes_of(s, s.reader.text(s.session(DAY))))
+    assert EDITED[1] in s.reader.text(s.session(DAY))  # the republish was saved
+    deleted_id = next(owner for owner, line in before.values() if DELETED in line)
+    assert set(after) == {n for n, (owner, _) in before.items() if owner != deleted_id}
+    assert all(after[n][0] == before[n][0] for n in after)
