@@ -7,7 +7,6 @@ the page as Translate's marking leaves them (``translate_marking.mark``).
 
 from __future__ import annotations
 
-
 import pytest
 
 from scenario import Scenario
