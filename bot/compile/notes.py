@@ -13,7 +13,8 @@ from bot.compile.draft import Draft, DraftQuestion
 from bot.compile.draft_writer import anchor
 from bot.compile.pages import session_values
 from bot.compile.sanitize import neutralise
-from bot.compile.templates import TemplateSet
+from bot.compile.templates import TemplateSet, render
+from bot.compile.translation import split_markup, translatable_template
 from bot.model import Session
 
 __all__ = ["Notes", "render_notes"]
@@ -64,7 +65,11 @@ def render_notes(draft: Draft, session: Session, templates: TemplateSet, *, tran
                                                       "questions": "\n".join(waiting)}))
     values = {**session_values(session), "languages": "<languages/>\n" if translate else "",
               "questions": _join_blocks(blocks)}
-    notes.text = templates.render("notes", values).rstrip()
+    if translate:  # the fixed text a sentence per unit
+        notes.text = render(translatable_template(templates["notes"]), values,
+                            name=f"'notes' ({templates.sources['notes']})").rstrip()
+    else:
+        notes.text = templates.render("notes", values).rstrip()
     notes.neutralised = writer.neutralised
     return notes
 
@@ -82,14 +87,26 @@ class _NotesWriter:
         lines = [self.templates.render("question", {"id": anchor(question.id), "question": text})]
         if with_answers:
             for answer in question.answers:
-                answer = self.unit(self.clean(answer, f"{question.id} (answer)"))
+                own = self.translate and any(kept for _, kept in split_markup(answer))
+                answer = self.clean(answer, f"{question.id} (answer)", markup=own)
+                answer = answer if own else self.unit(answer)
                 lines.append(self.templates.render("answer", {"answer": answer}))
         return "\n".join(lines)
 
-    def clean(self, text: str, where: str) -> str:
-        text, changes = neutralise(text)
-        self.neutralised += [f"{where}: {change}" for change in changes]
-        return text
+    def clean(self, text: str, where: str, *, markup: bool = False) -> str:
+        """``text`` made inert; with ``markup``, staff's own ``<translate>`` and
+        ``<tvar>`` tags are kept (the text between them is made inert)."""
+        pieces = split_markup(text) if markup else [(text, False)]
+        out = []
+        for piece, kept in pieces:
+            core = piece.strip() if markup else piece
+            if not kept and core:
+                cleaned, changes = neutralise(core)
+                self.neutralised += [f"{where}: {change}" for change in changes]
+                # between two tags, the spaces around the text are the answer's own
+                piece = piece.replace(core, cleaned, 1) if markup else cleaned
+            out.append(piece)
+        return "".join(out)
 
     def unit(self, text: str) -> str:
         """One translatable unit, marked for the Translate extension when asked."""

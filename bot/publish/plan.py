@@ -272,16 +272,24 @@ def marks_edit(session: Session, answered: list[str], written: list[str], series
     )
 
 
-def notes_edit(session: Session, notes_text: str, tset, summary: str) -> Edit:
-    """The notes: the session page's notes section, or a page of their own."""
+def notes_edit(session: Session, notes_text: str, tset, summary: str, *, translate: bool = False) -> Edit:
+    """The notes: the session page's notes section, or a page of their own.
+    Translatable notes keep the unit markers of the text the change is applied
+    to (:func:`bot.compile.keep_markers`), so that a republish, or its
+    recompute after a conflict, keeps their translations."""
+    def kept(current: str) -> str:
+        return compile_mod.keep_markers(current, notes_text) if translate else notes_text
+
     if session.notes_section:
         def change(text: str, exists: bool) -> str:
             if not exists:
                 return compile_mod.render_session_page(session, tset, notes=notes_text)
-            return pagetext.replace_section_body(text, session.notes_section, notes_text)
+            where = pagetext.find_section(text, session.notes_section)
+            body = kept(text[where[1]:where[2]] if where else "")
+            return pagetext.replace_section_body(text, session.notes_section, body)
     else:
         def change(text: str, exists: bool) -> str:
-            return notes_text
+            return kept(text) if exists else notes_text
     return Edit(title=session.notes_page, kind="notes", summary=summary, change=change)
 
 
@@ -316,7 +324,7 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
     plan.answered, plan.written = notes.answered, notes.written
     summary = (f"Notes of [[{session.title}]]: {len(notes.answered)} answered"
                + (f", {len(notes.written)} to be answered in writing" if notes.written else ""))
-    plan.edits.append(notes_edit(session, notes.text, tset, summary))
+    plan.edits.append(notes_edit(session, notes.text, tset, summary, translate=series.translate))
     if session.notes_page != session.title:
         plan.edits.append(Edit(
             title=session.title, kind="session", summary=f"Session page of [[{session.title}]]",

@@ -1,0 +1,402 @@
+"""Translation units of the notes, and the markers Translate gave them, kept
+when the bot writes the notes again.
+
+A translatable page carries ``<translate>…</translate>`` blocks; when a
+translation administrator marks a version for translation, the Translate
+extension writes a unit marker ``<!--T:n-->`` at the start of every unit: a
+block whose text is on one line is one unit, marked inline (``<translate><!--T:3-->
+Text</translate>``); a block over several lines is split at blank lines into
+paragraph units, each marked on a line of its own before it, or at the end of
+its first line when it starts with a heading (``== Heading == <!--T:4-->``).
+Translations hang on those numbers: a unit written again without its marker
+looks new, and its translations are lost.
+
+:func:`keep_markers` carries the markers of the text on the wiki over to the
+notes rendered anew, unit by unit:
+
+* a unit is the same unit when it comes from the same question (the anchor
+  ``<span id="q-…"></span>`` on its line), the same answer paragraph of that
+  question (the lines after the question: its text, else its position among
+  the question's answers), the same heading (its text) or the same fixed text
+  (its text, with ``<tvar>`` values left out);
+* a unit whose text changed keeps its marker (Translate shows its translations
+  as outdated); a new unit gets none (the next marking gives it one); a gone
+  unit takes its marker away; a marker is never written twice nor put on
+  another unit, and a marker the rendered text brought along is dropped;
+* a marker keeps the form it had (spaces inside, inline or on its own line).
+
+Everything else, ``<tvar>``, ``<translate nowrap>`` and the rest of the text,
+is the rendered text's, untouched.
+
+The units are found with regular expressions over the text, not with
+mwparserfromhell: Translate itself finds them that way (a ``<translate>`` inside
+a template call or a link is still a unit), so reading the text as it does is
+what keeps the numbers on the units Translate means.  One pass each, linear.
+
+:func:`translatable_template` and :func:`split_markup` make the fixed text of a
+template and the answers' own translation markup fit for that.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from bot import wikifacts
+
+__all__ = ["keep_markers", "markers", "split_markup", "translatable_template", "units"]
+
+BLOCK = re.compile(r"(<translate(?:\s[^>]*)?>)(.*?)(</translate\s*>)", re.S | re.I)
+"""A ``<translate>`` block (``nowrap`` and other attributes included): open tag, content, close tag."""
+
+MARKER = re.compile(r"<!--\s*T:(\d+)\s*-->")
+"""A unit marker as Translate writes it, spaces inside allowed."""
+
+_PREFIX = re.compile(r"<!--\s*T:(\d+)\s*-->[ \t]*\n?")
+_SUFFIX = re.compile(r"[ \t]*<!--\s*T:(\d+)\s*-->[ \t]*$")
+_STRAY = re.compile(r"[ \t]*<!--\s*T:\d+\s*-->")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_ANCHOR = re.compile(r'<span\s+id\s*=\s*"([^"<>]+)"\s*>\s*</span>', re.I)
+_TVAR = re.compile(r"(<tvar\b[^>]*>).*?(</tvar\s*>|</>)", re.S | re.I)
+_SPACE = re.compile(r"\s+")
+_NOWIKI = re.compile(r"<nowiki\s*>.*?</nowiki\s*>", re.S | re.I)
+
+
+@dataclass
+class Unit:
+    """One translation unit of a text."""
+
+    start: int
+    """Offset where the unit begins (its marker included)."""
+    end: int
+    body_start: int
+    """Offset of the unit's own text, after a marker before it."""
+    inline: bool
+    """The whole block is this one unit, on one line."""
+    heading: bool
+    """A paragraph unit that starts with a heading line."""
+    marker: str | None = None
+    """Its number, if it has a marker."""
+    prefix: str = ""
+    """The marker as written before the unit's text, with its separator."""
+    suffix: str = ""
+    """The marker as written after a heading unit's first line."""
+    text: str = ""
+    """The unit's text without markers, spaces folded: what is compared."""
+    role: str = "t"
+    """'q' a question, 'a' an answer paragraph, 'h' a heading, 't' fixed text."""
+    owner: str = ""
+    """The question's id, for 'q' and 'a'."""
+
+
+def units(text: str) -> list[Unit]:
+    """The translation units of ``text``, in order, with their markers and what they belong to."""
+    found: list[Unit] = []
+    masked = _armoured(text)
+    for block in BLOCK.finditer(masked):
+        content, offset = block.group(2), block.start(2)
+        inline = "\n" not in content
+        breaks = [] if inline else [(b.start(), b.end()) for b in _PARAGRAPH_BREAK.finditer(content)]
+        start = 0
+        for end, after in [*breaks, (len(content), len(content))]:
+            piece = content[start:end]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():  # an empty block or paragraph is no unit
+                found.append(_unit(text, masked, offset + start + lead, offset + start + len(piece.rstrip()),
+                                   inline=inline))
+            start = after
+    _place(masked, found)
+    return found
+
+
+def _armoured(text: str) -> str:
+    """``text`` with each ``<nowiki>`` part blanked out, offsets kept: what is
+    in one is text, no markup (Translate too sets them aside before it looks
+    for units)."""
+    return _NOWIKI.sub(lambda m: "\0" * len(m.group(0)), text)
+
+
+def _unmarked(text: str, masked: str, start: int, end: int) -> str:
+    """``text[start:end]`` without the unit markers in it (outside ``<nowiki>``)."""
+    out, at = [], start
+    for m in _STRAY.finditer(masked, start, end):
+        out.append(text[at:m.start()])
+        at = m.end()
+    out.append(text[at:end])
+    return "".join(out)
+
+
+def markers(text: str) -> list[str]:
+    """Every unit marker's number in ``text``, in order (repeats included)."""
+    return [m.group(1) for m in MARKER.finditer(text)]
+
+
+def keep_markers(current: str, rendered: str) -> str:
+    """``rendered`` with the markers of ``current``'s units on the same units
+    (see the module's docstring), and no other marker."""
+    old, new = units(current), units(rendered)
+    masked = _armoured(rendered)
+    seen: set[str] = set()
+    for unit in old:  # a marker written twice counts once: on its first unit
+        if unit.marker in seen:
+            unit.marker = None
+        elif unit.marker is not None:
+            seen.add(unit.marker)
+    given = _match(old, new)
+    out, at = [], 0
+    for j, unit in enumerate(new):
+        out.append(_unmarked(rendered, masked, at, unit.start))
+        body = _unmarked(rendered, masked, unit.body_start, unit.end)
+        source = given.get(j)
+        if source is not None:
+            prefix, suffix = _form(source, unit)
+            first, newline, rest = body.partition("\n")
+            body = prefix + (first + suffix + newline + rest if suffix else body)
+        out.append(body)
+        at = unit.end
+    out.append(_unmarked(rendered, masked, at, len(rendered)))
+    return "".join(out)
+
+
+# -- finding the units ---------------------------------------------------------------
+
+def _unit(text: str, masked: str, start: int, end: int, *, inline: bool) -> Unit:
+    unit = Unit(start, end, start, inline, heading=False)
+    prefix = _PREFIX.match(masked, start, end)
+    if prefix:
+        unit.marker, unit.prefix = prefix.group(1), prefix.group(0)
+        unit.body_start = prefix.end()
+    body = masked[unit.body_start:end]
+    first_line = body.split("\n", 1)[0]
+    if not inline and wikifacts.HEADING.match(_SUFFIX.sub("", first_line)):
+        unit.heading = True
+        suffix = _SUFFIX.search(first_line)
+        if suffix and unit.marker is None:
+            unit.marker, unit.suffix = suffix.group(1), suffix.group(0)
+    if unit.marker is None:  # a marker somewhere else in the unit still names it
+        stray = MARKER.search(body)
+        unit.marker = stray.group(1) if stray else None
+    own = _unmarked(text, masked, unit.body_start, end)
+    unit.text = _SPACE.sub(" ", _TVAR.sub(r"\1\2", own)).strip()
+    return unit
+
+
+def _place(text: str, found: list[Unit]) -> None:
+    """Give each unit its role: the question on whose line it is, an answer of
+    the question whose lines it follows (no blank line or heading between), a
+    heading, or fixed text."""
+    if not found:
+        return
+    starts, owners, kinds = [], [], []
+    offset, owner = 0, ""
+    for line in text.split("\n"):
+        bare = line.strip()
+        anchor = _ANCHOR.search(line)
+        if not bare or wikifacts.HEADING.match(_plain_heading(bare)):
+            kind, owner = ("h" if bare else ""), ""
+        elif anchor:
+            kind, owner = "q", anchor.group(1)
+        else:
+            kind = "a" if owner else ""
+        starts.append(offset)
+        owners.append(owner)
+        kinds.append(kind)
+        offset += len(line) + 1
+    for unit in found:
+        line = bisect_right(starts, unit.body_start) - 1
+        kind = kinds[line]
+        if unit.heading:
+            kind = "h"
+        if kind == "a" and not unit.inline:
+            kind = ""  # a block over several lines is fixed text: answers are written inline
+        unit.role = kind or "t"
+        unit.owner = owners[line] if kind in ("q", "a") else ""
+
+
+def _plain_heading(line: str) -> str:
+    return _SUFFIX.sub("", line)
+
+
+# -- matching old units to new ----------------------------------------------------------
+
+def _match(old: list[Unit], new: list[Unit]) -> dict[int, Unit]:
+    """New unit index → the marked old unit it is: by question (and place on
+    the question's line), answer text, heading text or fixed text; then each
+    question's answers left over, between two answers that kept their text,
+    by their place (or, when some were added or removed there, by likeness)."""
+    given: dict[int, int] = {}
+    by_key = {key: i for i, key in enumerate(_keys(old))}
+    for j, key in enumerate(_keys(new)):
+        i = by_key.get(key)
+        if i is not None:
+            given[j] = i
+    old_answers, new_answers = _answers(old), _answers(new)
+    for owner, news in new_answers.items():
+        olds = old_answers.get(owner, [])
+        for old_gap, new_gap in _gaps(olds, news, given):
+            for i, j in _pair(old_gap, new_gap, old, new):
+                given[j] = i
+    return {j: old[i] for j, i in given.items() if old[i].marker is not None}
+
+
+def _keys(found: list[Unit]) -> list[tuple]:
+    """Each unit's identity: its role, its question, its text where the text
+    names it, and which occurrence of that it is."""
+    count: dict[tuple, int] = {}
+    out = []
+    for unit in found:
+        base: tuple = (("q", unit.owner) if unit.role == "q" else
+                       ("a", unit.owner, unit.text) if unit.role == "a" else (unit.role, unit.text))
+        count[base] = count.get(base, 0) + 1
+        out.append((*base, count[base]))
+    return out
+
+
+def _answers(found: list[Unit]) -> dict[str, list[int]]:
+    """Question id → the indexes of its answer units, in order."""
+    out: dict[str, list[int]] = {}
+    for i, unit in enumerate(found):
+        if unit.role == "a":
+            out.setdefault(unit.owner, []).append(i)
+    return out
+
+
+def _gaps(olds: list[int], news: list[int], given: dict[int, int]) -> list[tuple[list[int], list[int]]]:
+    """The runs of a question's unmatched old and new answers that lie between
+    the same two matched answers (matches out of order are no boundary)."""
+    place = {i: k for k, i in enumerate(olds)}
+    bounds, last = [(-1, -1)], -1
+    for k, j in enumerate(news):
+        i = given.get(j)
+        if i is not None and place.get(i, -1) > last:
+            bounds.append((place[i], k))
+            last = place[i]
+    bounds.append((len(olds), len(news)))
+    matched = set(given.values())
+    out = []
+    for (o1, n1), (o2, n2) in zip(bounds, bounds[1:]):
+        old_gap = [i for i in olds[o1 + 1:o2] if i not in matched]
+        new_gap = [j for j in news[n1 + 1:n2] if j not in given]
+        if old_gap and new_gap:
+            out.append((old_gap, new_gap))
+    return out
+
+
+def _pair(old_gap: list[int], new_gap: list[int], old: list[Unit], new: list[Unit]) -> list[tuple[int, int]]:
+    """Pairs of one gap: by place when the gap kept its size, else each new
+    answer with the most alike old one left (at least half alike), in order."""
+    if len(old_gap) == len(new_gap):
+        return list(zip(old_gap, new_gap))
+    pairs, start = [], 0
+    for j in new_gap:
+        best, best_ratio = None, 0.5
+        for k in range(start, len(old_gap)):
+            ratio = SequenceMatcher(None, old[old_gap[k]].text, new[j].text, autojunk=False).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = k, ratio
+        if best is not None:
+            pairs.append((old_gap[best], j))
+            start = best + 1
+    return pairs
+
+
+def _form(source: Unit, target: Unit) -> tuple[str, str]:
+    """The marker of ``source`` written on ``target``: as it was written, if
+    the unit has the same shape; else as Translate writes it for that shape."""
+    if source.inline == target.inline and source.heading == target.heading:
+        if source.prefix or source.suffix:
+            return source.prefix, source.suffix
+    number = source.marker
+    if target.inline:
+        return f"<!--T:{number}--> ", ""
+    if target.heading:
+        return "", f" <!--T:{number}-->"
+    return f"<!--T:{number}-->\n", ""
+
+
+# -- translatable text: the template's fixed text, staff's own markup -------------------
+
+_PLACEHOLDER = re.compile(r"\{\{\{\s*([^{}|]+?)\s*(?:\|[^{}]*)?\}\}\}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])([ \t]+)(?=[A-Z\"'“‘(\[{])")
+_CALL = re.compile(r"\{\{[^{}]*\}\}|<[^<>]*>")
+_LINE_START = re.compile(r"[ \t]*[*#:;]*[ \t]*")
+_MARKUP = re.compile(r"<translate(?:\s+nowrap)?\s*>|</translate\s*>|<tvar\b[^<>]*>|</tvar\s*>", re.I)
+
+
+def translatable_template(text: str, keep: tuple[str, ...] = ("questions", "languages")) -> str:
+    """A template's fixed text made translatable: each sentence of it a unit
+    of its own (``<translate>…</translate>``), its placeholders inside a
+    sentence translation variables (``<tvar name="host">{{{host}}}</tvar>``),
+    so that translators translate sentence by sentence and a new date or host
+    is no new text to translate.  Lines that are markup or placeholders only,
+    and lines with a placeholder of ``keep`` (whose values bring their own
+    units), are left as they are; so is a template that already has
+    ``<translate>`` markup: staff's own is kept."""
+    if re.search(r"<translate\b", text, re.I):
+        return text
+    return "\n".join(_translatable_line(line, keep) for line in text.split("\n"))
+
+
+def _translatable_line(line: str, keep: tuple[str, ...]) -> str:
+    if any(m.group(1) in keep for m in _PLACEHOLDER.finditer(line)) or not _has_words(line):
+        return line
+    heading = wikifacts.HEADING.match(line)
+    if heading:
+        marks = heading.group(1)
+        return f"{marks} {_translatable_sentences(heading.group(2))} {marks}"
+    lead = _LINE_START.match(line).group(0)
+    return lead + _translatable_sentences(line[len(lead):])
+
+
+def _translatable_sentences(text: str) -> str:
+    pieces = _SENTENCE_END.split(text)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2 or not _has_words(piece):
+            out.append(piece)
+        else:
+            body = _PLACEHOLDER.sub(lambda m: f'<tvar name="{_tvar_name(m.group(1))}">{m.group(0)}</tvar>', piece)
+            out.append(f"<translate>{body}</translate>")
+    return "".join(out)
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` has letters of its own, besides placeholders and markup."""
+    rest = _PLACEHOLDER.sub("", text)
+    while True:
+        shorter = _CALL.sub("", rest)
+        if shorter == rest:
+            break
+        rest = shorter
+    return any(ch.isalpha() for ch in rest)
+
+
+def _tvar_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name) or "x"
+
+
+def split_markup(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is translation markup): the ``<translate>``,
+    ``<translate nowrap>`` and ``<tvar>`` tags staff wrote, which are kept as
+    they are while the text around them is made inert.  Markup that does not
+    nest properly (an open tag left open, a ``<tvar>`` outside a unit, a
+    unit inside a unit) is no markup: all of ``text`` is then one piece."""
+    out: list[tuple[str, bool]] = []
+    depth = {"translate": 0, "tvar": 0}
+    at = 0
+    for m in _MARKUP.finditer(text):
+        tag = m.group(0).lower()
+        name = "tvar" if "tvar" in tag else "translate"
+        closing = tag.startswith("</")
+        if closing and depth[name] != 1 or not closing and (depth[name] or name == "tvar" and not depth["translate"]) \
+                or name == "translate" and depth["tvar"]:
+            return [(text, False)]
+        depth[name] += -1 if closing else 1
+        out += [(text[at:m.start()], False), (m.group(0), True)]
+        at = m.end()
+    if any(depth.values()):
+        return [(text, False)]
+    out.append((text[at:], False))
+    return [(piece, markup) for piece, markup in out if piece]
