@@ -1,0 +1,237 @@
+"""Questions sent by email: ``.eml`` files, a folder of them, or an mbox.
+
+Read with the standard library (:mod:`email` with the modern policy,
+:mod:`mailbox` for the mbox).  The text of a mail is its plain-text part;
+a mail with only HTML is turned into text with :mod:`html.parser` (quoted
+``<blockquote>``s and the quoted part of Gmail, Outlook and Thunderbird
+replies left out).  From the text, what the sender did not write for this
+question goes: the quoted mail they replied to (``>`` lines, "On … wrote:",
+Outlook's "-----Original Message-----" or ``From:``/``Sent:`` block), the
+signature (after ``-- ``, or from a closing like "Best regards,"), "Sent from
+my phone" lines.
+
+A mail the parser finds broken (a multipart without its boundaries, headers
+without the blank line after them, a body that cannot be decoded) is an error
+naming the file, the message and its line, so that nothing is imported from a
+mailbox only half read.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.policy
+import email.utils
+import mailbox
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from bot.harvest.channels.base import ChannelError, Message
+
+__all__ = ["clean_body", "html_to_text", "looks_like_mail", "read_mail_bytes", "read_mail_folder", "read_mbox"]
+
+_BROKEN = (email.errors.StartBoundaryNotFoundDefect, email.errors.CloseBoundaryNotFoundDefect,
+           email.errors.MissingHeaderBodySeparatorDefect, email.errors.FirstHeaderLineIsContinuationDefect,
+           email.errors.MultipartInvariantViolationDefect, email.errors.InvalidBase64CharactersDefect,
+           email.errors.InvalidBase64LengthDefect)
+_HEADER_LINE = re.compile(rb"^(?:From |Return-Path:|Received:|Message-ID:|From:|Date:|Subject:|MIME-Version:|"
+                          rb"Delivered-To:|To:|X-[\w-]+:)", re.IGNORECASE)
+
+
+def looks_like_mail(head: bytes) -> bool:
+    """Whether a file's first bytes look like an email or an mbox."""
+    first = head.lstrip(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0]
+    return bool(_HEADER_LINE.match(first))
+
+
+def read_mail_bytes(data: bytes, source: str, where: str = "line 1") -> list[Message]:
+    """One ``.eml`` file."""
+    return [_message(email.message_from_bytes(data, policy=email.policy.default), source, where)]
+
+
+def read_mail_folder(folder: Path) -> list[Message]:
+    """Every ``.eml`` file of a folder, by name."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".eml")
+    if not files:
+        raise ChannelError(f"{folder}: no .eml file in the folder")
+    messages = []
+    for path in files:
+        messages += read_mail_bytes(_read(path), str(path))
+    return messages
+
+
+def read_mbox(path: Path) -> list[Message]:
+    """The messages of an mbox, read by :mod:`mailbox`.  It starts a message at
+    every line that begins with ``From ``; those lines are counted the same
+    way, to name the line a broken message starts on."""
+    data = _read(path)
+    starts = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.startswith(b"From ")]
+    try:
+        box = mailbox.mbox(path, factory=None, create=False)
+        keys = list(box.iterkeys())
+    except (OSError, mailbox.Error) as e:
+        raise ChannelError(f"{path}: line 1: cannot read the mailbox ({e})") from None
+    if not keys:
+        raise ChannelError(f"{path}: line 1: not an mbox (no line starting with 'From ')")
+    messages = []
+    try:
+        for number, key in enumerate(keys, start=1):
+            start = starts[number - 1] if number <= len(starts) else 1
+            raw = re.sub(rb"(?m)^>(>*From )", rb"\1", box.get_bytes(key))  # the mbox's escaped "From " lines
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
+            messages.append(_message(msg, str(path), f"message {number} (line {start})"))
+    finally:
+        box.close()
+    return messages
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise ChannelError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _message(msg: email.message.EmailMessage, source: str, where: str) -> Message:
+    for part in msg.walk():
+        for defect in part.defects:
+            if isinstance(defect, _BROKEN):
+                raise ChannelError(f"{source}: {where}: a broken mail ({type(defect).__name__}: "
+                                   f"{defect.__doc__.strip().splitlines()[0] if defect.__doc__ else defect})")
+    name, address = email.utils.parseaddr(str(msg.get("From", "")))
+    date_header = str(msg.get("Date", "") or "")
+    try:
+        timestamp = email.utils.parsedate_to_datetime(date_header) if date_header else None
+    except (TypeError, ValueError):
+        timestamp = None
+    if timestamp is not None and timestamp.tzinfo is None:
+        timestamp = None
+    try:
+        text = clean_body(_body(msg))
+    except (LookupError, ValueError) as e:
+        raise ChannelError(f"{source}: {where}: cannot decode the mail's text ({e})") from None
+    names = [n for n in (name, address) if n]
+    if address and "@" in address:
+        local = address.split("@")[0]
+        names += [local] + [piece for piece in re.split(r"[._+-]", local) if len(piece) >= 3]
+    return Message(channel="email", source=source, where=where, sender=address.lower() or name,
+                   time=date_header or str(msg.get("Message-ID", "") or ""), text=text,
+                   seconds=timestamp.timestamp() if timestamp else None,
+                   timestamp=timestamp, names=tuple(dict.fromkeys(names)),
+                   subject=" ".join(str(msg.get("Subject", "") or "").split()))
+
+
+def _body(msg: email.message.EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    if part is not None:
+        return part.get_content()
+    part = msg.get_body(preferencelist=("html",))
+    if part is not None:
+        return html_to_text(part.get_content())
+    return ""
+
+
+# -- text ------------------------------------------------------------------------
+
+_QUOTE_HEADER = re.compile(r"^\s*(?:On\b.*\bwrote:|Le\b.*\ba écrit\s?:|Am\b.*\bschrieb.*:|El\b.*\bescribió:)\s*$",
+                           re.IGNORECASE)
+_QUOTE_START = re.compile(r"^\s*On\b.*\d", re.IGNORECASE)
+_ORIGINAL = re.compile(r"^\s*(?:-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}|_{10,})\s*$", re.IGNORECASE)
+_OUTLOOK_FROM = re.compile(r"^\s*\*?From:\*?\s", re.IGNORECASE)
+_OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:Sent|Date|To|Subject):\*?\s", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?:--|-- |—|__)\s*$")
+_SENT_FROM = re.compile(r"^\s*(?:Sent from my\b|Get Outlook for\b|Sent with\b)", re.IGNORECASE)
+_CLOSING = re.compile(r"^\s*(?:(?:best|kind|warm|many|warmest)\s+(?:regards|wishes|thanks)|regards|best|cheers|"
+                      r"thanks(?: (?:a lot|again|in advance|so much))?|thank you(?: (?:so much|in advance|again))?|"
+                      r"sincerely(?: yours)?|yours(?: truly| sincerely)?|all the best|greetings|cordially|"
+                      r"many thanks)\s*[,.!]*\s*$", re.IGNORECASE)
+_GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening))\b[^.?!\n]{0,40}[,!:]?\s*$",
+                       re.IGNORECASE)
+
+
+def clean_body(text: str) -> str:
+    """What the sender wrote for this mail: quoted replies, signature, opening
+    greeting and closing (with the name under it) removed; paragraphs kept
+    (blank lines between them)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    end = len(lines)
+    for i, line in enumerate(lines):  # where the quoted mail or the signature starts
+        if (_SIGNATURE.match(line) or _SENT_FROM.match(line) or _ORIGINAL.match(line) or _QUOTE_HEADER.match(line)
+                or (_QUOTE_START.match(line) and i + 1 < len(lines) and lines[i + 1].strip().endswith("wrote:"))
+                or (_OUTLOOK_FROM.match(line) and any(_OUTLOOK_NEXT.match(l) for l in lines[i + 1:i + 4]))):
+            end = i
+            break
+    kept = [line.rstrip() for line in lines[:end] if not line.lstrip().startswith(">")]
+    for i, line in enumerate(kept):  # a closing, and at most a few lines (name, role) under it
+        if _CLOSING.match(line) and len([l for l in kept[i + 1:] if l.strip()]) <= 4:
+            kept = kept[:i]
+            break
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    if kept and _GREETING.match(kept[0]):
+        kept.pop(0)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    paragraphs = "\n".join(kept).strip().split("\n\n")
+    if len(paragraphs) > 1 and _SIGN_OFF_NAME.match(paragraphs[-1].strip()):
+        paragraphs.pop()  # a name alone at the end
+    return "\n\n".join(paragraphs).strip()
+
+
+_SIGN_OFF_NAME = re.compile(r"^[-–—~]?\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s*$")
+
+
+class _TextParser(HTMLParser):
+    """HTML to plain text: block elements end lines, quoted parts are skipped."""
+
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "hr"}
+    SKIP = {"script", "style", "head", "title", "blockquote"}
+    VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
+    QUOTE_MARKS = ("gmail_quote", "moz-cite-prefix", "yahoo_quoted", "divrplyfwdmsg", "appendonsend",
+                   "gmail_signature", "moz-signature")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skipping: list[str] = []
+        self.stopped = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.stopped:
+            return
+        marks = " ".join(str(value or "") for name, value in attrs if name in ("class", "id")).casefold()
+        if any(mark in marks for mark in self.QUOTE_MARKS):
+            self.stopped = True  # the quoted mail (or the signature) runs to the end
+            return
+        if self.skipping:
+            if tag not in self.VOID:
+                self.skipping.append(tag)
+            return
+        if tag in self.SKIP:
+            self.skipping.append(tag)
+            return
+        if tag in self.BLOCKS:
+            self.out.append("\n\n" if tag in ("p", "li") else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            if tag in self.skipping:
+                while self.skipping and self.skipping.pop() != tag:
+                    pass
+            return
+        if tag in self.BLOCKS and not self.stopped:
+            self.out.append("\n\n" if tag in ("p", "li") else "\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and not self.stopped:
+            self.out.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.out)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

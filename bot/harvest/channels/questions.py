@@ -1,0 +1,294 @@
+"""Which messages of a chat or which emails are questions, made anonymous.
+
+The same rules for every channel, as staff apply them when they copy
+questions by hand:
+
+* a question has a question mark, or its sender marks it (``Q:``,
+  ``Question:``); messages one sender writes within a minute of each other
+  are one question (a long question typed in pieces);
+* greetings, thanks, "+1" and "same", a link alone, emoji alone, reactions,
+  stickers, joins and other service messages, direct messages, and the
+  host's own messages are not;
+* an email may hold several questions, one paragraph each; one question
+  keeps the paragraphs around it (its context).
+
+Every message left out is listed with its reason.  Nothing that names a
+person reaches a question: the sender's names, any other sender's name or
+``@handle`` become "another participant", e-mail addresses and phone
+numbers are removed.  The question's id comes from the channel, the sender
+and the time (never shown); the line in the draft says the channel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from bot.harvest.channels.base import LIVE_CHAT, LeftOut, Message, Picked
+from bot.harvest.ids import comparable
+from bot.model import Question
+
+__all__ = ["BY_EMAIL", "FROM_LIVE_CHAT", "JOIN_SECONDS", "MENTION", "channel_note", "channel_section",
+           "pick_questions", "without_note"]
+
+JOIN_SECONDS = 60
+"""Messages of one sender this close to the one before are one question."""
+MENTION = "another participant"
+FROM_LIVE_CHAT = "From the live chat"
+BY_EMAIL = "By email"
+_NOTES = {"live chat": "(from the live chat)", "email": "(by email)"}
+
+_MARKER = re.compile(r"^\s*(?:Q|Question)\s*[:.)-]\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d ().-]{6,}\d|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?!\w)")
+_HANDLE = re.compile(r"(?<![\w@])@[\w][\w.-]*\w|(?<![\w@])@\w")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SMALL_TALK = re.compile(r"^\s*(?:how are (?:you|y'all|you all|everyone)(?: doing| today)?|can (?:you|everyone|anyone) "
+                         r"(?:hear|see) (?:me|us|my screen)|am i audible|is my (?:mic|microphone|audio) (?:working|on)|"
+                         r"(?:is )?(?:anyone|everyone) (?:here|there))\s*[?!.]*\s*$", re.IGNORECASE)
+_COMMON_WORDS = frozenset("""a an as at be by do he if in is it me my no of on or so to up us we the and for will may
+can hope grace faith joy mark bill van von de la le da di der del du al el bin ibn""".split())
+"""Words that are part of some people's names but mostly mean something else: not replaced alone."""
+_PLUS_ONE = re.compile(r"^\s*\+\s*\d+\b")
+_LINK = re.compile(r"^\s*(?:<?(?:https?://|www\.)\S+>?\s*)+$", re.IGNORECASE)
+_AGREE = re.compile(r"^\s*(?:\+\s*\d+|same(?: here| question| for me)?|this|agreed?|i agree|me too|\^+(?: ?this)?|"
+                    r"exactly|yes|no|ok(?:ay)?|lol|great|good (?:point|question)|great (?:point|question)"
+                    r"|(?:\+\s*\d+\s*)?(?:to|on) (?:this|that)(?: one)?)\s*[!.]*\s*$", re.IGNORECASE)
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day|night)|welcome|"
+                       r"thanks?(?: you)?|thank you|thx|cheers|bye|goodbye|see you|bonjour|hola|salut|namaste)\b",
+                       re.IGNORECASE)
+_GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day))"
+                              r"(?:\s+[^\s,.!?]+){0,3}\s*[,.!:-]+\s+(?=\S)", re.IGNORECASE)
+
+
+def channel_note(channel: str) -> str:
+    return _NOTES["email" if channel == "email" else "live chat"]
+
+
+def channel_section(channel: str) -> str:
+    """The draft section for a question of this channel whose topic is not known."""
+    return BY_EMAIL if channel == "email" else FROM_LIVE_CHAT
+
+
+def without_note(text: str) -> str:
+    """A draft question's text without the channel's note (to compare questions)."""
+    for note in _NOTES.values():
+        if text.rstrip().endswith(note):
+            return text.rstrip()[:-len(note)].rstrip()
+    return text
+
+
+def pick_questions(messages: list[Message], *, hosts: Iterable[str] = (),
+                   topics: Mapping[str, str] | None = None) -> Picked:
+    """The questions among ``messages`` (of one or more files), anonymous,
+    each with its topic (a name of ``topics``, alias → topic, met in the
+    text) or the channel's section; and every message left out, with why."""
+    picked = Picked()
+    host_names = {_name_key(h) for h in hosts if h.strip()}
+    names = _all_names([m for m in messages if not _from_host(m, host_names)])
+    groups: list[list[Message]] = []
+    open_group: dict[tuple[str, str], list[Message]] = {}
+    for message in messages:
+        reason = _not_a_message(message, host_names)
+        if reason:
+            picked.left_out.append(_left(message, reason, names))
+            continue
+        text = anonymise(message.text, names)
+        if not _has_words(text):
+            picked.left_out.append(_left(message, "no words (emoji or punctuation only)", names))
+            continue
+        key = (message.source, message.sender)
+        last = open_group.get(key)
+        if (message.channel != "email" and last and message.seconds is not None and last[-1].seconds is not None
+                and 0 <= message.seconds - last[-1].seconds <= JOIN_SECONDS):
+            last.append(message)
+        else:
+            group = [message]
+            groups.append(group)
+            open_group[key] = group
+    seen_ids: Counter[str] = Counter()
+    seen_texts: set[str] = set()
+    for group in groups:
+        for question_text, first, parts_left in _questions_of(group, names, picked):
+            if question_text is None:
+                continue
+            key = comparable(question_text)
+            if key in seen_texts:
+                picked.left_out.append(_left(first, "the same question as an earlier one", names))
+                continue
+            seen_texts.add(key)
+            base = "\x1f".join(("imported", first.channel, _name_key(first.sender), first.time))
+            question_id = _question_id(base, seen_ids[base])
+            seen_ids[base] += 1
+            topic = _topic(question_text + " " + first.subject, topics or {}) or channel_section(first.channel)
+            picked.questions.append(Question(
+                id=question_id, question=f"{question_text} {channel_note(first.channel)}",
+                topic=topic, timestamp=first.timestamp, signed=False))
+    return picked
+
+
+def _questions_of(group: list[Message], names: tuple[list[str], list[str]], picked: Picked):
+    """(text, first message, _) of each question in one sender's group of messages."""
+    first = group[0]
+    if first.channel == "email":
+        yield from _email_questions(first, names, picked)
+        return
+    parts: list[tuple[Message, str]] = []
+    marked = False
+    for message in group:
+        text = anonymise(message.text, names)
+        reason = _not_a_question_alone(text)
+        if reason and len(group) > 1 and reason != "a link alone":
+            picked.left_out.append(_left(message, reason, names))
+            continue
+        if _MARKER.match(text):
+            marked = True
+            text = _MARKER.sub("", text, count=1)
+        parts.append((message, text))
+    if not parts:
+        return
+    joined = _one_line(" ".join(_GREETING_PREFIX.sub("", t, count=1) for _, t in parts))
+    reason = _not_a_question_alone(joined)
+    if reason is None and not (marked or _asks(joined)):
+        reason = "no question mark, and not marked as a question (Q:)"
+    if reason:
+        for message, _ in parts:
+            picked.left_out.append(_left(message, reason, names))
+        return
+    yield joined, parts[0][0], None
+
+
+def _asks(text: str) -> bool:
+    """Whether ``text`` has a question mark (one in a link's address does not count)."""
+    return "?" in _URL.sub(" ", text)
+
+
+def _email_questions(message: Message, names: tuple[list[str], list[str]], picked: Picked):
+    text = anonymise(message.text, names)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-*•])\s)", text) if p.strip()]
+    asked = [p for p in paragraphs if _asks(p) or _MARKER.match(p)]
+    if not asked:
+        reason = "no text" if not paragraphs else "no question mark, and not marked as a question (Q:)"
+        picked.left_out.append(_left(message, reason, names))
+        return
+    if len(asked) == 1:
+        kept = [p for p in paragraphs if p in asked or not _not_a_question_alone(p)]
+        yield _one_line(" ".join(_MARKER.sub("", p, count=1) for p in kept)), message, None
+        return
+    for p in paragraphs:
+        if p not in asked:
+            picked.left_out.append(_left(message, "a paragraph between the questions of a mail with several", names,
+                                         text=p))
+    for p in asked:
+        yield _one_line(_MARKER.sub("", re.sub(r"^\s*(?:\d+[.)]|[-*•])\s+", "", p), count=1)), message, None
+
+
+def _not_a_message(message: Message, hosts: set[str]) -> str | None:
+    if message.kind == "reaction":
+        return "a reaction"
+    if message.kind == "sticker":
+        return "a sticker"
+    if message.kind == "service":
+        return "not a message (a join, a pin, a membership…)"
+    if message.kind == "private":
+        return "a direct message, not to everyone"
+    if _from_host(message, hosts):
+        return "the host's own message"
+    if not message.text.strip():
+        return "no text"
+    return None
+
+
+def _from_host(message: Message, hosts: set[str]) -> bool:
+    return message.host or any(_name_key(n) in hosts for n in (message.sender, *message.names))
+
+
+def _not_a_question_alone(text: str) -> str | None:
+    """Why this text alone is no question, or None."""
+    bare = text.strip()
+    if not _has_words(bare):
+        return "no words (emoji or punctuation only)"
+    if _LINK.match(bare):
+        return "a link alone"
+    if _AGREE.match(_strip_emoji(bare)) or (_PLUS_ONE.match(bare) and not _asks(bare)):
+        return "agreement (+1), not a question"
+    if _GREETING.match(bare) and (not _asks(bare) or len(bare.split()) <= 3):
+        return "a greeting or thanks"
+    if _SMALL_TALK.match(_GREETING_PREFIX.sub("", bare, count=1)):
+        return "small talk about the call, not a question for the notes"
+    return None
+
+
+def anonymise(text: str, names: tuple[list[str], list[str]]) -> str:
+    """``text`` with no name of a sender, ``@handle``, e-mail address or phone number.
+    ``names``: full names (any case) and the single words of names (as written, or capitalised)."""
+    full, parts = names
+    text = _EMAIL.sub("(e-mail address removed)", text)
+    text = _PHONE.sub("(phone number removed)", text)
+    for name in full:  # the longest first, so that "Jane Doe (WMF)" goes before "Jane Doe"
+        text = re.sub(rf"@?(?<![\w]){re.escape(name)}(?![\w])", MENTION, text, flags=re.IGNORECASE)
+    for word in parts:
+        text = re.sub(rf"@?(?<![\w]){re.escape(word)}(?![\w])", MENTION, text)
+    text = _HANDLE.sub(MENTION, text)
+    return text
+
+
+def _all_names(messages: list[Message]) -> tuple[list[str], list[str]]:
+    """Every name a sender goes by in the messages (any case), and the single
+    words of those names, matched as written or capitalised: "Jane Doe (she/her)"
+    gives "Jane Doe (she/her)" and "Jane Doe", then "Jane" and "Doe"."""
+    full: set[str] = set()
+    parts: set[str] = set()
+    for message in messages:
+        for name in (message.sender, *message.names):
+            name = " ".join(name.split())
+            if not name:
+                continue
+            full.add(name)
+            base = re.sub(r"\s*[(\[].*?[)\]]\s*|\s+[-|–—/].*$", " ", name).strip()
+            if base:
+                full.add(base)
+            for word in ([] if "@" in base else re.split(r"[\s._+-]+", base)):
+                if len(word) >= 2 and not any(c.isdigit() for c in word) and word.casefold() not in _COMMON_WORDS:
+                    parts.update({word, word[:1].upper() + word[1:]})
+    full = {n for n in full if len(n) >= 2 and (" " in n or "@" in n or len(n) >= 3)}
+    by_length = lambda names: sorted(names, key=len, reverse=True)  # noqa: E731
+    return by_length(full), by_length(parts - full)
+
+
+def _left(message: Message, reason: str, names: tuple[list[str], list[str]], text: str | None = None) -> LeftOut:
+    return LeftOut(message.source, message.where, reason, _one_line(anonymise(text or message.text, names)))
+
+
+def _has_words(text: str) -> bool:
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
+def _strip_emoji(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LNZP" or c in "+^").strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def _question_id(base: str, n: int) -> str:
+    digest = hashlib.blake2b(f"{base}\x1f{n}".encode("utf-8", "surrogatepass"), digest_size=5)
+    return "q-" + digest.hexdigest()
+
+
+def _topic(text: str, topics: Mapping[str, str]) -> str | None:
+    """The topic whose name (or an alias) the text mentions first, or None."""
+    best: tuple[int, str] | None = None
+    for alias, topic in topics.items():
+        match = re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text, re.IGNORECASE)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), topic)
+    return best[1] if best else None

@@ -1,0 +1,113 @@
+"""Telegram Desktop's chat export in JSON (``result.json``, "Export chat history", format JSON).
+
+The file is one object: a chat (``name``, ``type``, ``messages``), or the
+whole account's export with the chats in ``chats.list``.  Each message has
+``id``, ``type`` (``message``, or ``service`` for joins, pins and the like),
+``date`` (local time, ISO 8601) and ``date_unixtime``, ``from`` and
+``from_id`` (the sender's display name and ``user123…``), ``text`` (a string,
+or a list of plain strings and parts ``{"type": "bold", "text": …}``:
+``mention`` for ``@handle``, ``mention_name`` for a named user, ``text_link``
+with its ``href``, ``email``, ``phone``…), ``reply_to_message_id``, and
+``media_type`` (``sticker``…) for media.  Read with :mod:`json`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from bot.harvest.channels.base import ChannelError, Message
+
+__all__ = ["looks_like_telegram", "read_telegram", "text_of"]
+
+MENTION = "another participant"
+
+
+def looks_like_telegram(data: object) -> bool:
+    return isinstance(data, dict) and ("messages" in data or isinstance(data.get("chats"), dict))
+
+
+def load(text: str, source: str) -> object:
+    try:
+        return json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as e:
+        raise ChannelError(f"{source}: line {e.lineno}: not valid JSON ({e.msg}); is the file complete?") from None
+
+
+def read_telegram(text: str, source: str) -> list[Message]:
+    data = load(text, source)
+    if not looks_like_telegram(data):
+        raise ChannelError(f"{source}: line 1: not a Telegram export (no 'messages')")
+    chats = data.get("chats", {}).get("list", []) if "messages" not in data else [data]
+    messages = []
+    for chat in chats:
+        if not isinstance(chat, dict) or not isinstance(chat.get("messages", []), list):
+            raise ChannelError(f"{source}: 'messages' is not a list")
+        for index, item in enumerate(chat.get("messages", []), start=1):
+            messages.append(_message(item, index, source))
+    if not messages:
+        raise ChannelError(f"{source}: line 1: no message in the export")
+    return messages
+
+
+def _message(item: object, index: int, source: str) -> Message:
+    if not isinstance(item, dict):
+        raise ChannelError(f"{source}: message {index}: not a JSON object")
+    where = f"message {item.get('id', index)}"
+    try:
+        body = text_of(item.get("text", ""))
+    except ValueError as e:
+        raise ChannelError(f"{source}: {where}: {e}") from None
+    name = str(item.get("from") or "")
+    user = str(item.get("from_id") or "")
+    kind = "message" if item.get("type", "message") == "message" else "service"
+    if kind == "message" and item.get("media_type") == "sticker" or (not body.strip() and "sticker_emoji" in item):
+        kind = "sticker"
+    timestamp = seconds = None
+    if str(item.get("date_unixtime", "")).isdigit():
+        seconds = float(item["date_unixtime"])
+        timestamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    elif isinstance(item.get("date"), str):
+        try:
+            local = datetime.fromisoformat(item["date"])
+        except ValueError:
+            raise ChannelError(f"{source}: {where}: 'date' {item['date']!r} is not a date") from None
+        seconds = local.replace(tzinfo=local.tzinfo or timezone.utc).timestamp()
+    return Message(channel="telegram", source=source, where=where, sender=user or name,
+                   time=str(item.get("date_unixtime") or item.get("date") or item.get("id", index)),
+                   text=body, seconds=seconds, timestamp=timestamp, kind=kind,
+                   names=tuple(n for n in (name, user) if n), reply="reply_to_message_id" in item)
+
+
+def text_of(value: object) -> str:
+    """A message's text from a string or a list of parts; mentions of people,
+    e-mail addresses and phone numbers do not survive."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        raise ValueError("'text' is neither a string nor a list of parts")
+    out = []
+    for part in value:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, dict):
+            kind, text = part.get("type", "plain"), str(part.get("text", ""))
+            if kind == "mention_name":
+                out.append(MENTION)
+            elif kind == "email":
+                out.append("(e-mail address removed)")
+            elif kind == "phone":
+                out.append("(phone number removed)")
+            elif kind == "text_link" and part.get("href"):
+                href = str(part["href"])
+                if href.startswith("tg:"):
+                    out.append(MENTION)  # a link to a user: their name
+                elif href.startswith("mailto:"):
+                    out.append("(e-mail address removed)")
+                else:
+                    out.append(f"[{href} {text}]")
+            else:
+                out.append(text)
+        else:
+            raise ValueError("a part of 'text' is neither a string nor an object")
+    return "".join(out)

@@ -1,0 +1,107 @@
+"""Zoom's saved meeting chat (the ``.txt`` file "Save chat" writes).
+
+Two shapes, both read here:
+
+* Zoom 5.13 and later: a header line ``HH:MM:SS From Name to Everyone:`` and
+  the message on the following lines, indented by a tab.  A reply starts with
+  ``Replying to "first words…"`` and a blank line; a reaction is a message
+  ``Reacted to "first words…" with 👍`` (or ``Removed a 👍 reaction from "…"``).
+  A direct message says ``to Name`` (or ``to Name(Direct Message)``) instead
+  of ``to Everyone``.
+* Older versions: one line per message, ``HH:MM:SS\\t From  Name : message``
+  (or ``… From Name to Everyone : message``); a message over several lines
+  continues on the lines after it.
+
+The times are the computer's clock when the chat was saved (or the time into
+the recording, for a cloud recording's chat); a chat that goes past midnight
+keeps counting.  Written with regular expressions: there is no package for
+this format, and each line is read once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.harvest.channels.base import ChannelError, Message
+
+__all__ = ["looks_like_zoom", "read_zoom"]
+
+_HEADER = re.compile(r"^(?P<time>\d{1,2}:\d{2}:\d{2})\s+From\s+(?P<who>.*?)\s*:(?:[ \t]+(?P<rest>.*)|[ \t]*)$")
+_TO = re.compile(r"^(?P<sender>.+)\s+to\s+(?P<to>.+)$", re.IGNORECASE)
+_PRIVATE = re.compile(r"\((?:direct message|privately)\)\s*$", re.IGNORECASE)
+_REPLY = re.compile(r'^Replying to "(?P<quoted>.*)"\s*$')
+_REACTION = re.compile(r'^(?:Reacted to ".*" with .*|Removed an? .* reaction from ".*")\s*$')
+
+
+def looks_like_zoom(text: str) -> bool:
+    """Whether the first line that says something is a Zoom chat header."""
+    for line in text.lstrip("\ufeff").splitlines():
+        if line.strip():
+            return bool(_HEADER.match(line.strip()))
+    return False
+
+
+def read_zoom(text: str, source: str) -> list[Message]:
+    messages: list[Message] = []
+    header: dict | None = None
+    body: list[str] = []
+    offset = 0.0
+    last_seconds = None
+
+    def close() -> None:
+        if header is None:
+            return
+        messages.append(_message(header, body, source))
+
+    for number, raw in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+        line = raw.rstrip("\r")
+        match = _HEADER.match(line.strip()) if line[:1] not in ("\t", " ") or header is None else None
+        if match:
+            close()
+            seconds = _seconds(match["time"])
+            if last_seconds is not None and seconds + offset < last_seconds - 12 * 3600:
+                offset += 24 * 3600  # past midnight
+            last_seconds = seconds + offset
+            header = {"time": match["time"], "who": match["who"], "line": number, "seconds": last_seconds}
+            body = [match["rest"]] if match["rest"] else []
+        elif header is None:
+            if line.strip():
+                raise ChannelError(f"{source}: line {number}: not a line of a Zoom chat "
+                                   f"(expected 'HH:MM:SS From Name to Everyone:'): {line.strip()[:60]!r}")
+        else:
+            body.append(line[1:] if line.startswith("\t") else line.strip())
+    close()
+    if not messages:
+        raise ChannelError(f"{source}: line 1: no Zoom chat message in the file")
+    return messages
+
+
+def _message(header: dict, body: list[str], source: str) -> Message:
+    who = header["who"].strip()
+    to = None
+    match = _TO.match(who)
+    if match:
+        who, to = match["sender"].strip(), match["to"].strip()
+    while body and not body[-1].strip():
+        body.pop()
+    while body and not body[0].strip():
+        body.pop(0)
+    kind, reply = "message", False
+    if body and _REPLY.match(body[0].strip()):
+        reply = True
+        body = body[1:]
+        while body and not body[0].strip():
+            body.pop(0)
+    text = "\n".join(body).strip()
+    if _REACTION.match(text) and "\n" not in text:
+        kind = "reaction"
+    if to is not None and not to.casefold().startswith("everyone") or (to and _PRIVATE.search(to)):
+        kind = "private"
+    return Message(channel="zoom", source=source, where=f"line {header['line']}", sender=who,
+                   time=header["time"], text=text, seconds=header["seconds"], kind=kind,
+                   names=(who,), reply=reply)
+
+
+def _seconds(clock: str) -> float:
+    h, m, s = (int(part) for part in clock.split(":"))
+    return float(h * 3600 + m * 60 + s)
