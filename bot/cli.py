@@ -98,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--session", metavar="DATE_OR_TITLE", help="the session the draft belongs to")
     p.add_argument("--translate", action="store_true", help="add translation markup to the notes")
 
+    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram) and emails to a session's draft.")
+    p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
+    p.add_argument("files", metavar="FILE", nargs="+",
+                   help="a saved Zoom chat (.txt), a YouTube chat replay (chat-downloader's JSON or JSON lines), "
+                        "a Telegram export (result.json), an email (.eml), a folder of them, or an mbox")
+    p.add_argument("--channel", choices=("zoom", "youtube", "telegram", "email"),
+                   help="the files' channel (default: guessed from each file)")
+    p.add_argument("--verbose", action="store_true",
+                   help="list every message left out, and why, so that staff can add it by hand")
+
     p = command("publish", "Publish a session's notes, index line, navigation and answered marks.")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
 
@@ -131,6 +141,9 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
     if name == "compile":
         return commands.compile(options, env, questions=args.questions, draft=args.draft, style=args.style,
                                 template_dir=args.template, session=args.session, translate=args.translate)
+    if name == "import":
+        return commands.import_files(options, env, session=args.session, files=args.files, channel=args.channel,
+                                     verbose=args.verbose)
     if name == "publish":
         return commands.publish(options, env, session=args.session)
     if name == "run":

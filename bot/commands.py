@@ -196,6 +196,25 @@ def harvest_page(options: RunOptions, env: Environment, *, page: str | None, ses
     return 0
 
 
+def import_files(options: RunOptions, env: Environment, *, session: str, files: list[str],
+                 channel: str | None, verbose: bool) -> int:
+    """Questions from saved chats and emails into a session's draft.  Every
+    file is read before the wiki is: a bad file stops the command (exit 2)
+    before anything is written."""
+    from bot.harvest import channels
+    from bot.run import operations
+
+    messages = []
+    for name in files:
+        try:
+            _, found = channels.read_messages(Path(name), channel)
+        except channels.ChannelError as e:
+            raise UsageError(str(e)) from None
+        messages += found
+    with operations.Context.open(options, env, write=True) as ctx:
+        return operations.import_into_draft(ctx, session_for(ctx.series, session), messages, verbose=verbose)
+
+
 def publish(options: RunOptions, env: Environment, *, session: str) -> int:
     from bot.run import operations
 

@@ -81,6 +81,9 @@ class SeriesConfig:
     mark_template: str = "Conversation hour answered"
     sessions: tuple[str, ...] = ()
     """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
+    chat_hosts: tuple[str, ...] = ()
+    """Names (or e-mail addresses) whose messages in the live chat or by email are the
+    hosts', not questions (``notesbot import``); the series' ``host`` always is."""
 
     def session_title_for(self, day: date) -> str:
         return self.session_title.format(date=day)

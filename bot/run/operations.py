@@ -165,6 +165,36 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")
 
 
+def import_into_draft(ctx: Context, session: Session, messages: list, *, verbose: bool = False) -> int:
+    """Questions from saved chats and emails (``messages``, from
+    :func:`bot.harvest.channels.read_messages`) into the session's draft."""
+    from bot.harvest import channels
+    from bot.publish import imports
+
+    aliases = publish.plan.topic_aliases(ctx.series)
+    topics = {**{t: t for t in session.topics}, **aliases, **{t: t for t in aliases.values()}}
+    picked = channels.pick_questions(messages, hosts=(ctx.series.host, *ctx.series.chat_hosts), topics=topics)
+    tset = templates_for(ctx)
+    pages = ctx.wiki.read([session.draft_page, session.questions_page])
+    known = imports.questions_page_texts(pages[session.questions_page], aliases, ctx.series.mark_template)
+    draft = pages[session.draft_page]
+    _, kept_out = imports.new_questions(draft.text, draft.exists, picked.questions, known)
+    if verbose:
+        for item in picked.left_out:
+            print(f"notesbot: {item}", file=sys.stderr)
+        for question, reason in kept_out:
+            print(f"notesbot: not added ({reason}): {question.question[:70]!r}", file=sys.stderr)
+    channel_names = sorted({m.channel for m in messages})
+    source = " and ".join(["the live chat"] * bool(set(channel_names) & channels.LIVE_CHAT)
+                          + ["email"] * ("email" in channel_names))
+    plan = planned(lambda: imports.plan_import(pages, session, picked.questions, tset, known=known, source=source))
+    report = run_plan(ctx, plan)
+    added = len(picked.questions) - len(kept_out)
+    return finish(ctx, report, f"Draft of [[{session.title}]] ({len(picked.questions)} questions found, "
+                               f"{added} new, {len(picked.left_out)} messages left out"
+                               f"{'' if verbose else ': see --verbose'}):")
+
+
 def publish_session(ctx: Context, session: Session) -> int:
     tset = templates_for(ctx)
     pages = read_for_plan(ctx, session, publish.publish_titles(session))

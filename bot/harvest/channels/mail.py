@@ -225,7 +225,7 @@ class _TextParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skipping and not self.stopped:
-            self.out.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+            self.out.append(re.sub(r"\s+", " ", data))
 
 
 def html_to_text(html: str) -> str:

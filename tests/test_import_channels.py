@@ -1,0 +1,204 @@
+"""Reading saved chats and emails, and picking their questions (pure: no wiki)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.harvest.channels import ChannelError, guess_channel, pick_questions, read_messages
+from bot.harvest.channels.mail import clean_body, html_to_text
+from bot.harvest.channels.telegram import text_of
+
+DATA = Path(__file__).resolve().parent / "data" / "imports"
+HOSTS = ("Maggie Dennis", "Jordan Vale (WMF)")
+TOPICS = {"Trust and Safety": "Trust and Safety", "Universal Code of Conduct": "UCoC", "UCoC": "UCoC",
+          "U4C": "UCoC", "Movement Charter": "Movement Charter", "Human Rights": "Human Rights",
+          "Committee Support": "Committee Support"}
+
+#: Every name, address, handle and number of a sender in the files: none may reach a question.
+PRIVATE = ["Amara", "Okafor", "Lukas", "Brenner", "Priya", "Raman", "Tomás", "Ibarra", "Hiroshi", "Tanaka",
+           "Sofia", "Lindqvist", "Nadia", "Haddad", "Kwame", "Asante", "Ingrid", "Solberg", "Olena", "Kovalenko",
+           "Mateo", "Rossi", "mateo_rossi", "Grace", "Mwangi", "Fatima", "Zahra", "Henrik", "Dahl", "Li Wei",
+           "example.org", "example.com", "example.net", "@", "+380", "+254", "555-0134", "user555", "UCkwame"]
+
+
+def pick(*names: str):
+    messages = []
+    for name in names:
+        messages += read_messages(DATA / name)[1]
+    return pick_questions(messages, hosts=HOSTS, topics=TOPICS)
+
+
+def texts(picked) -> list[str]:
+    return [q.question for q in picked.questions]
+
+
+def assert_anonymous(picked) -> None:
+    for q in picked.questions:
+        for word in PRIVATE:
+            assert word not in q.question, f"{word!r} in {q.question!r}"
+        assert q.asker is None and q.askers == []
+
+
+@pytest.mark.parametrize("name, channel", [
+    ("zoom-chat.txt", "zoom"), ("zoom-chat-old.txt", "zoom"), ("youtube-replay.jsonl", "youtube"),
+    ("telegram-result.json", "telegram"), ("mails", "email"), ("mails/html-only.eml", "email"),
+    ("questions.mbox", "email"),
+])
+def test_the_channel_is_guessed_from_the_file(name, channel):
+    assert guess_channel(DATA / name) == channel
+
+
+def test_zoom_chat_questions_as_a_person_picks_them():
+    picked = pick("zoom-chat.txt")
+    got = texts(picked)
+    assert len(got) == 6, got
+    long_one = got[0]
+    assert long_one.startswith("I have a longer question about the Trust and Safety appeals process. When a user")
+    assert long_one.endswith("who reviews it? (from the live chat)") and "\n" not in long_one
+    # three messages within a minute are one question; the "+1" just before it is not part of it
+    assert got[1] == ("My question is about the U4C. Now that it has enough members, when will it start taking "
+                      "cases and will the cases be public? (from the live chat)")
+    assert "another participant great question. Is there a plan to translate" in got[2]
+    assert got[5] == "what the Foundation does to keep editors in conflict zones safe (from the live chat)"
+    assert [q.topic for q in picked.questions] == ["Trust and Safety", "UCoC", "From the live chat", "UCoC",
+                                                  "From the live chat", "From the live chat"]
+    reasons = {(item.where, item.reason) for item in picked.left_out}
+    assert ("line 1", "the host's own message") in reasons
+    assert ("line 30", "the host's own message") in reasons  # a configured host, even with a question mark
+    assert ("line 16", "a reaction") in reasons and ("line 40", "a reaction") in reasons
+    assert ("line 26", "a direct message, not to everyone") in reasons
+    assert ("line 24", "a link alone") in reasons
+    assert ("line 12", "agreement (+1), not a question") in reasons
+    assert ("line 44", "agreement (+1), not a question") in reasons
+    assert {"line 3", "line 5", "line 34"} <= {item.where for item in picked.left_out if "greeting" in item.reason}
+    # every message is a question or left out with a reason
+    assert len(picked.left_out) + 6 + 2 == 19  # (two questions are three and two messages)
+    assert_anonymous(picked)
+
+
+def test_old_single_line_zoom_chat():
+    picked = pick("zoom-chat-old.txt")
+    assert texts(picked) == [
+        "How does the Foundation decide which human rights cases to support when the risk is in a country with "
+        "no local affiliate? (from the live chat)",
+        "please say more about the timeline of the Committee Support annual report (from the live chat)"]
+    assert [q.topic for q in picked.questions] == ["Human Rights", "Committee Support"]
+    assert {i.reason for i in picked.left_out} >= {"a link alone", "the host's own message", "a greeting or thanks"}
+
+
+def test_youtube_replay_with_super_chats_and_emoji():
+    picked = pick("youtube-replay.jsonl")
+    got = texts(picked)
+    assert got == [
+        "Thank you for all the work! How can small wikis get help from the Trust and Safety team when they have "
+        "no admins? 🙏 (from the live chat)",  # a Super Chat is a question like any other; its amount is not kept
+        "When will the Movement Charter be ratified by the affiliates? 🤔 (from the live chat)",
+        "another participant thanks for asking that. Is the Trust and Safety team hiring people who speak "
+        "Swahili? (from the live chat)",
+        "Do you think the UCoC has made any difference? (from the live chat)"]
+    reasons = [i.reason for i in picked.left_out]
+    assert "a sticker" in reasons and reasons.count("the host's own message") == 2  # the channel's owner
+    assert not any("$" in q or ":hand-pink-waving:" in q for q in got)
+    assert_anonymous(picked)
+
+
+def test_telegram_export_with_formatted_text_parts():
+    picked = pick("telegram-result.json")
+    got = texts(picked)
+    assert got[0] == ("Question about the Universal Code of Conduct: how are local enforcement decisions reviewed, "
+                      "and can they be [https://meta.wikimedia.org/wiki/Universal_Code_of_Conduct/"
+                      "Enforcement_guidelines appealed]? (from the live chat)")
+    assert got[1].startswith("another participant good one! I would add: what about projects that have no local")
+    assert "Will the another participant translation offer" in got[2] and "Human Rights team safely?" in got[2]
+    assert len(got) == 3
+    where = {i.where: i.reason for i in picked.left_out}
+    assert where["message 101"].startswith("not a message") and where["message 105"] == "a sticker"
+    assert where["message 106"] == "a link alone" and where["message 107"] == "the host's own message"
+    assert "(e-mail address removed)" in next(i.excerpt for i in picked.left_out if i.where == "message 108")
+    assert_anonymous(picked)
+
+
+def test_emails_quoted_reply_html_only_and_mbox():
+    picked = pick("mails", "questions.mbox")
+    got = texts(picked)
+    assert got == [
+        "How can small wikis get faster help with long-term abuse? (by email)",
+        "Will the Committee Support team offer training for new functionaries & stewards? (by email)",
+        "How is the Foundation making sure that the new Trust and Safety reporting tool works for people who edit "
+        "on mobile and in languages other than English? (by email)",
+        "the timeline for the next Human Rights policy review (by email)",
+        "Is the Foundation planning an in-person Conversation Hour at Wikimania? I From what I heard, many people "
+        "would come. (by email)"]
+    assert [q.topic for q in picked.questions] == ["By email", "Committee Support", "Trust and Safety",
+                                                  "Human Rights", "By email"]
+    reasons = [i.reason for i in picked.left_out]
+    assert "the host's own message" in reasons
+    assert "the same question as an earlier one" in reasons  # the mbox holds the .eml's mail again
+    assert_anonymous(picked)
+
+
+def test_ids_are_stable_and_distinct():
+    first, again = pick("zoom-chat.txt", "mails"), pick("zoom-chat.txt", "mails")
+    ids = [q.id for q in first.questions]
+    assert ids == [q.id for q in again.questions] and len(set(ids)) == len(ids)
+    # the sender and the time make the id, not the text: a typo fixed keeps it
+    assert all(q.id.startswith("q-") for q in first.questions)
+
+
+def test_clean_body_removes_quotes_and_signatures():
+    text = ("Hi team,\n\nWhat about the budget?\n\nThanks in advance,\nAna\nAna Pereira | Wikimedia Portugal\n\n"
+            "-----Original Message-----\nFrom: CR&S\nSent: Monday\n\nDo you have questions?")
+    assert clean_body(text) == "What about the budget?"
+    assert clean_body("Question below.\n> quoted line\nIs it?\n-- \nSig") == "Question below.\nIs it?"
+    outlook = "Is it on time?\n\nFrom: CR&S <answers@wikimedia.org>\nSent: Tuesday\nTo: X\n\nold text"
+    assert clean_body(outlook) == "Is it on time?"
+
+
+def test_html_to_text_skips_quotes_scripts_and_keeps_paragraphs():
+    html = ("<p>One &amp; two</p><script>var x = 1;</script><p>Is it <b>bold</b>?</p>"
+            "<blockquote>old mail</blockquote><div class='gmail_quote'>On Monday X wrote: hi</div>")
+    assert html_to_text(html) == "One & two\n\nIs it bold?"
+
+
+def test_telegram_text_parts():
+    assert text_of(["a ", {"type": "mention", "text": "@x"}, {"type": "phone", "text": "+1 555 0100 100"},
+                    {"type": "text_link", "text": "Ann", "href": "tg://user?id=5"}]) == \
+        "a @x(phone number removed)another participant"
+    with pytest.raises(ValueError):
+        text_of(42)
+
+
+@pytest.mark.parametrize("name, where", [
+    ("youtube-truncated.jsonl", "youtube-truncated.jsonl: line 7: not valid JSON"),
+    ("telegram-truncated.json", "telegram-truncated.json: line 197: not valid JSON"),
+    ("broken.mbox", "broken.mbox: message 2 (line 9): a broken mail"),
+])
+def test_a_bad_file_is_an_error_naming_file_and_line(name, where):
+    with pytest.raises(ChannelError, match=where.replace("(", r"\(").replace(")", r"\)")):
+        read_messages(DATA / name)
+
+
+def test_a_file_of_no_known_channel(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes\n")
+    with pytest.raises(ChannelError, match="cannot tell which channel"):
+        read_messages(path)
+    with pytest.raises(ChannelError, match=r"notes.txt: line 1: not a line of a Zoom chat"):
+        read_messages(path, "zoom")
+
+
+def test_reading_is_linear_in_the_size_of_the_chat(tmp_path):
+    import time
+
+    def timed(n: int) -> float:
+        path = tmp_path / f"chat{n}.txt"
+        path.write_text("".join(f"{10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} From P{i % 50} to "
+                                f"Everyone:\n\tIs question {i} a question?\n" for i in range(n)))
+        start = time.perf_counter()
+        pick_questions(read_messages(path)[1], hosts=HOSTS, topics=TOPICS)
+        return time.perf_counter() - start
+
+    small, large = timed(1000), timed(8000)
+    assert large < small * 8 * 3, (small, large)
