@@ -224,7 +224,8 @@ def test_a_signature_in_nowiki_is_no_signature():
 
 
 def test_unreadable_timestamp_is_a_question_without_time_and_a_problem():
-    result = harvest("== Other ==\n* Why? [[User:Example Editor|EE]] 12:00, 8. Jul. 2024 (CEST)\n"
+    # a zone no one knows, and a day that does not exist
+    result = harvest("== Other ==\n* Why? [[User:Example Editor|EE]] 12:00, 8. Jul. 2024 (XQT)\n"
                      "* And how? [[User:Example Editor|EE]] 12:00, 31 June 2024 (UTC)\n")
     assert [(q.question, q.asker, q.timestamp, q.signed) for q in result.questions] == [
         ("Why?", "Example Editor", None, True), ("And how?", "Example Editor", None, True)]
