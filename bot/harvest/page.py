@@ -61,7 +61,9 @@ _HIDDEN_MARK = "\x00"
 _INVALID = re.compile("[\x00\ud800-\udfff]")
 """NUL bytes and lone surrogates, which no saved wiki page can hold."""
 
-_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("nowiki", "pre")}
+_CODE_TAGS = ("nowiki", "pre", "syntaxhighlight", "source", "code", "math", "score", "chem", "graph")
+"""Tags whose contents are code, not structure: their ``#`` or ``*`` lines are no list items."""
+_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _CODE_TAGS}
 
 _BRACES = re.compile(r"\{\{|\}\}")
 _LIST_PREFIX = wikifacts.LIST_PREFIX
@@ -89,7 +91,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\
 # --- Public functions -------------------------------------------------------
 
 def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
-            mark_template: str = MARK_TEMPLATE) -> HarvestResult:
+            mark_template: str = MARK_TEMPLATE, facts: wikifacts.LanguageFacts | None = None) -> HarvestResult:
     """Harvest the questions of a questions page, in page order.
 
     ``aliases`` maps other ways of writing a topic to its name; it replaces
@@ -98,7 +100,9 @@ def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
     not part of a question (and would hide its signature).  Any text
     harvests without an exception: what cannot be read becomes a Problem.
     A redirect harvests to nothing but a notice; follow it with
-    :func:`redirect_target`.
+    :func:`redirect_target`.  ``facts`` are the wiki's language facts
+    (:func:`bot.wikifacts.facts_for`, :func:`bot.wikifacts.site_facts`):
+    Meta-wiki's (English, UTC) by default.
     """
     target = redirect_target(text)
     if target is not None:
@@ -106,7 +110,8 @@ def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
             f"the questions page is a redirect to [[{target}]]: nothing harvested"])
     source, replaced = _INVALID.subn("\ufffd", text.replace("\r\n", "\n"))
     page = _hide(source, _hidden_pattern(mark_template))
-    reader = _PageReader(_Topics(DEFAULT_TOPIC_ALIASES if aliases is None else aliases))
+    reader = _PageReader(_Topics(DEFAULT_TOPIC_ALIASES if aliases is None else aliases),
+                         facts or wikifacts.ENGLISH)
     reader.read(_lines(page))
     assign_ids(reader.entries)
     questions = [_question(entry) for entry in reader.entries if not entry.withdrawn]
@@ -131,7 +136,8 @@ def redirect_target(text: str) -> str | None:
     return match.group(1).strip() or None
 
 
-def attribute_from_history(questions: list[Question], revisions: list[Revision]) -> list[Question]:
+def attribute_from_history(questions: list[Question], revisions: list[Revision], *,
+                           facts: wikifacts.LanguageFacts | None = None) -> list[Question]:
     """Give each unsigned question the user and time of the revision that added it.
 
     ``revisions`` come oldest first, each with its full text.  A question was
@@ -147,7 +153,7 @@ def attribute_from_history(questions: list[Question], revisions: list[Revision])
     for revision in revisions:
         if len(added_by) == len(wanted):
             break
-        result = harvest(revision.text)
+        result = harvest(revision.text, facts=facts)
         for question in [*result.questions, *result.withdrawn]:
             key = comparable(question.question)
             if key in wanted:
@@ -223,7 +229,7 @@ def _hidden_pattern(mark_template: str) -> re.Pattern[str]:
     """Where something to hide starts: a comment, a nowiki or pre tag, or an answered
     mark made with ``mark_template`` (its name in any case, with spaces or underscores)."""
     mark = wikifacts.template_call_pattern(mark_template).pattern + r"(?:\|[^{}]*)?\}\}"
-    return re.compile(r"<!--|<(?P<tag>nowiki|pre)\b[^<>]*>|" + mark, re.IGNORECASE)
+    return re.compile(r"<!--|<(?P<tag>" + "|".join(_CODE_TAGS) + r")\b[^<>]*>|" + mark, re.IGNORECASE)
 
 
 def _hide(source: str, hidden: re.Pattern[str]) -> _Page:
@@ -418,8 +424,8 @@ class _Said:
         return bool(self.struck) and (not self.text or (not self.asks and _asks(self.struck)))
 
 
-def _read(structure: str, display: str) -> _Said:
-    signature = find_signature(structure)
+def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said:
+    signature = find_signature(structure, facts)
     end = signature.start if signature else len(structure)
     kept, struck = (_wikitext(*part) for part in _strike_out(structure[:end], display[:end]))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
@@ -588,8 +594,9 @@ class _Entry:
 class _PageReader:
     """Reads a questions page section by section, keeping every line accounted for."""
 
-    def __init__(self, topics: _Topics):
+    def __init__(self, topics: _Topics, facts: wikifacts.LanguageFacts):
         self.topics = topics
+        self.facts = facts
         self.entries: list[_Entry] = []
         self.problems: list[Problem] = []
 
@@ -693,7 +700,7 @@ class _SectionReader:
 
     def list_item(self, line: _Line) -> None:
         depth = len(line.prefix)
-        said = _read(*line.content)
+        said = _read(*line.content, self.page.facts)
         if not (said.text or said.struck or said.signature or said.problems):
             return  # an empty bullet
         if line.prefix not in _TOP_LEVEL_PREFIXES:
@@ -705,7 +712,7 @@ class _SectionReader:
             self.thread = [(depth, entry)] if entry else []
 
     def submission(self, line: _Line) -> None:
-        said = _read(line.structure, line.display)
+        said = _read(line.structure, line.display, self.page.facts)
         topic = self.page.topics.name(said.topic) if said.topic else self.topic
         entry = self.page.add(line, said, topic=topic)
         self.thread = [(0, entry)] if entry else []
@@ -713,7 +720,7 @@ class _SectionReader:
     def prose(self, line: _Line) -> None:
         if self.preamble:
             return  # instructions
-        said = _read(line.structure, line.display)
+        said = _read(line.structure, line.display, self.page.facts)
         if self.section_question is not None:
             self.reply(line, said, 1)
         elif said.signature is None:
@@ -791,6 +798,7 @@ def _question(entry: _Entry) -> Question:
         followup_of=entry.parent.id if entry.parent else None,
         comments=list(entry.comments),
         line=entry.line,
+        lines=[entry.line],
         signed=asker is not None,
     )
 
