@@ -670,16 +670,24 @@ class _SectionReader:
         self.page = page
         self.title = title
         self.preamble = title is None
-        self.topical = any(line.kind == "submission" or line.prefix in _TOP_LEVEL_PREFIXES for line in body)
+        self.topical = _topical(body, page.facts)
         self.topic = page.topics.name(title) if title is not None and self.topical else None
         self.thread: list[tuple[int, _Entry]] = []
         """The question replies now go to, and its follow-ups, with their depths."""
         self.pending: list[tuple[_Line, _Said] | None] = []
         """Prose waiting for the signature that makes it a question; None between paragraphs."""
         self.section_question: _Entry | None = None
+        self.post = not self.preamble and not self.topical and _begins_with_prose(body)
+        """A section of its own: everything up to its first signature is one question."""
+        self.held: list[tuple[_Line, _Said, int]] = []
+        """Unsigned reply lines of one depth, waiting for the line that signs them all."""
 
     def read(self, line: _Line) -> None:
-        if line.kind == "blank":
+        if self.held and not self.continues_reply(line):
+            self.release()
+        if self.post and self.section_question is None and line.kind == "list":
+            self.prose(line, whole=True)  # a list inside the post: part of the question
+        elif line.kind == "blank":
             if self.pending:
                 self.pending.append(None)
         elif line.kind == "list":
@@ -696,14 +704,28 @@ class _SectionReader:
             self.settle_pending()  # layout: rules, tags, magic words, categories
 
     def end(self) -> None:
+        self.release()
         self.settle_pending()
+
+    def continues_reply(self, line: _Line) -> bool:
+        """Whether a line may go on the held reply: a reply line at its depth."""
+        depth = self.held[0][2]
+        if line.kind == "list":
+            return len(line.prefix) == depth and line.prefix not in _TOP_LEVEL_PREFIXES
+        return line.kind in ("prose", "template") and self.section_question is not None and depth == 1
+
+    def release(self) -> None:
+        """Held reply lines that no signature followed: each is read alone."""
+        held, self.held = self.held, []
+        for line, said, depth in held:
+            self.reply_now(line, said, depth)
 
     def list_item(self, line: _Line) -> None:
         depth = len(line.prefix)
         said = _read(*line.content, self.page.facts)
         if not (said.text or said.struck or said.signature or said.problems):
             return  # an empty bullet
-        if line.prefix not in _TOP_LEVEL_PREFIXES:
+        if line.prefix not in _TOP_LEVEL_PREFIXES or (self.post and self.section_question is not None):
             self.reply(line, said, depth)
         elif self.preamble and said.signature is None:
             self.thread = []  # a bullet of the instructions
@@ -717,10 +739,12 @@ class _SectionReader:
         entry = self.page.add(line, said, topic=topic)
         self.thread = [(0, entry)] if entry else []
 
-    def prose(self, line: _Line) -> None:
+    def prose(self, line: _Line, *, whole: bool = False) -> None:
         if self.preamble:
             return  # instructions
         said = _read(line.structure, line.display, self.page.facts)
+        if whole:  # a list line inside a post keeps its markers
+            said.text = said.text if said.text.startswith(line.prefix) else f"{line.prefix} {said.text}".strip()
         if self.section_question is not None:
             self.reply(line, said, 1)
         elif said.signature is None:
@@ -754,6 +778,21 @@ class _SectionReader:
         self.thread = [(0, entry)] if entry else []
 
     def reply(self, line: _Line, said: _Said, depth: int) -> None:
+        """A reply line: held while unsigned, so that a reply written over several
+        lines and signed on its last is one comment or one follow-up."""
+        if said.signature is None and said.text and not said.struck:
+            self.held.append((line, said, depth))
+            return
+        if self.held and said.signature is not None and said.text:
+            first = self.held[0][0]
+            said = dataclasses.replace(said, text="\n".join([*(held.text for _, held, _ in self.held), said.text]))
+            self.held = []
+            self.reply_now(first, said, depth)
+            return
+        self.release()
+        self.reply_now(line, said, depth)
+
+    def reply_now(self, line: _Line, said: _Said, depth: int) -> None:
         parent = self.parent(depth)
         if parent is None:
             if not self.preamble:
@@ -783,6 +822,33 @@ class _SectionReader:
             if item is not None:
                 self.page.problem(item[0], "prose that is neither a bullet nor a signed question")
         self.pending = []
+
+
+def _begins_with_prose(body: list[_Line]) -> bool:
+    """Whether a section's first line of content is prose (or a ``;`` line)."""
+    first = next((line for line in body if line.kind not in ("blank", "layout")
+                  and not (line.kind == "template" and _only_templates(line.structure))), None)
+    return first is not None and not (first.kind == "list" and not first.prefix.startswith(";"))
+
+
+def _topical(body: list[_Line], facts: wikifacts.LanguageFacts) -> bool:
+    """Whether a section holds questions on its topic (bullets, question templates),
+    rather than being one post of its own.
+
+    A section with bullets is a topic section, unless it begins with prose and
+    its first signature ends a line of prose after them: then it is a post of
+    its own, signed at its end, its lists and ``;`` lines included.
+    """
+    if any(line.kind == "submission" for line in body):
+        return True
+    if not any(line.prefix in _TOP_LEVEL_PREFIXES for line in body):
+        return False
+    if not _begins_with_prose(body):
+        return True
+    for line in body:
+        if line.kind in ("list", "prose", "template") and find_signature(line.structure, facts):
+            return line.kind == "list" and not line.prefix.startswith(";")
+    return True
 
 
 def _question(entry: _Entry) -> Question:
