@@ -48,7 +48,8 @@ _EXTERNAL_LINK = re.compile(r"\[(?:https?:)?//[^\s\]]*\s*([^\]]*)\]")
 _TAG = re.compile(r"<[^<>]*>")
 _SMALL_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _ZONE = re.compile(r"\(\s*([^()\[\]{}<>|\n]{1,30}?)\s*\)")
-_LOOSE_TIME = re.compile(r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])")
+_LOOSE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.h]\s*\d{2}(?!\d)")
+"""A time in any digits: with a zone after it, the end of a signature whose date cannot be read."""
 _QUESTION_MARK = re.compile(r"[?？؟]")
 
 _CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
