@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--page", metavar="TITLE", help="harvest a page on the wiki")
     src.add_argument("--session", metavar="DATE_OR_TITLE", help="harvest a session's questions page on the wiki")
     p.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    p.add_argument("--lang", metavar="CODE", default="en",
+                   help="with --file: the wiki's content language, for its namespace names, month names and "
+                        "date formats (default: en, as on Meta-wiki); on the wiki the site's own are used")
     p.add_argument("--to-draft", action="store_true",
                    help="with --session: add the new questions to the session's notes draft")
 
@@ -135,7 +138,7 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
     name = args.command
     if name == "harvest":
         if args.file:
-            return commands.harvest_file(options, env, args.file, as_json=args.json)
+            return commands.harvest_file(options, env, args.file, as_json=args.json, lang=args.lang)
         return commands.harvest_page(options, env, page=args.page, session=args.session,
                                      to_draft=args.to_draft, as_json=args.json)
     if name == "compile":

@@ -79,13 +79,19 @@ def print_harvest(result, source: str, as_json: bool) -> None:
 
 # -- offline -------------------------------------------------------------------
 
-def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: bool) -> int:
+def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: bool, lang: str = "en") -> int:
     from bot import harvest as harvest_mod
+    from bot import wikifacts
     from bot.publish.plan import topic_aliases
 
     reject_global_options(options)
+    try:
+        facts = wikifacts.facts_for(lang)
+    except KeyError:
+        raise UsageError(f"--lang {lang!r}: not a MediaWiki content language (like en, pl, fa)") from None
     series = pick_series(config_mod.load(options.config_file, environment=env), options)
-    result = harvest_mod.harvest(read_file(path), topic_aliases(series), mark_template=series.mark_template)
+    result = harvest_mod.harvest(read_file(path), topic_aliases(series), mark_template=series.mark_template,
+                                 facts=facts)
     print_harvest(result, path, as_json)
     return 0
 

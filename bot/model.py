@@ -42,6 +42,8 @@ class Question:
     """Replies to the question that are not questions themselves."""
     line: int = 0
     """1-based line on the questions page where the question starts."""
+    lines: list[int] = field(default_factory=list)
+    """The line of every asking (a merged duplicate's too), in page order: each gets a mark."""
     signed: bool = False
     """Whether the asker signed it (an unsigned one takes asker and time from the history)."""
 

@@ -105,8 +105,9 @@ def write_private(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
-def install(dir: Path, port: int) -> None:
-    """Create the wiki's database, settings and accounts (about three seconds)."""
+def install(dir: Path, port: int, lang: str = "en") -> None:
+    """Create the wiki's database, settings and accounts (about three seconds), in
+    content language ``lang`` (its namespace names, month names and date formats)."""
     dir.mkdir(parents=True, exist_ok=True)
     for sub in ("data", "cache", "images"):
         (dir / sub).mkdir(exist_ok=True)
@@ -116,7 +117,7 @@ def install(dir: Path, port: int) -> None:
     php(
         "maintenance/install.php", "--dbtype=sqlite", f"--dbpath={dir}/data",
         "--dbname=wiki", f"--confpath={dir}", f"--server=http://127.0.0.1:{port}",
-        "--scriptpath=", "--lang=en", f"--passfile={passfile}",
+        "--scriptpath=", f"--lang={lang}", f"--passfile={passfile}",
         f"--extensions={EXTENSIONS}", "--skins=Vector", "--quiet",
         "LocalWiki", ACCOUNTS["admin"][0], dir=dir,
     )
@@ -268,12 +269,12 @@ def env_lines(dir: Path) -> list[str]:
     ]
 
 
-def cmd_start(dir: Path, port: int | None, do_seed: str | None) -> int:
+def cmd_start(dir: Path, port: int | None, do_seed: str | None, lang: str = "en") -> int:
     state = read_state(dir)
     if not (dir / "LocalSettings.php").exists() or not (dir / "accounts.json").exists():
         port = port or free_port()
         log(f"localwiki: installing a new wiki in {dir}")
-        install(dir, port)
+        install(dir, port, lang)
         state = read_state(dir)
     elif port and port != state.get("port"):
         raise SystemExit(f"localwiki: {dir} holds a wiki for port {state.get('port')}, not {port}")
@@ -330,10 +331,12 @@ def main(argv: list[str] | None = None) -> int:
         help="put pages on the wiki: the bot's templates and shutoff page ('templates'),"
              " and the example questions page too ('demo', the default)",
     )
+    parser.add_argument("--lang", default="en",
+                        help="content language of a new wiki (install.php --lang; default: en)")
     args = parser.parse_args(argv)
     dir = args.dir.resolve()
     if args.command == "start":
-        return cmd_start(dir, args.port, args.seed)
+        return cmd_start(dir, args.port, args.seed, args.lang)
     if args.command == "stop":
         return cmd_stop(dir)
     if args.command == "status":

@@ -126,3 +126,63 @@ def test_unrelated_lines_do_not_change_ids(blocks, insertions, instructions):
     ids_after = {question.question: question.id for question in after.questions}
     for question in base.questions:
         assert ids_after[question.question] == question.id
+
+
+# --- Anonymity: nothing of a signature is left in a question ---------------------------
+
+from bot import wikifacts  # noqa: E402
+from bot.harvest.signatures import user_of_link  # noqa: E402
+
+_NAMES = st.sampled_from(["Rose Example", "Hb Example", "Ünal Örnek", "Wikipedysta Ala", "مثال", "198.51.100.23"])
+_USER_PAGE = st.sampled_from(["User", "user", "Benutzer", "Utilisateur", "Użytkownik", "Wikipedysta", "مستخدم",
+                              ":pl:Wikipedysta", "w:fr:Utilisatrice", "m:User", "mw:User"])
+_TALK_PAGE = st.sampled_from(["User talk", "Benutzer Diskussion", "Dyskusja wikipedysty", ":pl:Dyskusja wikipedysty",
+                              "Special:Contributions", "Special:EmailUser", "Specjalna:Wkład", "Special:CentralAuth"])
+_SEPARATOR = st.sampled_from([" ", "&nbsp;", "&#x2009;", " &#124; ", "&#x7C;", " · ", " • ", " | ", " 🌹 ", " 桜 ",
+                              " (", ") ", " {", "} ", "<sup>", "</sup>", "<small>", "</small>"])
+_WRAP = st.sampled_from([("", ""), ("<span style=\"color:red\">", "</span>"), ("<small>", "</small>"),
+                         ("<sup>", "</sup>"), ("<font color=\"green\">", "</font>"), ("'''", "'''")])
+_LABEL = st.sampled_from(["{name}", "talk", "[tʰɑk]", "t", "💬", "<b>{first}</b>", "c"])
+_AFTER = st.sampled_from(["", ".", ",", ")", "</small>", "</span>", "</div>", "<br />", " {{Z48}}", " <!-- x -->",
+                          " (Corrections: 23:46, 8 July 2019 (UTC))", " amended!"])
+_LEAD = st.sampled_from(["", " ", " --", " —", " -- ", " &mdash;", " ("])
+
+
+@st.composite
+def signatures(draw):
+    """A signature in any of the styles people use, and its signer."""
+    name = draw(_NAMES)
+    links = []
+    for number in range(draw(st.integers(1, 4))):
+        page = draw(_USER_PAGE) if number == 0 else draw(_TALK_PAGE | _USER_PAGE)
+        label = draw(_LABEL).format(name=name, first=name.split()[0])
+        opening, closing = draw(_WRAP)
+        joint = "/" if page.startswith(("Special", "Specjalna")) else ":"
+        links.append(f"{opening}[[{page}{joint}{name}|{label}]]{closing}")
+        if number and draw(st.booleans()):
+            links.append("[[Project:Physics|p]]")
+    if links[-1].startswith("[[Project:"):
+        links.pop()  # a signature's links end with the signer's
+    body = "".join(link + draw(_SEPARATOR) for link in links[:-1]) + links[-1]
+    stamp = draw(st.sampled_from([" 20:21, 25 June 2019 (UTC)", " 05:16, 9 July 2019 (UTC)", ""]))
+    after = draw(_AFTER) if stamp else draw(st.sampled_from(["", ".", "</small>", "<br />", " <!-- x -->"]))
+    gap = draw(_SEPARATOR | st.just("")) if stamp else ""
+    return name, draw(_LEAD) + body + gap + stamp + after
+
+
+_QUESTION = st.sampled_from(["Why is the report late?", "How are appeals handled?", "What will change",
+                             "Could the notes be translated? Thanks", "Is [[Meta:Policy]] final?"])
+
+
+@SETTINGS
+@given(_QUESTION, signatures(), st.sampled_from(["== Topic ==\n* ", "== A post ==\n"]))
+def test_no_question_keeps_any_part_of_its_signature(question, signature, start):
+    name, written = signature
+    result = harvest(f"{start}{question}{written}\n")
+    assert [q.asker for q in result.questions] == [name]
+    for q in result.questions:
+        for text in filter(None, (q.question, q.title)):
+            assert name.casefold() not in text.casefold(), (written, text)
+            for target in re.findall(r"\[\[([^\[\]|\n]*)", text):
+                assert user_of_link(target, wikifacts.ENGLISH) is None, (written, text)
+            assert "(UTC)" not in text and "talk" not in text, (written, text)

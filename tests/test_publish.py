@@ -60,12 +60,15 @@ def test_full_cycle_publishes_notes_index_navigation_and_marks(scenario: Scenari
     assert "11 July 2024" in line and "#Notes" in line
 
     questions = s.reader.text(s.questions(DAY))
-    assert questions.count("{{Conversation hour answered|") == 13
+    # 13 questions; the UCoC question asked twice (merged) is marked after both askings
+    assert questions.count("{{Conversation hour answered|") == 14
+    [first, again] = [l for l in questions.split("\n") if "UCoC has made any difference?" in l]
+    assert first.split("#q-")[1][:10] == again.split("#q-")[1][:10]
     assert questions.count("status=written") == 2
 
     notes_html = s.reader.parse_html(title=s.session(DAY))
     targets = mark_targets(s.reader.parse_html(title=s.questions(DAY)))
-    assert len(targets) == 13
+    assert len(targets) == 14
     ids = anchors(notes_html)
     for page, anchor in targets:
         assert page == s.session(DAY)
@@ -131,7 +134,7 @@ def test_a_community_edit_between_read_and_write_is_kept(scenario: Scenario, mon
     assert done
     final = s.reader.text(s.questions(DAY))
     assert late in final
-    assert final.count("{{Conversation hour answered|") == 13
+    assert final.count("{{Conversation hour answered|") == 14  # the merged duplicate is marked after both askings
 
 
 KILLER = textwrap.dedent("""
@@ -203,7 +206,7 @@ def test_nobots_on_the_index_is_respected(scenario: Scenario):
     assert s.reader.text(s.index) == "{{nobots}}\nSessions:"
     assert all(c["title"] != s.index for c in s.bot_edits())
     # The marks point at the notes, which were saved: the index refusal does not hold them back.
-    assert s.reader.text(s.questions(DAY)).count("{{Conversation hour answered|") == 13
+    assert s.reader.text(s.questions(DAY)).count("{{Conversation hour answered|") == 14
 
 
 def test_a_target_outside_the_allowed_prefixes_is_refused(wiki, tmp_path):
@@ -288,7 +291,7 @@ def test_a_protected_page_is_refused_with_a_clear_message(scenario: Scenario):
     assert s.reader.text(s.index) == "Sessions:"
     # The rest of the plan went on: notes and marks are there.
     assert "== Notes ==" in s.reader.text(s.session(DAY))
-    assert s.reader.text(s.questions(DAY)).count("{{Conversation hour answered|") == 13
+    assert s.reader.text(s.questions(DAY)).count("{{Conversation hour answered|") == 14
 
 
 def test_a_spam_blacklist_hit_is_refused_and_the_run_exits_non_zero(scenario: Scenario):
@@ -331,4 +334,4 @@ def test_the_2022_style_publishes_the_notes_on_a_page_of_their_own(wiki, tmp_pat
     assert f"[[{s.notes(DAY)}|notes]]" in line
     targets = mark_targets(s.reader.parse_html(title=s.questions(DAY)))
     ids = anchors(s.reader.parse_html(title=s.notes(DAY)))
-    assert len(targets) == 13 and all(page == s.notes(DAY) and a in ids for page, a in targets)
+    assert len(targets) == 14 and all(page == s.notes(DAY) and a in ids for page, a in targets)

@@ -3,16 +3,49 @@
 An id is how the draft, the notes and the "answered" mark follow a question
 from the questions page to its answer, so it must not change when the page is
 edited around the question, and two questions must never swap ids.
+
+How an id is made, and why.  Harvest is pure over one text: it cannot
+remember the id a question had yesterday, so the id must be computed from
+what the question *is*, never from where it stands.  A signed question is
+
+* its asker (the signature's user),
+* its minute (the signature's time), and
+* a *fingerprint* of its text: the first letter of each of its first
+  :data:`FINGERPRINT_WORDS` words, after markup, case, accents and
+  punctuation are dropped (``What is teh  ''budget''?`` → ``witb``).
+
+Asker and minute alone tell apart almost every question; the fingerprint
+tells apart the rare questions one asker signed in the same minute, whatever
+their order: inserting a question before them, deleting, moving or
+reordering them keeps every id.  It is made of word initials so that what an
+asker does to a question once it is posted keeps its id: fixing a typo
+inside a word, changing punctuation, case or formatting, adding a link, or
+adding a sentence after the first words.  Rewording the start of the
+question gives a new id, as it makes a new question.  Only two questions
+of one asker, one minute and one fingerprint (a question asked twice at
+once, word for word) are told apart by their order among themselves.
+
+Without a time, the asker and the fingerprint; unsigned, the text alone
+(compared as duplicates are).  Withdrawn questions have ids too, so that
+striking one out does not hand its id to another.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import unicodedata
 from collections import Counter
 from typing import Protocol
 
 from bot.model import Question, iso
+
+FINGERPRINT_WORDS = 8
+"""How many of a question's first words its fingerprint is made of."""
+
+_MARKUP = re.compile(r"<[^<>]*>|\{\{[^{}]*\}\}|'{2,}|\[\[(?:[^\[\]|]*\|)?|\]\]|\[\S+\s|\[|\]")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 class _Signed(Protocol):
@@ -22,32 +55,28 @@ class _Signed(Protocol):
 
 
 def assign_ids(entries: list) -> None:
-    """Give every question its stable id, in page order.
-
-    Entries with the same identity are told apart by their order among
-    themselves; withdrawn questions count too, so that striking one out does
-    not hand its id to another.
-    """
+    """Give every question its id (see the module's docstring)."""
     seen: Counter[tuple[str, ...]] = Counter()
     for entry in entries:
         identity = _identity(entry)
-        entry.id = _question_id(*identity, str(seen[identity]))
+        entry.id = _question_id(*identity, *((str(seen[identity]),) if seen[identity] else ()))
         seen[identity] += 1
 
 
-def _identity(entry: _Signed) -> tuple[str, ...]:
-    """What a question's id is made from.
+def fingerprint(text: str) -> str:
+    """The initials of a question's first words, without markup, case or accents."""
+    plain = _MARKUP.sub(" ", html.unescape(text))
+    plain = "".join(c for c in unicodedata.normalize("NFKD", plain.casefold()) if not unicodedata.combining(c))
+    return "".join(word[0] for word in _WORDS.findall(plain)[:FINGERPRINT_WORDS])
 
-    A signed question is its asker's name and its signature's time, neither
-    of which changes when the page is edited around it, when the asker fixes
-    a typo in it or when it moves to another section.  Without a time, the
-    asker and the question's text; unsigned, the text alone.
-    """
+
+def _identity(entry: _Signed) -> tuple[str, ...]:
+    """What a question's id is made from: asker, minute and fingerprint."""
     signature = entry.signature
     if signature and signature.user and signature.timestamp:
-        return ("signed", signature.user, iso(signature.timestamp) or "")
+        return ("signed", signature.user, iso(signature.timestamp) or "", fingerprint(entry.text))
     if signature and signature.user:
-        return ("signed without time", signature.user, comparable(entry.text))
+        return ("signed without time", signature.user, fingerprint(entry.text))
     return ("unsigned", comparable(entry.text))
 
 
@@ -86,6 +115,7 @@ def merge_duplicates(questions: list[Question], withdrawn: list[Question]) -> tu
             if asker not in first.askers:
                 first.askers.append(asker)
         first.comments.extend(question.comments)
+        first.lines.extend(line for line in question.lines or [question.line] if line not in first.lines)
         merged_into[question.id] = first.id
         notices.append(f"line {question.line}: the same question as line {first.line}, merged into it")
     for question in [*kept, *withdrawn]:

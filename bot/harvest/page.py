@@ -61,7 +61,9 @@ _HIDDEN_MARK = "\x00"
 _INVALID = re.compile("[\x00\ud800-\udfff]")
 """NUL bytes and lone surrogates, which no saved wiki page can hold."""
 
-_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("nowiki", "pre")}
+_CODE_TAGS = ("nowiki", "pre", "syntaxhighlight", "source", "code", "math", "score", "chem", "graph")
+"""Tags whose contents are code, not structure: their ``#`` or ``*`` lines are no list items."""
+_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _CODE_TAGS}
 
 _BRACES = re.compile(r"\{\{|\}\}")
 _LIST_PREFIX = wikifacts.LIST_PREFIX
@@ -89,7 +91,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\
 # --- Public functions -------------------------------------------------------
 
 def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
-            mark_template: str = MARK_TEMPLATE) -> HarvestResult:
+            mark_template: str = MARK_TEMPLATE, facts: wikifacts.LanguageFacts | None = None) -> HarvestResult:
     """Harvest the questions of a questions page, in page order.
 
     ``aliases`` maps other ways of writing a topic to its name; it replaces
@@ -98,7 +100,9 @@ def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
     not part of a question (and would hide its signature).  Any text
     harvests without an exception: what cannot be read becomes a Problem.
     A redirect harvests to nothing but a notice; follow it with
-    :func:`redirect_target`.
+    :func:`redirect_target`.  ``facts`` are the wiki's language facts
+    (:func:`bot.wikifacts.facts_for`, :func:`bot.wikifacts.site_facts`):
+    Meta-wiki's (English, UTC) by default.
     """
     target = redirect_target(text)
     if target is not None:
@@ -106,7 +110,8 @@ def harvest(text: str, aliases: Mapping[str, str] | None = None, *,
             f"the questions page is a redirect to [[{target}]]: nothing harvested"])
     source, replaced = _INVALID.subn("\ufffd", text.replace("\r\n", "\n"))
     page = _hide(source, _hidden_pattern(mark_template))
-    reader = _PageReader(_Topics(DEFAULT_TOPIC_ALIASES if aliases is None else aliases))
+    reader = _PageReader(_Topics(DEFAULT_TOPIC_ALIASES if aliases is None else aliases),
+                         facts or wikifacts.ENGLISH)
     reader.read(_lines(page))
     assign_ids(reader.entries)
     questions = [_question(entry) for entry in reader.entries if not entry.withdrawn]
@@ -131,7 +136,8 @@ def redirect_target(text: str) -> str | None:
     return match.group(1).strip() or None
 
 
-def attribute_from_history(questions: list[Question], revisions: list[Revision]) -> list[Question]:
+def attribute_from_history(questions: list[Question], revisions: list[Revision], *,
+                           facts: wikifacts.LanguageFacts | None = None) -> list[Question]:
     """Give each unsigned question the user and time of the revision that added it.
 
     ``revisions`` come oldest first, each with its full text.  A question was
@@ -147,7 +153,7 @@ def attribute_from_history(questions: list[Question], revisions: list[Revision])
     for revision in revisions:
         if len(added_by) == len(wanted):
             break
-        result = harvest(revision.text)
+        result = harvest(revision.text, facts=facts)
         for question in [*result.questions, *result.withdrawn]:
             key = comparable(question.question)
             if key in wanted:
@@ -223,7 +229,7 @@ def _hidden_pattern(mark_template: str) -> re.Pattern[str]:
     """Where something to hide starts: a comment, a nowiki or pre tag, or an answered
     mark made with ``mark_template`` (its name in any case, with spaces or underscores)."""
     mark = wikifacts.template_call_pattern(mark_template).pattern + r"(?:\|[^{}]*)?\}\}"
-    return re.compile(r"<!--|<(?P<tag>nowiki|pre)\b[^<>]*>|" + mark, re.IGNORECASE)
+    return re.compile(r"<!--|<(?P<tag>" + "|".join(_CODE_TAGS) + r")\b[^<>]*>|" + mark, re.IGNORECASE)
 
 
 def _hide(source: str, hidden: re.Pattern[str]) -> _Page:
@@ -418,8 +424,8 @@ class _Said:
         return bool(self.struck) and (not self.text or (not self.asks and _asks(self.struck)))
 
 
-def _read(structure: str, display: str) -> _Said:
-    signature = find_signature(structure)
+def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said:
+    signature = find_signature(structure, facts)
     end = signature.start if signature else len(structure)
     kept, struck = (_wikitext(*part) for part in _strike_out(structure[:end], display[:end]))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
@@ -588,8 +594,9 @@ class _Entry:
 class _PageReader:
     """Reads a questions page section by section, keeping every line accounted for."""
 
-    def __init__(self, topics: _Topics):
+    def __init__(self, topics: _Topics, facts: wikifacts.LanguageFacts):
         self.topics = topics
+        self.facts = facts
         self.entries: list[_Entry] = []
         self.problems: list[Problem] = []
 
@@ -663,16 +670,24 @@ class _SectionReader:
         self.page = page
         self.title = title
         self.preamble = title is None
-        self.topical = any(line.kind == "submission" or line.prefix in _TOP_LEVEL_PREFIXES for line in body)
+        self.topical = _topical(body, page.facts)
         self.topic = page.topics.name(title) if title is not None and self.topical else None
         self.thread: list[tuple[int, _Entry]] = []
         """The question replies now go to, and its follow-ups, with their depths."""
         self.pending: list[tuple[_Line, _Said] | None] = []
         """Prose waiting for the signature that makes it a question; None between paragraphs."""
         self.section_question: _Entry | None = None
+        self.post = not self.preamble and not self.topical and _begins_with_prose(body)
+        """A section of its own: everything up to its first signature is one question."""
+        self.held: list[tuple[_Line, _Said, int]] = []
+        """Unsigned reply lines of one depth, waiting for the line that signs them all."""
 
     def read(self, line: _Line) -> None:
-        if line.kind == "blank":
+        if self.held and not self.continues_reply(line):
+            self.release()
+        if self.post and self.section_question is None and line.kind == "list":
+            self.prose(line, whole=True)  # a list inside the post: part of the question
+        elif line.kind == "blank":
             if self.pending:
                 self.pending.append(None)
         elif line.kind == "list":
@@ -689,14 +704,28 @@ class _SectionReader:
             self.settle_pending()  # layout: rules, tags, magic words, categories
 
     def end(self) -> None:
+        self.release()
         self.settle_pending()
+
+    def continues_reply(self, line: _Line) -> bool:
+        """Whether a line may go on the held reply: a reply line at its depth."""
+        depth = self.held[0][2]
+        if line.kind == "list":
+            return len(line.prefix) == depth and line.prefix not in _TOP_LEVEL_PREFIXES
+        return line.kind in ("prose", "template") and self.section_question is not None and depth == 1
+
+    def release(self) -> None:
+        """Held reply lines that no signature followed: each is read alone."""
+        held, self.held = self.held, []
+        for line, said, depth in held:
+            self.reply_now(line, said, depth)
 
     def list_item(self, line: _Line) -> None:
         depth = len(line.prefix)
-        said = _read(*line.content)
+        said = _read(*line.content, self.page.facts)
         if not (said.text or said.struck or said.signature or said.problems):
             return  # an empty bullet
-        if line.prefix not in _TOP_LEVEL_PREFIXES:
+        if line.prefix not in _TOP_LEVEL_PREFIXES or (self.post and self.section_question is not None):
             self.reply(line, said, depth)
         elif self.preamble and said.signature is None:
             self.thread = []  # a bullet of the instructions
@@ -705,15 +734,17 @@ class _SectionReader:
             self.thread = [(depth, entry)] if entry else []
 
     def submission(self, line: _Line) -> None:
-        said = _read(line.structure, line.display)
+        said = _read(line.structure, line.display, self.page.facts)
         topic = self.page.topics.name(said.topic) if said.topic else self.topic
         entry = self.page.add(line, said, topic=topic)
         self.thread = [(0, entry)] if entry else []
 
-    def prose(self, line: _Line) -> None:
+    def prose(self, line: _Line, *, whole: bool = False) -> None:
         if self.preamble:
             return  # instructions
-        said = _read(line.structure, line.display)
+        said = _read(line.structure, line.display, self.page.facts)
+        if whole:  # a list line inside a post keeps its markers
+            said.text = said.text if said.text.startswith(line.prefix) else f"{line.prefix} {said.text}".strip()
         if self.section_question is not None:
             self.reply(line, said, 1)
         elif said.signature is None:
@@ -747,6 +778,21 @@ class _SectionReader:
         self.thread = [(0, entry)] if entry else []
 
     def reply(self, line: _Line, said: _Said, depth: int) -> None:
+        """A reply line: held while unsigned, so that a reply written over several
+        lines and signed on its last is one comment or one follow-up."""
+        if said.signature is None and said.text and not said.struck:
+            self.held.append((line, said, depth))
+            return
+        if self.held and said.signature is not None and said.text:
+            first = self.held[0][0]
+            said = dataclasses.replace(said, text="\n".join([*(held.text for _, held, _ in self.held), said.text]))
+            self.held = []
+            self.reply_now(first, said, depth)
+            return
+        self.release()
+        self.reply_now(line, said, depth)
+
+    def reply_now(self, line: _Line, said: _Said, depth: int) -> None:
         parent = self.parent(depth)
         if parent is None:
             if not self.preamble:
@@ -778,6 +824,33 @@ class _SectionReader:
         self.pending = []
 
 
+def _begins_with_prose(body: list[_Line]) -> bool:
+    """Whether a section's first line of content is prose (or a ``;`` line)."""
+    first = next((line for line in body if line.kind not in ("blank", "layout")
+                  and not (line.kind == "template" and _only_templates(line.structure))), None)
+    return first is not None and not (first.kind == "list" and not first.prefix.startswith(";"))
+
+
+def _topical(body: list[_Line], facts: wikifacts.LanguageFacts) -> bool:
+    """Whether a section holds questions on its topic (bullets, question templates),
+    rather than being one post of its own.
+
+    A section with bullets is a topic section, unless it begins with prose and
+    its first signature ends a line of prose after them: then it is a post of
+    its own, signed at its end, its lists and ``;`` lines included.
+    """
+    if any(line.kind == "submission" for line in body):
+        return True
+    if not any(line.prefix in _TOP_LEVEL_PREFIXES for line in body):
+        return False
+    if not _begins_with_prose(body):
+        return True
+    for line in body:
+        if line.kind in ("list", "prose", "template") and find_signature(line.structure, facts):
+            return line.kind == "list" and not line.prefix.startswith(";")
+    return True
+
+
 def _question(entry: _Entry) -> Question:
     asker = entry.asker
     return Question(
@@ -791,6 +864,7 @@ def _question(entry: _Entry) -> Question:
         followup_of=entry.parent.id if entry.parent else None,
         comments=list(entry.comments),
         line=entry.line,
+        lines=[entry.line],
         signed=asker is not None,
     )
 

@@ -3,9 +3,18 @@
 Four tildes expand to links to the signer's user page and talk page (or to
 their contributions, for an editor without an account), in whatever styling
 their preferences add, followed by a timestamp in the wiki's own format.  On
-Meta-wiki that format is English: ``09:14, 2 July 2024 (UTC)``.  This module
-reads a signature back from the end of a line the way a reader does: the
-timestamp the line ends with, and the links to one user just before it.
+Meta-wiki that format is English: ``09:14, 2 July 2024 (UTC)``; on another
+wiki it is the content language's (``08:23, 29 wrz 2018 (CEST)``), read with
+a :class:`bot.wikifacts.LanguageFacts`.  This module reads a signature back
+from the end of a line the way a reader does: the run of links to one user
+near the end (separated by anything short: ``·``, an emoji, ``&nbsp;``,
+styling tags, links to other pages), the first timestamp after them, and
+whatever short tail follows it (``.``, ``)``, closing tags, a template, a
+postscript, a word or two).  Every part of it is cut from the question: the
+signature starts at its first link, or at the signer's name written before it.
+
+Gaps are measured in visible characters (tags, templates and link targets
+do not count), so a styled signature is not longer than a plain one.
 
 Only the end of a line is looked at.  MediaWiki caps a raw signature at 255
 characters, so a window of a few hundred characters holds any real one, and
@@ -24,38 +33,35 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from bot import wikifacts
 
-MONTHS = wikifacts.MONTH_NUMBERS
-"""English month names and their usual abbreviations, case-folded, to month numbers."""
+_WINDOW = 600
+"""How many characters at the end of a line can hold a signature: MediaWiki caps a raw
+signature at 255 characters; the rest is room for the timestamp and what follows it."""
 
-_WINDOW = 400
-"""How many characters at the end of a line can hold a signature."""
-
-_TIMESTAMP = (r"(?<![0-9])(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}),?\s*(?P<day>[0-9]{1,2})\s+"
-              r"(?P<month>[^\W\d_]+)\.?\s+(?P<year>[0-9]{4})")
-_TIMESTAMP_TEXT = re.compile(r"\s*" + _TIMESTAMP + r"\s*(?:\(UTC\))?\s*")
-_SIGNATURE_TIMESTAMP = re.compile(_TIMESTAMP + r"\s*\(UTC\)\Z")
-_OTHER_TIMESTAMP = re.compile(r"(?<![0-9])[0-9]{1,2}:[0-9]{2}\b[^\[\]{}<>|\n]{1,40}?\(\s*[^\W\d_]{2,6}\s*\)\Z")
-"""A time followed by a zone in another format (another wiki's, a hand-written one):
-part of a signature when a user link comes before it, but not readable."""
-
-_TIMESTAMP_LENGTH = 80
-"""The most characters a timestamp takes at the end of a line (generously)."""
-
-_LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|[^\[\]\n]*)?\]\]")
+_LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|(?:[^\[\]\n]|\[(?!\[)|\](?!\]))*)?\]*\]\]")
+"""A wiki link; its text may hold single brackets (``[[User talk:W|[tʰɑk]]]``)."""
+_LINK_TEXT = re.compile(r"\[\[([^\[\]|\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?(\]*)\]\]")
+_EXTERNAL_LINK = re.compile(r"\[(?:https?:)?//[^\s\]]*\s*([^\]]*)\]")
 _TAG = re.compile(r"<[^<>]*>")
-_WORD = re.compile(r"\w")
-_WORD_OR_QUESTION_MARK = re.compile(r"[\w?？؟]")
+_SMALL_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+_ZONE = re.compile(r"\(\s*([^()\[\]{}<>|\n]{1,30}?)\s*\)")
+_LOOSE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.h]\s*\d{2}(?!\d)")
+"""A time in any digits: with a zone after it, the end of a signature whose date cannot be read."""
+_QUESTION_MARK = re.compile(r"[?？؟]")
 
-_CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|big|s|del|strike)\s*>", re.IGNORECASE)
-"""A closing tag that styling (or striking out) leaves after a signature."""
-_OPENING_TAG = re.compile(r"<(?:span|small|sup|sub|font|b|i|big)\b[^<>]*>", re.IGNORECASE)
+_CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
+                          r"|<br\s*/?>|</br\s*>", re.IGNORECASE)
+"""A closing tag (or line break) that styling or striking out leaves after a signature."""
+_OPENING_TAG = re.compile(r"<(?:span|small|sup|sub|font|b|i|u|em|strong|big|bdi)\b[^<>]*>", re.IGNORECASE)
 """An opening styling tag before a signature."""
-_DASHES = ("--", "—", "–", "&mdash;", "&ndash;", "&#8212;", "&#8211;")
+_DASHES = ("--", "—", "–", "&mdash;", "&ndash;", "&#8212;", "&#8211;", "&#x2014;", "&#x2013;", "~")
 """What people put before a signature (``--~~~~``); a lone hyphen counts after white space."""
+_SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "&#8201;", "·", "•", "&bull;",
+               "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
+"""Separators and spaces written before a signature's first link."""
 
 _AUTOSIGNED = re.compile(
     r"(?:<small>\s*)?(?:<span\b[^<>]*>\s*)?(?:—|--|&mdash;)?\s*Preceding\s+"
@@ -67,18 +73,27 @@ _UNSIGNED_TEMPLATE = re.compile(
     re.IGNORECASE)
 """{{unsigned|User|time}} and {{unsigned IP|...}}; the "2" variants take the time first."""
 
-_GAP_BEFORE_TIMESTAMP = 40
-"""Most visible characters between a signature's last user link and its
-timestamp: room for ``(talk)`` or ``• contribs`` written without a link."""
+_GAP_BEFORE_TIMESTAMP = 48
+"""Most visible characters between a signature's last user link and its timestamp:
+room for ``(talk)``, ``• contribs`` or links to the signer's projects."""
+
+_GAP_BETWEEN_LINKS = 24
+"""Most visible characters between two links of one signature: ``) · (``, an emoji, a word."""
+
+_TAIL = 48
+"""Most visible characters after a signature's timestamp: ``.``, ``)``, ``amended!``, a
+postscript ``(Corrections: 23:46, 8 July 2019 (UTC))``."""
 
 _GAP_AT_END = 20
 """Most characters (none of them letters or question marks) after a signature without timestamp."""
+
+_TIMESTAMP_LENGTH = 90
+"""The most characters a date and time take before their zone."""
 
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Direction marks that right-to-left names pick up, and MediaWiki strips from titles."""
 
 _IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
-
 
 @dataclass(frozen=True)
 class Signature:
@@ -94,36 +109,39 @@ class Signature:
     """Why the signature could only be read in part, else None."""
 
 
-def find_signature(line: str) -> Signature | None:
+def find_signature(line: str, facts: wikifacts.LanguageFacts | None = None) -> Signature | None:
     """Read the signature a line ends with, if it ends with one.
 
     Recognised: links to a user page, user talk page or contributions (IP
-    editors) with optional styling and a leading dash, followed by a
-    timestamp or by nothing (three tildes); and the {{unsigned}} family of
-    templates.
+    editors) in any language's namespace names or on another wiki, with any
+    styling and separators and a leading dash, followed by a timestamp in
+    ``facts``' language or English (Meta-wiki's by default) or by nothing
+    (three tildes); and the {{unsigned}} family of templates.
     """
-    end = _end_of_signature_area(line)
-    offset = max(0, end - _WINDOW)
-    window = line[offset:end]
-    signature = _unsigned_template(window) or _signature_with_links(window)
-    if signature is None or offset == 0:
-        return signature
-    return dataclasses.replace(signature, start=signature.start + offset)
+    return _reader(facts or wikifacts.ENGLISH).find(line)
 
 
-def parse_timestamp(text: str) -> datetime:
-    """Read a timestamp written ``HH:MM, D Month YYYY (UTC)``, the zone optional.
+def parse_timestamp(text: str, facts: wikifacts.LanguageFacts | None = None) -> datetime:
+    """Read a signature timestamp (``HH:MM, D Month YYYY (UTC)``, or ``facts``' formats), the zone optional.
 
     Raises ValueError for anything else, including dates that do not exist.
     """
-    match = _TIMESTAMP_TEXT.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a timestamp: {text!r}")
-    month = MONTHS.get(match["month"].casefold())
-    if month is None:
-        raise ValueError(f"not an English month name: {match['month']!r}")
-    numeric = f"{match['year']}-{month:02d}-{match['day']} {match['hour']}:{match['minute']}"
-    return datetime.strptime(numeric, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+    reader = _reader(facts or wikifacts.ENGLISH)
+    text = text.strip()
+    zone = _ZONE.search(text)
+    if zone is not None and zone.end() == len(text):
+        stamp = reader.timestamp_before(text, zone)
+        if stamp is None:
+            raise ValueError(f"not a timestamp: {text!r}")
+        moment, problem = reader.moment(stamp, zone.group(1))
+    else:
+        stamp = reader.timestamp_at_end(text)
+        if stamp is None:
+            raise ValueError(f"not a timestamp: {text!r}")
+        moment, problem = reader.moment(stamp, "UTC")
+    if moment is None:
+        raise ValueError(problem)
+    return moment
 
 
 def normalise_user(name: str) -> str:
@@ -141,11 +159,15 @@ def normalise_user(name: str) -> str:
     return first + name[1:] if len(first) == 1 else name
 
 
-@functools.lru_cache(maxsize=4096)
-def user_of_link(target: str) -> str | None:
+def user_of_link(target: str, facts: wikifacts.LanguageFacts | None = None) -> str | None:
     """The user a link target points at (normalised), or None if it is not a
     user link (see :func:`bot.wikifacts.user_of_link`)."""
-    name = wikifacts.user_of_link(target)
+    return _user_of_link(target, facts or wikifacts.ENGLISH)
+
+
+@functools.lru_cache(maxsize=8192)
+def _user_of_link(target: str, facts: wikifacts.LanguageFacts) -> str | None:
+    name = wikifacts.user_of_link(target, facts)
     return _user_name(name) if name is not None else None
 
 
@@ -186,7 +208,7 @@ def _end_of_signature_area(line: str) -> int:
     return end
 
 
-def _unsigned_template(text: str) -> Signature | None:
+def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     """The {{unsigned}} template someone added after an unsigned comment."""
     match = _UNSIGNED_TEMPLATE.search(text)
     if match is None:
@@ -203,62 +225,211 @@ def _unsigned_template(text: str) -> Signature | None:
     user_key, date_key = ("2", "1") if match["date_first"] else ("1", "2")
     user = _user_name(values.get(user_key, ""))
     date = values.get(date_key, "")
-    timestamp, problem = _read_timestamp(date) if date else (None, None)
+    timestamp, problem = reader.read_timestamp(date) if date else (None, None)
     return Signature(_lead_start(text, match.start()), user, timestamp, problem)
 
 
-def _signature_with_links(text: str) -> Signature | None:
-    """A signature made of user links, with or without a timestamp after them.
+def visible(text: str) -> str:
+    """What a reader sees of a bit of wikitext: tags and small templates dropped, links
+    shown by their text, entities decoded."""
+    text = _SMALL_TEMPLATE.sub("", _TAG.sub("", text))
+    text = _LINK_TEXT.sub(lambda m: (m.group(2) if m.group(2) is not None else m.group(1)) + m.group(3), text)
+    text = _EXTERNAL_LINK.sub(lambda m: m.group(1), text)
+    return html.unescape(text).replace("\u00a0", " ").strip()
 
-    A timestamp alone (five tildes) is not taken for a signature: a question
-    may well end with the time of a meeting.
-    """
-    near_end = max(0, len(text) - _TIMESTAMP_LENGTH)
-    stamp = _SIGNATURE_TIMESTAMP.search(text, near_end) or _OTHER_TIMESTAMP.search(text, near_end)
-    if stamp is None:
-        signer = _signer_links(text, len(text), timestamp=False)
-        if signer is None:
+
+@functools.lru_cache(maxsize=16)
+def _reader(facts: wikifacts.LanguageFacts) -> "_Reader":
+    return _Reader(facts)
+
+
+class _Reader:
+    """Reads signatures with one wiki's facts: its user links, month names, digits and date formats."""
+
+    def __init__(self, facts: wikifacts.LanguageFacts):
+        self.facts = facts
+        self.digits = facts.digit_table
+        months = sorted(facts.month_numbers, key=len, reverse=True)
+        month = "(?P<month>" + "|".join(re.escape(name) for name in months) + r")\.?"
+        formats = [*facts.date_formats, *wikifacts.ENGLISH.date_formats]
+        self.formats = [re.compile(_format_pattern(f, month) + r"[\s\u200e\u200f]*\Z", re.IGNORECASE)
+                        for f in dict.fromkeys(formats)]
+        number = r"(?P<day>[0-9]{1,2})\.?"
+        time = r"(?P<hour>[0-9]{1,2})\s*[:.h]\s*(?P<minute>[0-9]{2})"
+        self.formats += [re.compile(pattern + r"[\s\u200e\u200f]*\Z", re.IGNORECASE) for pattern in (
+            # the date, then a word or two, then the time: "10 ago 2019 alle 12:34"
+            rf"(?<![0-9]){number}\s*{month}\s*,?\s*(?P<year>[0-9]{{4}})[^0-9()\[\]{{}}<>|\n]{{0,16}}?{time}",
+            # the time, then the date, in either order of day and month
+            rf"(?<![0-9]){time}[\s,،]*{number}\s*{month}\s*,?\s*(?P<year>[0-9]{{4}})",
+            rf"(?<![0-9]){time}[\s,،]*{month}\s*{number},?\s*(?P<year>[0-9]{{4}})",
+        )]
+
+    def find(self, line: str) -> Signature | None:
+        end = _end_of_signature_area(line)
+        offset = max(0, end - _WINDOW)
+        window = line[offset:end]
+        signature = _unsigned_template(window, self) or self.with_links(window)
+        if signature is None or offset == 0:
+            return signature
+        return dataclasses.replace(signature, start=signature.start + offset)
+
+    def with_links(self, text: str) -> Signature | None:
+        """A signature made of user links, with or without a timestamp after them.
+
+        A timestamp alone (five tildes) is not taken for a signature: a question
+        may well end with the time of a meeting.
+        """
+        links = [(match.start(), match.end(), user) for match in _LINK.finditer(text)
+                 if (user := user_of_link(match.group(1), self.facts))]
+        if not links:
             return None
-        start, user = signer
-        return Signature(_lead_start(text, start), user, None)
-    signer = _signer_links(text, stamp.start(), timestamp=True)
-    if signer is None:
-        return None  # a time someone wrote (a question about the call's time), not a signature
-    start, user = signer
-    timestamp, problem = _read_timestamp(stamp.group())
-    return Signature(_lead_start(text, start), user, timestamp, problem)
-
-
-def _signer_links(text: str, limit: int, *, timestamp: bool) -> tuple[int, str] | None:
-    """Start and user of the run of links to one user that ends just before ``limit``.
-
-    The last user link must be close to ``limit``; earlier links to the same
-    user join the run when only punctuation and tags separate them, as in
-    ``[[User:X|X]] ([[User talk:X|talk]])``.  A link to another user ends
-    the run, so a user mentioned in the question is not taken for its signer.
-    """
-    links = [(match.start(), match.end(), user) for match in _LINK.finditer(text, 0, limit)
-             if (user := user_of_link(match.group(1)))]
-    if not links:
-        return None
-    start, end, user = links[-1]
-    gap = _TAG.sub("", text[end:limit]).strip()
-    if timestamp and len(gap) > _GAP_BEFORE_TIMESTAMP:
-        return None
-    if not timestamp and (len(gap) > _GAP_AT_END or _WORD_OR_QUESTION_MARK.search(gap)):
-        return None  # "Have you asked [[User:X]]?" mentions X, it is not signed by X
-    for earlier_start, earlier_end, earlier_user in reversed(links[:-1]):
-        between = _TAG.sub("", text[earlier_end:start]).strip()
-        if earlier_user != user or len(between) > 10 or _WORD.search(between):
+        start, end, user = links[-1]
+        after = text[end:]
+        numeric = after.translate(self.digits) if self.digits else after
+        stamp = None
+        for zone in _ZONE.finditer(numeric):
+            found = self.timestamp_before(numeric, zone)
+            if found is None:
+                continue
+            if len(visible(after[:found.start()])) > _GAP_BEFORE_TIMESTAMP:
+                break
+            stamp = (found, zone)
             break
-        start = earlier_start
-    return start, user
+        if stamp is not None:
+            found, zone = stamp
+            tail = visible(after[zone.end():])
+            if len(tail) > _TAIL or _QUESTION_MARK.search(tail):
+                return None  # the line goes on after a signature: it is not signed at its end
+            timestamp, problem = self.moment(found, zone.group(1))
+        else:
+            gap = visible(after)
+            if _QUESTION_MARK.search(gap):
+                return None  # "Have you asked [[User:X]]?" mentions X, it is not signed by X
+            if _LOOSE_TIME.search(gap) and gap.endswith(")") and len(gap) <= _TIMESTAMP_LENGTH + _TAIL:
+                timestamp, problem = None, (f"unreadable signature timestamp {gap!r}: the question has no time")
+            elif len(gap) > _GAP_AT_END or _WORD.search(gap):
+                return None
+            else:
+                timestamp, problem = None, None
+        for earlier_start, earlier_end, earlier_user in reversed(links[:-1]):
+            between = visible(text[earlier_end:start])
+            if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between):
+                break
+            start = earlier_start
+        return Signature(_lead_start(text, start, user), user, timestamp, problem)
+
+    def timestamp_before(self, text: str, zone: re.Match) -> re.Match | None:
+        """The date and time that end just before a zone in parentheses, in any of the formats."""
+        lowest = max(0, zone.start() - _TIMESTAMP_LENGTH)
+        for pattern in self.formats:
+            match = pattern.search(text, lowest, zone.start())
+            if match is not None:
+                return match
+        return None
+
+    def timestamp_at_end(self, text: str) -> re.Match | None:
+        numeric = text.translate(self.digits) if self.digits else text
+        for pattern in self.formats:
+            match = pattern.search(numeric, max(0, len(numeric) - _TIMESTAMP_LENGTH))
+            if match is not None:
+                return match
+        return None
+
+    def moment(self, stamp: re.Match, zone: str) -> tuple[datetime | None, str | None]:
+        """The UTC time a matched timestamp and its zone give, or None and why not."""
+        groups = stamp.groupdict()
+        written = stamp.group().strip()
+        if groups.get("month") is not None:
+            month = self.facts.month_numbers.get(groups["month"].casefold().rstrip("."))
+        else:
+            month = int(groups["monthnum"]) if groups.get("monthnum") else None
+        try:
+            local = datetime(int(groups["year"]), month or 0, int(groups["day"]), int(groups["hour"]),
+                             int(groups["minute"]))
+        except (TypeError, ValueError):
+            return None, f"unreadable signature timestamp {written!r}: the question has no time"
+        offset = self.facts.zone_offset_at(zone, local)
+        if offset is None:
+            return None, f"signature timestamp {written!r} in an unknown zone ({zone}): the question has no time"
+        return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc), None
+
+    def read_timestamp(self, text: str) -> tuple[datetime | None, str | None]:
+        """The time a written timestamp gives, or None and why it cannot be read."""
+        try:
+            return parse_timestamp(text, self.facts), None
+        except ValueError:
+            return None, f"unreadable signature timestamp {text.strip()!r}: the question has no time"
 
 
-def _lead_start(text: str, start: int) -> int:
-    """Move a signature's start back over its styling, its dash and a substituted
-    {{unsigned}}'s "Preceding unsigned comment added by"."""
+_WORD = re.compile(r"\w")
+
+
+def _format_pattern(php: str, month: str) -> str:
+    """A regular expression for a PHP date format (``H:i, j M Y``), as MediaWiki's
+    Language::sprintfDate writes it; literal punctuation and spaces are optional."""
+    parts: list[str] = ["(?<![0-9])"]
+    index = 0
+    seen: set[str] = set()
+
+    def group(name: str, pattern: str) -> str:
+        if name in seen:
+            return pattern
+        seen.add(name)
+        return f"(?P<{name}>{pattern})"
+
+    while index < len(php):
+        char = php[index]
+        if char == "x" and index + 1 < len(php):
+            code = php[index + 1]
+            index += 2
+            if code == "g":  # the genitive month name
+                parts.append(month if "month" not in seen else r"[^\W\d_]+\.?")
+                seen.add("month")
+            continue  # other x-codes are flags (raw digits, other calendars) of the next code
+        index += 1
+        if char in "HG":
+            parts.append(group("hour", "[0-9]{1,2}"))
+        elif char == "i":
+            parts.append(group("minute", "[0-9]{2}"))
+        elif char in "jd":
+            parts.append(group("day", "[0-9]{1,2}"))
+        elif char in "nm":
+            parts.append(group("monthnum", "[0-9]{1,2}"))
+        elif char == "Y":
+            parts.append(group("year", "[0-9]{4}"))
+        elif char in "FM":
+            parts.append(month if "month" not in seen else r"[^\W\d_]+\.?")
+            seen.add("month")
+        elif char in "Dl":
+            parts.append(r"[^\s\d()]{1,15}")
+        elif char == '"':
+            close = php.find('"', index)
+            close = len(php) if close < 0 else close
+            parts.append(r"\s*" + re.escape(php[index:close]) + r"\s*")
+            index = close + 1
+        elif char == "\\" and index < len(php):
+            parts.append(re.escape(php[index]))
+            index += 1
+        elif char.isspace() or char in ",،":
+            parts.append(r"[\s,،\u00a0]*")
+        elif unicodedata.category(char) == "Cf":
+            parts.append("[\u200e\u200f]*")
+        elif char.isalpha():
+            parts.append(re.escape(char))
+        else:
+            parts.append(r"\s*" + re.escape(char) + r"?\s*")
+    return "".join(parts)
+
+
+def _lead_start(text: str, start: int, user: str | None = None) -> int:
+    """Move a signature's start back over its styling, its dash, the signer's name written
+    before its links, and a substituted {{unsigned}}'s "Preceding unsigned comment added by"."""
     start = _skip_lead(text, start)
+    if user:
+        words = {word.casefold() for word in re.findall(r"\w+", user) if len(word) > 1 and not word.isdigit()}
+        name = re.search(r"(?<!\w)(\w+)\s*\Z", text[max(0, start - 60):start])
+        if name and name.group(1).casefold() in words:
+            start = _skip_lead(text, start - len(name.group()))
     if text.endswith("by", 0, start):
         autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
         if autosigned:
@@ -281,7 +452,8 @@ def _skip_lead(text: str, start: int) -> int:
             start = quotes
         elif (tag := _tag_before(text, start, _OPENING_TAG)) is not None:
             start = tag
-        elif (dash := next((dash for dash in _DASHES if text.endswith(dash, 0, start)), None)) is not None:
+        elif (dash := next((dash for dash in _DASHES + _SEPARATORS if text.endswith(dash, 0, start)),
+                            None)) is not None:
             start -= len(dash)
         elif text.endswith("-", 0, start) and (start == 1 or text[start - 2].isspace()):
             start -= 1
@@ -296,11 +468,3 @@ def _tag_before(text: str, end: int, tag: re.Pattern[str]) -> int | None:
         return None
     opening = text.rfind("<", max(0, end - 200), end)
     return opening if opening >= 0 and tag.fullmatch(text, opening, end) else None
-
-
-def _read_timestamp(text: str) -> tuple[datetime | None, str | None]:
-    """The time a signature gives, or None and why it cannot be read."""
-    try:
-        return parse_timestamp(text), None
-    except ValueError:
-        return None, f"unreadable signature timestamp {text.strip()!r}: the question has no time"

@@ -243,20 +243,25 @@ def mark_call(template: str, target: str, written: bool) -> str:
     return "{{" + template + "|" + target + ("|status=written" if written else "") + "}}"
 
 
-def add_marks(text: str, marks: Mapping[str, tuple[str, bool]], series: "SeriesConfig") -> str:
-    """Put a mark after each question of ``marks`` (id → (link target, written?)).
+def add_marks(text: str, marks: Mapping[str, tuple[str, bool]], series: "SeriesConfig", facts=None) -> str:
+    """Put a mark after each question of ``marks`` (id → (link target, written?)),
+    and after each asking of a merged duplicate.  ``facts``: the wiki's language
+    facts (Meta-wiki's by default).
 
     The questions are found by harvesting the page as it is now, so a question
     that moved since the notes were compiled still gets its mark.
     """
-    questions = harvest_mod.harvest(text, topic_aliases(series), mark_template=series.mark_template).questions
+    questions = harvest_mod.harvest(text, topic_aliases(series), mark_template=series.mark_template,
+                                    facts=facts).questions
     lines = text.split("\n")
     for q in questions:
         if q.id not in marks or not q.line:
             continue
         target, written = marks[q.id]
-        i = pagetext.mark_line(lines, q.line - 1)
-        lines[i] = pagetext.set_mark(lines[i], series.mark_template, mark_call(series.mark_template, target, written))
+        for line in q.lines or [q.line]:  # a merged duplicate: after every asker's line
+            i = pagetext.mark_line(lines, line - 1)
+            lines[i] = pagetext.set_mark(lines[i], series.mark_template,
+                                         mark_call(series.mark_template, target, written))
     return "\n".join(lines)
 
 

@@ -109,11 +109,12 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
         page = ctx.wiki.read([title])[title]
     if not page.exists:
         raise UsageError(f"[[{title}]] does not exist")
+    facts = ctx.wiki.language_facts()
     result = harvest_mod.harvest(page.text, publish.plan.topic_aliases(ctx.series),
-                                 mark_template=ctx.series.mark_template)
+                                 mark_template=ctx.series.mark_template, facts=facts)
     if any(not q.signed for q in result.questions):
         history = ctx.wiki.history(title)
-        result.questions = harvest_mod.attribute_from_history(result.questions, history)
+        result.questions = harvest_mod.attribute_from_history(result.questions, history, facts=facts)
     result.notices[:0] = notices
     return result, f"[[{title}]]"
 

@@ -76,6 +76,7 @@ class Wiki:
     shutoff: Shutoff
     simulate: bool = False
     _shutoff_seen: tuple[int | None, bool] | None = field(default=None, repr=False)
+    _facts: Any = field(default=None, repr=False)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
     """The pywikibot pages of the last reads, by title: a save reuses the one
     it read, so that pywikibot need not fetch the page again."""
@@ -104,6 +105,23 @@ class Wiki:
         return f"{info['server']}{info['script']}?oldid={revid}"
 
     # -- reading --------------------------------------------------------------
+    def language_facts(self):
+        """The wiki's language facts (:class:`bot.wikifacts.LanguageFacts`) from the site itself:
+        namespaces and their aliases, the time zone, and the month names and "UTC" in
+        its content language, in one ``meta=siteinfo|allmessages`` request (once per run)."""
+        if self._facts is None:
+            from bot import wikifacts
+
+            answer = self._request(action="query", meta="siteinfo|allmessages",
+                                   siprop="general|namespaces|namespacealiases",
+                                   ammessages="|".join(wikifacts.SITE_MESSAGES), amenableparser="",
+                                   formatversion="2")
+            query = answer.get("query", {})
+            messages = {m["name"]: m.get("content", m.get("*", "")) for m in query.get("allmessages", [])
+                        if "missing" not in m}
+            self._facts = wikifacts.site_facts(query, messages)
+        return self._facts
+
     def read(self, titles: Iterable[str]) -> dict[str, PageState]:
         """Read every title in one batched request (``preloadpages``, with the
         templates used, so that ``{{nobots}}`` needs no further request).
