@@ -5,8 +5,9 @@ returns text.  This module reads pages in batches, saves with conflict
 detection, and applies the rules that make the bot safe to run on a wiki that
 people edit at the same time:
 
-* every save sends ``basetimestamp`` and ``starttimestamp`` (pywikibot sends
-  only the first) and ``assertuser``, so a community edit made after the bot
+* every save sends ``baserevid`` (the revision its text was computed from)
+  and ``starttimestamp``, not ``basetimestamp`` (see :meth:`Wiki.save`), and
+  ``assertuser``, so a community edit made after the bot
   read the page is never overwritten: the save fails with a conflict, and the
   caller recomputes its change on the new text;
 * since the API ignores conflicts between two edits of the same account, the
@@ -251,7 +252,15 @@ class Wiki:
             starttimestamp=state.read_at,
         )
         if state.exists:
-            params.update(basetimestamp=state.timestamp, nocreate=True)
+            # ``baserevid``, and no ``basetimestamp``: MediaWiki (1.39's
+            # EditPage) takes a conflict for a conflict with oneself when every
+            # revision *after* ``basetimestamp`` is the saver's, and "after" is
+            # to the second, so a community edit saved in the same second as
+            # the revision read was overwritten.  With ``baserevid`` alone the
+            # API compares revision ids (its own ApiEditPage says so).
+            # pywikibot's ``editpage`` adds ``basetimestamp`` itself unless it
+            # is given: ``None`` leaves it out of the request.
+            params.update(baserevid=state.revid, basetimestamp=None, nocreate=True)
         else:
             params.update(createonly=True)
         try:
