@@ -145,6 +145,38 @@ def user_of_link(target: str) -> str | None:
     return None
 
 
+def user_key(name: str) -> str:
+    """A user name as MediaWiki compares them: underscores as spaces, runs of
+    space as one, first letter capital."""
+    name = " ".join(name.replace("_", " ").split())
+    return name[:1].upper() + name[1:]
+
+
+GROUP_PREFIX = "group:"
+"""In a list of trusted people, ``group:NAME`` names a user group (a user name
+cannot hold a colon)."""
+
+
+def listed_user(user: str | None, groups, names) -> bool:
+    """Whether ``user`` (a member of ``groups``) is one of ``names``: account
+    names, or ``group:NAME``."""
+    if not user:
+        return False
+    me = user_key(user)
+    for name in names:
+        if name.startswith(GROUP_PREFIX):
+            if name[len(GROUP_PREFIX):].strip() in groups:
+                return True
+        elif user_key(name) == me:
+            return True
+    return False
+
+
+def names_groups(names) -> bool:
+    """Whether a list of trusted people names a group (its users' groups must be asked for)."""
+    return any(name.startswith(GROUP_PREFIX) for name in names)
+
+
 # -- dates and signatures ------------------------------------------------------------------
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -59,6 +59,7 @@ class Scenario:
             "session_title": self.prefix + "/Conversation Hour {date:%Y %m %d}",
             "index_page": self.index,
             "allowed_prefixes": [self.prefix + "/"],
+            "staff": [self.wiki.accounts["staff"].user],
             **self.series_extra,
         }
         if self.style == "office-hours-2022":

@@ -17,7 +17,7 @@ from typing import Iterator
 from bot import compile as compile_mod
 from bot import config as config_mod
 from bot import harvest as harvest_mod
-from bot import publish
+from bot import publish, wikifacts
 from bot.environment import Environment
 from bot.errors import StopRun, UsageError
 from bot.model import HarvestResult, PageState, Session
@@ -36,6 +36,8 @@ class Context:
     simulate: bool
     always: bool
     reports: list[Report] = field(default_factory=list)
+    _listed: dict = field(default_factory=dict, repr=False)
+    """Session dates staff listed, by (index title, revision): read once a run."""
 
     @property
     def bot(self) -> str:
@@ -72,10 +74,89 @@ class Context:
         if not write or ctx.simulate:
             yield ctx
             return
+        wiki.shutoff_editors = cfg.shutoff_editors()
         with writer_lock(lock_path(cfg.lock_file, environment), wait=cfg.lock_wait):
             if not wiki.shutoff_allows(pages[wiki.shutoff.title]):
+                if wiki.untrusted_shutoff:
+                    raise StopRun(f"[[{wiki.shutoff.title}]] was last set to {wiki.shutoff.word!r} by "
+                                  f"{wiki.untrusted_shutoff}, who is neither staff nor an operator: "
+                                  "the bot makes no edit")
                 raise StopRun(f"[[{wiki.shutoff.title}]] does not say {wiki.shutoff.word!r}: the bot makes no edit")
             yield ctx
+
+
+# -- who decides -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaffDraft:
+    """The draft as staff last saved it."""
+
+    state: PageState | None
+    """The latest revision saved by staff (its text), None if there is none."""
+    others: int = 0
+    """Revisions by anyone else since then (not published)."""
+    no_staff: bool = False
+    """The configuration names no staff."""
+
+    @property
+    def ready(self) -> bool:
+        return self.state is not None and compile_mod.parse_draft(self.state.text).ready
+
+    @property
+    def note(self) -> str:
+        """What staff should be told about the draft's later edits ('' if nothing)."""
+        if self.no_staff:
+            return "no staff named in the configuration (series staff): nothing is published"
+        if self.state is None:
+            return ("no revision of the draft was saved by staff: not published until a staff member "
+                    "saves the draft")
+        if self.others:
+            return (f"{self.others} edit{'s' if self.others != 1 else ''} by others since the last staff "
+                    "revision: not published until a staff member saves the draft")
+        return ""
+
+
+def is_staff(ctx: Context, user: str | None) -> bool:
+    """Whether ``user`` is one of the series' staff (an account, or a member of a group named)."""
+    staff = ctx.series.staff
+    if not user or not staff:
+        return False
+    if wikifacts.listed_user(user, (), staff):
+        return True
+    return wikifacts.names_groups(staff) and wikifacts.listed_user(user, ctx.wiki.user_groups([user])[user], staff)
+
+
+def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:
+    """The latest revision of the draft saved by staff: only it is published
+    (one light history request, and one for its text when it is not the
+    latest).  Anyone can edit the draft; only staff decide what it says."""
+    if not ctx.series.staff:
+        return StaffDraft(None, no_staff=True)
+    if not draft.exists:
+        return StaffDraft(None)
+    if is_staff(ctx, draft.user):
+        return StaffDraft(draft)
+    others = 0
+    for revision in ctx.wiki.recent_revisions(draft.title):
+        if is_staff(ctx, revision.user):
+            text = ctx.wiki.revision_text(revision.revid)
+            return StaffDraft(replace(draft, text=text, revid=revision.revid, user=revision.user), others)
+        others += 1
+    return StaffDraft(None, others)
+
+
+def listed_dates(ctx: Context, index: PageState) -> set[date]:
+    """The session dates on the index that staff or the bot put there (one
+    history request of the index, once a run)."""
+    key = (index.title, index.revid)
+    if key not in ctx._listed:
+        if not index.exists:
+            ctx._listed[key] = set()
+        else:
+            history = ctx.wiki.history(index.title)
+            ctx._listed[key] = publish.dates_listed_by(
+                history, ctx.series, lambda user: user == ctx.bot or is_staff(ctx, user))
+    return ctx._listed[key]
 
 
 # -- reading helpers ---------------------------------------------------------
@@ -118,16 +199,18 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
     return result, f"[[{title}]]"
 
 
-def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> dict[str, PageState]:
+def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> tuple[dict[str, PageState], set[date]]:
     """The pages a plan needs, in two batched reads: ``titles``, then the
-    neighbouring sessions the index names."""
+    neighbouring sessions the index names (those staff or the bot listed,
+    which are also returned)."""
     pages = ctx.wiki.read(titles)
-    index = pages.get(session.index_page)
-    others = [t for t in publish.neighbour_titles(session, ctx.series, index.text if index and index.exists else "")
+    index = pages.get(session.index_page) or PageState.missing(session.index_page)
+    allowed = listed_dates(ctx, index)
+    others = [t for t in publish.neighbour_titles(session, ctx.series, index.text if index.exists else "", allowed)
               if t not in pages]
     if others:
         pages.update(ctx.wiki.read(others))
-    return pages
+    return pages, allowed
 
 
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
@@ -167,8 +250,20 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
 
 def publish_session(ctx: Context, session: Session) -> int:
     tset = templates_for(ctx)
-    pages = read_for_plan(ctx, session, publish.publish_titles(session))
-    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset))
+    pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session))
+    draft = staff_draft(ctx, pages.get(session.draft_page) or PageState.missing(session.draft_page))
+    if draft.state is not None and not draft.ready:
+        print(f"notesbot: [[{session.draft_page}]]: the last revision saved by staff does not say "
+              f"status=ready: nothing published" + (f" ({draft.note})" if draft.note else ""), file=sys.stderr)
+        return 1
+    if draft.state is None and pages.get(session.draft_page, PageState.missing("")).exists:
+        print(f"notesbot: [[{session.draft_page}]]: {draft.note}", file=sys.stderr)
+        return 1
+    if draft.state is not None:
+        pages[session.draft_page] = draft.state
+    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, allowed))
+    if draft.note:
+        plan.notices.insert(0, f"[[{session.draft_page}]]: {draft.note}")
     report = run_plan(ctx, plan)
     verb = "Would publish" if ctx.simulate else "Publishing"
     return finish(ctx, report, f"{verb} [[{session.title}]]:")
@@ -179,7 +274,7 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     if time:
         session = replace(session, time=time)
     tset = templates_for(ctx)
-    pages = read_for_plan(ctx, session, publish.new_session_titles(session))
-    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset))
+    pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session))
+    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"New session [[{session.title}]]:")

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from bot import wikifacts
 from bot.errors import OutOfTime, StopRun, WikiError
 from bot.model import PageState, Revision
 from bot.wiki.budget import Budget
@@ -77,6 +78,12 @@ class Wiki:
     shutoff: Shutoff
     simulate: bool = False
     _shutoff_seen: tuple[int | None, bool] | None = field(default=None, repr=False)
+    shutoff_editors: tuple[str, ...] | None = None
+    """Who may set the shutoff page to the word (None: anyone; set from the
+    configuration by ``Context.open``)."""
+    untrusted_shutoff: str | None = None
+    """The user whose ``yes`` on the shutoff page did not count, if any."""
+    _groups: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
     """The pywikibot pages of the last reads, by title: a save reuses the one
     it read, so that pywikibot need not fetch the page again."""
@@ -149,6 +156,7 @@ class Wiki:
             title=title, exists=True, text=page.text, revid=rev.revid,
             timestamp=rev.timestamp.isoformat(),
             read_at=read_at, bots_allowed=self._bots_allowed(page), redirect_target=redirect,
+            user=rev.user or None,
         )
 
     def _bots_allowed(self, page: Any) -> bool:
@@ -196,12 +204,61 @@ class Wiki:
             raise WikiError(f"[[{title}]]: could not read the history: {_one_line(e)}") from None
         return revisions
 
+    def recent_revisions(self, title: str, limit: int = 500) -> list[Revision]:
+        """The page's latest revisions, newest first, without their text (one
+        light request: ids, users, timestamps)."""
+        data = self._request(action="query", prop="revisions", titles=title, rvprop="ids|user|timestamp",
+                             rvlimit=limit, formatversion=2)
+        pages = data["query"].get("pages", [])
+        if not pages or pages[0].get("missing"):
+            return []
+        return [Revision(revid=r["revid"], user=r.get("user", ""),
+                         timestamp=datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00")))
+                for r in pages[0].get("revisions", [])]
+
+    def revision_text(self, revid: int) -> str:
+        """The text of one revision."""
+        data = self._request(action="query", prop="revisions", revids=revid, rvprop="content",
+                             rvslots="main", formatversion=2)
+        pages = data["query"].get("pages", [])
+        try:
+            return pages[0]["revisions"][0]["slots"]["main"]["content"]
+        except (IndexError, KeyError):
+            raise WikiError(f"revision {revid}: its text could not be read (deleted or hidden?)") from None
+
+    def user_groups(self, users: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The groups of each user (one request for up to 50; remembered)."""
+        wanted = [u for u in dict.fromkeys(users) if u and u not in self._groups]
+        for chunk in _chunks(wanted, 50):
+            data = self._request(action="query", list="users", ususers="|".join(chunk), usprop="groups",
+                                 formatversion=2)
+            for entry in data["query"].get("users", []):
+                self._groups[entry.get("name", "")] = frozenset(entry.get("groups", []))
+            for user in chunk:
+                self._groups.setdefault(user, frozenset())
+        return {u: self._groups.get(u, frozenset()) for u in users if u}
+
+    def is_trusted(self, user: str | None, names: Iterable[str]) -> bool:
+        """Whether ``user`` is the bot itself or one of ``names`` (accounts or
+        ``group:NAME``; groups are asked for only when needed)."""
+        names = tuple(names)
+        if not user:
+            return False
+        if wikifacts.listed_user(user, (), [self.username, *names]):
+            return True
+        return wikifacts.names_groups(names) and wikifacts.listed_user(user, self.user_groups([user])[user], names)
+
     def shutoff_allows(self, state: PageState | None = None) -> bool:
         """Whether the shutoff page exists and says the word (read now, unless
-        ``state`` is the page as just read)."""
+        ``state`` is the page as just read), in a last edit made by the bot,
+        staff or an operator (``shutoff_editors``): anyone may stop the bot,
+        not everyone may start it again."""
         if state is None:
             state = self._read([self.shutoff.title])[self.shutoff.title]
         ok = self.shutoff.allows(state)
+        if ok and self.shutoff_editors is not None and not self.is_trusted(state.user, self.shutoff_editors):
+            self.untrusted_shutoff = state.user
+            ok = False
         self._shutoff_seen = (state.revid, ok)
         return ok
 
