@@ -80,6 +80,21 @@ def normalise_title(title: str) -> str:
     return first + title[1:] if len(first) == 1 else title
 
 
+def link_target(target: str) -> str:
+    """A link's target as MediaWiki reads it before looking at its prefix:
+    percent escapes and HTML entities decoded, direction marks dropped,
+    underscores and every kind of space as one space, trimmed (case kept:
+    namespace names are compared case-folded)."""
+    if "%" in target:
+        target = unquote(target)
+    target = _INVISIBLE.sub("", html.unescape(target))
+    return " ".join(target.replace("_", " ").split())
+
+
+BOT_ID = re.compile(r"q-[0-9a-f]{10}", re.IGNORECASE)
+"""The form of the bot's question ids (``q-0123456789``): anchors only the bot makes."""
+
+
 def _namespace_part(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).replace("_", " ").split()).casefold()
 
