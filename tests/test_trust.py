@@ -212,3 +212,35 @@ def test_a_question_posted_during_a_tick_is_harvested_by_the_next(wiki, tmp_path
         assert "A question posted while the tick saves the draft?" not in (s.reader.text(s.draft(DAY)) or "")
         s.faulty(NO_FAULTS, "run", "--now", "2025-01-10T12:30:00Z", "-always")
         assert "A question posted while the tick saves the draft?" in s.reader.text(s.draft(DAY))
+
+
+def test_templates_are_read_only_from_pages_the_community_cannot_edit(wiki, tmp_path):
+    hijack = "{{{languages}}}{{{questions}}}\n[[Category:Withdrawn]]\n__NOINDEX__\n" \
+             '<div style="position:fixed;top:0;left:0;width:100%;height:100%">These notes were withdrawn</div>'
+    s = Scenario(wiki, tmp_path)
+    open_page = f"{s.prefix}/templates/notes"
+    collected(s)
+    s.answer(DAY, {"threats": [": Maggie: We work with professionals."]})
+    s.member.edit(open_page, hijack, "A better layout")
+    s.series_extra = {"templates": {"notes": open_page}}
+    s.write_config()
+    result = s.run("publish", DAY, "-always")
+    assert result.returncode == 2 and "templates.notes" in result.stderr, result.stderr
+    assert "withdrawn" not in s.reader.text(s.session(DAY)).lower()
+
+    # The bot's own .json page, which only the bot and interface administrators edit.
+    own = f"User:{s.bot_user}/templates-{s.uid}.json"
+    s.admin.edit(own, json.dumps({"notes": "{{{languages}}}{{{questions}}}\nChecked by staff."}), "Templates")
+    s.series_extra = {"templates": {"notes": own}}
+    s.write_config()
+    s.run_ok("publish", DAY, "-always")
+    notes = s.reader.text(s.session(DAY)).split("== Notes ==", 1)[1]
+    assert "Checked by staff." in notes and "We work with professionals." in notes
+
+    # A page protected at sysop level counts too.
+    s.admin.protect(open_page)
+    s.admin.edit(open_page, "{{{languages}}}{{{questions}}}\nProtected layout.", "Protected")
+    s.series_extra = {"templates": {"notes": open_page}}
+    s.write_config()
+    s.run_ok("publish", DAY, "-always")
+    assert "Protected layout." in s.reader.text(s.session(DAY))

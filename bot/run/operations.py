@@ -161,22 +161,45 @@ def listed_dates(ctx: Context, index: PageState) -> set[date]:
 
 # -- reading helpers ---------------------------------------------------------
 
+#: Edit protection levels that only the bot's operators pass.
+TRUSTED_PROTECTION = frozenset({"sysop", "editinterface", "interface-admin", "editsitejson"})
+
+
 def templates_for(ctx: Context, style: str | None = None) -> compile_mod.TemplateSet:
     """The series' template set, with the on-wiki pages named in the
-    configuration replacing the shipped files."""
+    configuration replacing the shipped files.  A template is read only from
+    a page the community cannot edit: a ``.json`` subpage of the bot's user
+    page (an object, template name to text: MediaWiki lets only the bot and
+    interface administrators edit it), or a page protected at ``sysop`` or
+    ``editinterface`` level, as the API says."""
     overrides = {}
     if ctx.series.templates:
         titles = list(ctx.series.templates.values())
         pages = ctx.wiki.read(titles)
+        own = f"User:{ctx.bot}/"
+        protection = ctx.wiki.edit_protection([t for t in titles if not _own_json(t, own)])
         for name, title in ctx.series.templates.items():
             page = pages[title]
             if not page.exists:
                 raise UsageError(f"templates.{name}: [[{title}]] does not exist")
-            overrides[name] = page.text
+            if _own_json(title, own):
+                data = config_mod.parse_json(page.text, f"templates.{name}: [[{title}]]")
+                if not isinstance(data.get(name), str):
+                    raise UsageError(f"templates.{name}: [[{title}]] has no text for {name!r}")
+                overrides[name] = data[name]
+            elif protection.get(title, frozenset()) & TRUSTED_PROTECTION:
+                overrides[name] = page.text
+            else:
+                raise UsageError(f"templates.{name}: [[{title}]] can be edited by anyone: templates are read "
+                                 f"only from a .json page under [[{own}]] or a page protected at sysop level")
     try:
         return compile_mod.load_templates(style or ctx.series.style, overrides=overrides)
     except compile_mod.TemplateError as e:
         raise UsageError(str(e)) from None
+
+
+def _own_json(title: str, own: str) -> bool:
+    return title.replace("_", " ").startswith(own) and title.endswith(".json")
 
 
 def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:

@@ -204,6 +204,21 @@ class Wiki:
             raise WikiError(f"[[{title}]]: could not read the history: {_one_line(e)}") from None
         return revisions
 
+    def edit_protection(self, titles: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The levels (``sysop``, ``editinterface``…) protecting each page from
+        editing, in one request for up to 50."""
+        wanted = list(dict.fromkeys(titles))
+        result: dict[str, frozenset[str]] = {t: frozenset() for t in wanted}
+        for chunk in _chunks(wanted, 50):
+            data = self._request(action="query", prop="info", inprop="protection", titles="|".join(chunk),
+                                 formatversion=2)
+            normalized = {n["to"]: n["from"] for n in data["query"].get("normalized", [])}
+            for page in data["query"].get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                result[title] = frozenset(p["level"] for p in page.get("protection", [])
+                                          if p.get("type") == "edit")
+        return result
+
     def recent_revisions(self, title: str, limit: int = 500) -> list[Revision]:
         """The page's latest revisions, newest first, without their text (one
         light request: ids, users, timestamps)."""
