@@ -244,3 +244,14 @@ def test_templates_are_read_only_from_pages_the_community_cannot_edit(wiki, tmp_
     s.write_config()
     s.run_ok("publish", DAY, "-always")
     assert "Protected layout." in s.reader.text(s.session(DAY))
+
+
+def test_a_questions_page_redirected_outside_the_allowed_prefixes_is_not_followed(scenario: Scenario):
+    s = scenario
+    s.run_ok("new-session", DAY, "-always")
+    elsewhere = f"Elsewhere {s.uid}/Questions"
+    s.member.edit(elsewhere, "== Trust and Safety ==\n" + QUESTION.replace("handle threats", "do evil"), "Mine")
+    s.member.edit(s.questions(DAY), f"#REDIRECT [[{elsewhere}]]", "Moved")
+    result = s.run("harvest", "--session", DAY, "--to-draft", "-always")
+    assert result.returncode == 2 and "outside the allowed prefixes" in result.stderr, result.stderr
+    assert "do evil" not in (s.reader.text(s.draft(DAY)) or "")

@@ -208,6 +208,9 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
     page = ctx.wiki.read([title])[title]
     notices = []
     if page.exists and page.redirect_target:
+        if not ctx.series.allows(page.redirect_target):
+            raise UsageError(f"[[{title}]] redirects to [[{page.redirect_target}]], outside the allowed "
+                             "prefixes of the configuration: not followed")
         notices.append(f"[[{title}]] redirects to [[{page.redirect_target}]]: followed once")
         title = page.redirect_target
         page = ctx.wiki.read([title])[title]
