@@ -146,8 +146,8 @@ def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:
 
 
 def listed_dates(ctx: Context, index: PageState) -> set[date]:
-    """The session dates on the index that staff or the bot put there (one
-    history request of the index, once a run)."""
+    """The session dates on the index that staff, an operator or the bot put
+    there (one history request of the index, once a run)."""
     key = (index.title, index.revid)
     if key not in ctx._listed:
         if not index.exists:
@@ -155,7 +155,8 @@ def listed_dates(ctx: Context, index: PageState) -> set[date]:
         else:
             history = ctx.wiki.history(index.title)
             ctx._listed[key] = publish.dates_listed_by(
-                history, ctx.series, lambda user: user == ctx.bot or is_staff(ctx, user))
+                history, ctx.series,
+                lambda user: is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators))
     return ctx._listed[key]
 
 
