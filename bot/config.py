@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from collections.abc import Collection
 
+from bot import wikifacts
 from bot.environment import Environment
 from bot.errors import ConfigError
 from bot.model import Session
@@ -84,6 +86,14 @@ class SeriesConfig:
     chat_hosts: tuple[str, ...] = ()
     """Names (or e-mail addresses) whose messages in the live chat or by email are the
     hosts', not questions (``notesbot import``); the series' ``host`` always is."""
+    staff: tuple[str, ...] = ()
+    """Who decides what is published: account names, or ``group:NAME`` for a
+    user group (a user name cannot hold a colon).  Only a draft revision saved
+    by one of them is published, and only sessions they (or the bot) listed
+    are acted on.  Empty: nothing is published."""
+
+    def is_staff(self, user: str | None, groups: "Collection[str]" = ()) -> bool:
+        return trusted(user, groups, self.staff)
 
     def session_title_for(self, day: date) -> str:
         return self.session_title.format(date=day)
@@ -155,6 +165,14 @@ class Config:
         return worst_request_seconds(self.max_retries, self.retry_wait_seconds, self.retry_max_seconds,
                                      self.request_timeout_seconds, self.request_timeout_seconds)
 
+    operators: tuple[str, ...] = ("group:interface-admin",)
+    """Who, besides the staff of any series and the bot itself, may set the
+    shutoff page to the word (accounts, or ``group:NAME``).  Anyone may stop it."""
+
+    def shutoff_editors(self) -> tuple[str, ...]:
+        """Accounts and groups whose last edit of the shutoff page lets the bot run."""
+        return tuple(dict.fromkeys([*self.operators, *(name for s in self.series for name in s.staff)]))
+
     def for_bot(self, value: str, bot: str) -> str:
         return value.replace("{bot}", bot)
 
@@ -177,6 +195,16 @@ class RunOptions:
     """pywikibot's global options (``-simulate``, ``-site:``, ``-dir:``…), for ``pywikibot.handle_args``."""
     always: bool = False
     """``-always``: do not ask before saving."""
+
+
+trusted = wikifacts.listed_user
+needs_groups = wikifacts.names_groups
+
+
+LOCAL_ONLY = ("lock_file", "log_file", "onwiki_config")
+"""Keys the on-wiki page may not set: paths on the bot's machine (and where
+the on-wiki page itself is).  Whoever can edit a wiki page must not choose
+which local file the bot opens or writes."""
 
 
 # -- loading and validation ------------------------------------------------
@@ -278,6 +306,10 @@ def _validate(config: Config) -> Config:
         for j, prefix in enumerate(s.allowed_prefixes):
             if len(prefix.strip()) < 3:
                 raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
+        for j, name in enumerate(s.staff):
+            if not name.strip() or (not name.startswith("group:") and re.search(r"[:#<>\[\]|{}/@]", name)):
+                raise ConfigError(f"series[{i}].staff[{j}]: {name!r} is neither an account name "
+                                  "nor group:NAME")
         if s.archive_after_days < 0:
             raise ConfigError(f"series[{i}].archive_after_days: must not be negative")
     for key in ("shutoff_page", "onwiki_config", "status_page"):
@@ -337,6 +369,10 @@ def from_dict(data: dict[str, Any]) -> Config:
 def merge(local: dict[str, Any], onwiki: dict[str, Any]) -> dict[str, Any]:
     """The on-wiki page over the local file, key by key; a series is matched by name."""
     merged = dict(local)
+    for key in onwiki:
+        if key in LOCAL_ONLY:
+            raise ConfigError(f"{key}: a local setting (a path on the bot's machine); "
+                              "set it in the local configuration file, not on the wiki")
     for key, value in onwiki.items():
         if key == "series" and isinstance(value, list) and isinstance(local.get("series"), list):
             by_name = {s.get("name", SeriesConfig.name): dict(s) for s in local["series"] if isinstance(s, dict)}

@@ -141,6 +141,8 @@ class PageState:
     """Whether ``{{bots}}``/``{{nobots}}`` on the page let this bot edit it."""
     redirect_target: str | None = None
     protected: bool = False
+    user: str | None = None
+    """Who saved the revision read."""
 
     @classmethod
     def missing(cls, title: str) -> "PageState":

@@ -89,6 +89,21 @@ def normalise_title(title: str) -> str:
     return first + title[1:] if len(first) == 1 else title
 
 
+def link_target(target: str) -> str:
+    """A link's target as MediaWiki reads it before looking at its prefix:
+    percent escapes and HTML entities decoded, direction marks dropped,
+    underscores and every kind of space as one space, trimmed (case kept:
+    namespace names are compared case-folded)."""
+    if "%" in target:
+        target = unquote(target)
+    target = _INVISIBLE.sub("", html.unescape(target))
+    return " ".join(target.replace("_", " ").split())
+
+
+BOT_ID = re.compile(r"q-[0-9a-f]{10}", re.IGNORECASE)
+"""The form of the bot's question ids (``q-0123456789``): anchors only the bot makes."""
+
+
 def _namespace_part(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).replace("_", " ").split()).casefold()
 
@@ -157,6 +172,38 @@ def user_of_link(target: str, facts: "LanguageFacts | None" = None) -> str | Non
             return None
         title = rest.lstrip(": ")
     return None
+
+
+def user_key(name: str) -> str:
+    """A user name as MediaWiki compares them: underscores as spaces, runs of
+    space as one, first letter capital."""
+    name = " ".join(name.replace("_", " ").split())
+    return name[:1].upper() + name[1:]
+
+
+GROUP_PREFIX = "group:"
+"""In a list of trusted people, ``group:NAME`` names a user group (a user name
+cannot hold a colon)."""
+
+
+def listed_user(user: str | None, groups, names) -> bool:
+    """Whether ``user`` (a member of ``groups``) is one of ``names``: account
+    names, or ``group:NAME``."""
+    if not user:
+        return False
+    me = user_key(user)
+    for name in names:
+        if name.startswith(GROUP_PREFIX):
+            if name[len(GROUP_PREFIX):].strip() in groups:
+                return True
+        elif user_key(name) == me:
+            return True
+    return False
+
+
+def names_groups(names) -> bool:
+    """Whether a list of trusted people names a group (its users' groups must be asked for)."""
+    return any(name.startswith(GROUP_PREFIX) for name in names)
 
 
 # -- dates and signatures ------------------------------------------------------------------

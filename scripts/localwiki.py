@@ -252,6 +252,12 @@ def seed(dir: Path, port: int, demo: bool) -> None:
         api.edit(entry["title"].replace("{bot}", BOT_USER), text, "Seeding the local wiki")
     if not demo:
         return
+    # Only staff decide what is published: the demo's series names the staff
+    # account, in the bot's on-wiki configuration (which an interface
+    # administrator edits).
+    api.edit(f"User:{BOT_USER}/notesbot.json",
+             json.dumps({"series": [{"name": "crs", "staff": [ACCOUNTS["staff"][0]]}]}, indent=1),
+             "Seeding the local wiki: the demo's staff")
     examples = ROOT / "tests" / "data" / "examples"
     session = "Wikimedia Foundation/Legal/Community Resilience and Sustainability/Conversation Hour 2024 07 11"
     member = Api(port, accounts["member"])

@@ -59,12 +59,16 @@ class Scenario:
             "session_title": self.prefix + "/Conversation Hour {date:%Y %m %d}",
             "index_page": self.index,
             "allowed_prefixes": [self.prefix + "/"],
+            "staff": [self.wiki.accounts["staff"].user],
             **self.series_extra,
         }
         if self.style == "office-hours-2022":
             series.setdefault("notes_subpage", "Notes")
         data = {"series": [series], "shutoff_page": self.shutoff, "onwiki_config": self.onwiki,
-                "status_page": self.status_page, "lock_wait": 1, **self.extra}
+                "status_page": self.status_page, "lock_wait": 1,
+                # Named, not as a group: the shutoff page's last editor is then
+                # trusted without asking the wiki for the user's groups.
+                "operators": [self.wiki.accounts["admin"].user], **self.extra}
         self.config_path.write_text(json.dumps(data, indent=1))
 
     # -- titles ----------------------------------------------------------------

@@ -76,3 +76,18 @@ def test_mark_is_added_once_and_replaced_not_repeated():
     assert pagetext.set_mark(once, "Conversation hour answered", call) == once
     moved = pagetext.set_mark(once, "Conversation hour answered", "{{Conversation hour answered|Notes#q-1|status=written}}")
     assert moved.count("Conversation hour answered") == 1 and moved.endswith("status=written}}")
+
+
+def test_a_mark_never_goes_past_the_next_bullet():
+    from bot.publish.pagetext import mark_line
+
+    lines = ["* An unsigned question?", "* A signed one? [[User:A|A]] 10:00, 1 July 2024 (UTC)",
+             "* Another? [[User:B|B]] 10:01, 1 July 2024 (UTC)"]
+    assert mark_line(lines, 0) == 0
+    assert mark_line(lines, 1) == 1
+    # A question whose signature is on its continuation line still gets it there.
+    lines = ["* A long question", ": continued [[User:A|A]] 10:00, 1 July 2024 (UTC)", "* Next"]
+    assert mark_line(lines, 0) == 1
+    # A question posted as a section: its first signed line.
+    lines = ["== My question ==", "Some text", "* point [[User:A|A]] 10:00, 1 July 2024 (UTC)"]
+    assert mark_line(lines, 0) == 2

@@ -183,8 +183,8 @@ def test_forged_id_markers_are_removed():
     out, changes = neutralise('<span id="q-0123456789"></span>Forged question')
     assert out == "Forged question"
     assert changes == ['id marker <span id="q-0123456789"></span> removed']
-    assert neutralise("<span id='q-1' style='color:red'>red</span>") == (
-        "<span style='color:red'>red</span>", ["id attribute removed from <span>"])
+    assert neutralise("<span id='q-1' title='red'>red</span>") == (
+        "<span title='red'>red</span>", ["id attribute removed from <span>"])
 
 
 def test_a_behaviour_switch_after_a_stray_tag_is_still_shown_as_text():

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot.compile.draft import Draft, DraftQuestion
 from bot.compile.draft_writer import anchor
 from bot.compile.pages import session_values
-from bot.compile.sanitize import neutralise
+from bot.compile.sanitize import neutralise, plain_heading
 from bot.compile.templates import TemplateSet, render
 from bot.compile.translation import split_markup, translatable_template
 from bot.model import Session
@@ -58,7 +58,7 @@ def render_notes(draft: Draft, session: Session, templates: TemplateSet, *, tran
             if section.heading is None:
                 blocks.append(body)
             else:
-                heading = writer.unit(writer.clean(section.heading, f"heading {section.heading!r}"))
+                heading = writer.unit(writer.plain(section.heading, f"heading {section.heading!r}"))
                 blocks.append(templates.render("section", {"heading": heading, "questions": body}))
     if waiting:
         blocks.append(templates.render("unanswered", {"heading": writer.unit(unanswered_heading),
@@ -107,6 +107,11 @@ class _NotesWriter:
                 piece = piece.replace(core, cleaned, 1) if markup else cleaned
             out.append(piece)
         return "".join(out)
+
+    def plain(self, text: str, where: str) -> str:
+        text, changes = plain_heading(text)
+        self.neutralised += [f"{where}: {change}" for change in changes]
+        return text
 
     def unit(self, text: str) -> str:
         """One translatable unit, marked for the Translate extension when asked."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone
 
 from bot import wikifacts
-from bot.compile.sanitize import neutralise
+from bot.compile.sanitize import neutralise, plain_heading
 from bot.compile.templates import TemplateError, TemplateSet
 from bot.model import Session, iso
 
@@ -82,7 +82,7 @@ def headings(topics: Iterable[str | None], templates: TemplateSet) -> tuple[list
     for topic in topics:
         values = {}
         if topic is not None:
-            values["heading"], topic_changes = neutralise(topic)
+            values["heading"], topic_changes = plain_heading(topic)
             changes += [f"topic {topic!r}: {change}" for change in topic_changes]
         lines.append(templates.render("heading", values))
     return lines, changes

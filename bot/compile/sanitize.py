@@ -30,7 +30,7 @@ from mwparserfromhell.wikicode import Wikicode
 from bot import wikifacts
 from bot.wikifacts import template_key
 
-__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise"]
+__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise", "plain_heading"]
 
 DEFAULT_ALLOWED_TEMPLATES: frozenset[str] = frozenset({"Tl", "Tlx", "U"})
 """Templates kept in community text: inline, harmless, common on Meta-wiki."""
@@ -43,13 +43,18 @@ INLINE_TAGS = frozenset({
 Not ``<ref>``: a footnote adds a reference list to the page, and a faulty one a
 tracking category."""
 
+KEPT_ATTRIBUTES = frozenset({"title", "lang", "dir"})
+"""The attributes a kept tag keeps.  Not ``style`` (a ``position:fixed`` box
+covers the page, ``display:none`` hides what follows), not ``class`` (the
+skin's classes, or the bot's own mark's), not ``id`` (the bot's anchors)."""
+
 SELF_CLOSING_TAGS = frozenset({"br", "nowiki"})
 """The kept tags that may be written self-closed (``<span/>`` puts the page in a tracking category)."""
 
 def link_kind(prefix: str) -> str | None:
     """What a link with this prefix does to the page rather than link: 'category',
     'file' or 'interlanguage' (a language code such as ``de`` or ``zh-yue``), else None."""
-    name = " ".join(prefix.replace("_", " ").split()).casefold()
+    name = wikifacts.link_target(prefix).casefold()
     if name in wikifacts.CATEGORY_NAMESPACES:
         return "category"
     if name in wikifacts.FILE_NAMESPACES:
@@ -401,8 +406,12 @@ class _Cleaner:
         if node.text is not None:
             self.clean(node.text, None)
         title = str(node.title)
-        prefix = _LINK_PREFIX.match(title)
-        if prefix and not title.lstrip().startswith(":"):
+        # Judged as MediaWiki reads it: [[Category_:X]], [[_Category:X]],
+        # [[Category%3AX]], [[Category&#58;X]] and a direction mark before
+        # the colon are all categories.
+        target = wikifacts.link_target(title)
+        prefix = _LINK_PREFIX.match(target)
+        if prefix and not target.startswith(":"):
             kind = link_kind(prefix.group(1))
             if kind:
                 node.title = ":" + title.lstrip()
@@ -423,9 +432,34 @@ class _Cleaner:
         for attribute in [attribute for attribute in node.attributes if _is_id(attribute)]:
             node.attributes.remove(attribute)
             self.changes.add(f"id attribute removed from <{name}>")
+        for attribute in [a for a in node.attributes if str(a.name).strip().lower() not in KEPT_ATTRIBUTES]:
+            node.attributes.remove(attribute)
+            self.changes.add(f"{str(attribute.name).strip().lower()} attribute removed from <{name}>")
         if name != "nowiki" and node.contents is not None:
             self.clean(node.contents, name)
         return None
+
+
+_HEADING_MARKUP = re.compile(r"[<>\[\]{}~=]|''|__|&(?=[#A-Za-z])")
+
+
+def plain_heading(text: str) -> tuple[str, list[str]]:
+    """A heading's text from community text, as plain text: no markup of any
+    kind (a styled heading would be live in the draft, the notes and the
+    table of contents), and never an anchor of the bot's form
+    (``== q-0123456789 ==`` gives the page an element with a question's id)."""
+    changes = _Changes()
+    cleaned, found = neutralise(text)
+    plain = " ".join(mwparserfromhell.parse(cleaned).strip_code(normalize=True, collapse=True).split())
+    plain = _HEADING_MARKUP.sub(lambda m: f"&#{ord(m.group()[0])};" + m.group()[1:], plain)
+    if plain != " ".join(text.split()):
+        changes.add("heading made plain text")
+    if wikifacts.BOT_ID.fullmatch(plain.replace("&#95;", "_")):
+        plain = plain.replace("-", "\u2011", 1)
+        changes.add("heading in the form of a question id changed")
+    for change in found:
+        changes.add(change)
+    return plain, changes.items
 
 
 def _literal(wikitext: str) -> str:

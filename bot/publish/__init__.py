@@ -7,7 +7,8 @@ Pure functions over text and data: the plan is applied by ``bot/wiki/apply.py``.
 """
 
 from bot.publish.plan import (Edit, Plan, PlanError, merge_edits, neighbour_titles, new_session_titles,
-                              plan_draft, plan_new_session, plan_publish, publish_titles, series_dates)
+                              dates_listed_by, plan_draft, plan_new_session, plan_publish, publish_titles,
+                              series_dates)
 
 __all__ = ["Edit", "Plan", "PlanError", "merge_edits", "neighbour_titles", "new_session_titles", "plan_draft",
-           "plan_new_session", "plan_publish", "publish_titles", "series_dates"]
+           "plan_new_session", "plan_publish", "publish_titles", "series_dates", "dates_listed_by"]

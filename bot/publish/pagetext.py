@@ -140,13 +140,21 @@ _SIGNATURE_HINT = re.compile(r"\[\[\s*(?:user|user talk|special:contributions)\s
 
 def mark_line(lines: list[str], start: int) -> int:
     """Index of the line a question's mark goes on: its signature line (for a
-    question posted as a section, the first signed line from its start)."""
+    question posted as a section, the first signed line from its start).
+    Never past the next heading, nor, for a question on a bullet, past the
+    next bullet: an unsigned question's mark stays on its own line."""
+    bullet = _top_bullet(lines[start]) if start < len(lines) else False
     for i in range(start, min(len(lines), start + 50)):
+        if i > start and (lines[i].startswith("=") or (bullet and _top_bullet(lines[i]))):
+            break
         if _SIGNATURE_HINT.search(lines[i]):
             return i
-        if i > start and lines[i].startswith("="):
-            break
     return start
+
+
+def _top_bullet(line: str) -> bool:
+    """Whether ``line`` starts a new item of the page's list (``*`` or ``#``, not a reply)."""
+    return line[:1] in ("*", "#") and line[1:2] not in ("*", "#", ":", ";")
 
 
 def set_mark(line: str, template: str, call: str) -> str:

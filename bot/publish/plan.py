@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Collection, Mapping
 
 from bot import compile as compile_mod
 from bot import harvest as harvest_mod
 from bot import wikifacts
-from bot.model import PageState, Question, Session
+from bot.model import PageState, Question, Revision, Session
 from bot.publish import pagetext
 
 if TYPE_CHECKING:  # the configuration's types, for annotations only
@@ -140,12 +140,36 @@ def merge_edits(edits: list[Edit]) -> list[Edit]:
 
 # -- the series: which sessions there are -------------------------------------------
 
-def series_dates(index_text: str, series: "SeriesConfig") -> list[date]:
-    """Dates of the sessions of ``series``: those its index page links to, and
+def linked_dates(index_text: str, series: "SeriesConfig") -> set[date]:
+    """Dates of the session pages of ``series`` that a text links to."""
+    return {d for d in (series.session_date(t) for t in pagetext.links_in(index_text)) if d}
+
+
+def series_dates(index_text: str, series: "SeriesConfig", allowed: "Collection[date] | None" = None) -> list[date]:
+    """Dates of the sessions of ``series``: those its index page links to
+    (only those in ``allowed``, when given: see :func:`dates_listed_by`), and
     those its configuration lists."""
-    found = {d for d in (series.session_date(t) for t in pagetext.links_in(index_text)) if d}
+    found = linked_dates(index_text, series)
+    if allowed is not None:
+        found &= set(allowed)
     found.update(date.fromisoformat(d) for d in series.sessions)
     return sorted(found)
+
+
+def dates_listed_by(revisions: "list[Revision]", series: "SeriesConfig",
+                    trusted: Callable[[str], bool]) -> set[date]:
+    """The session dates of the index's latest revision that a ``trusted``
+    user (staff, the bot) put there: each date is credited to the author of
+    the revision in which it (last) appeared, oldest revision first.  A
+    session listed by anyone else is not acted on: anyone can edit the index."""
+    credited: dict[date, bool] = {}
+    previous: set[date] = set()
+    for revision in revisions:
+        dates = linked_dates(revision.text, series)
+        for day in dates - previous:
+            credited[day] = trusted(revision.user)
+        previous = dates
+    return {day for day in previous if credited.get(day)}
 
 
 def neighbours(day: date, dates: list[date]) -> tuple[date | None, date | None]:
@@ -154,19 +178,21 @@ def neighbours(day: date, dates: list[date]) -> tuple[date | None, date | None]:
     return (max(earlier) if earlier else None, min(later) if later else None)
 
 
-def with_neighbours(session: Session, series: "SeriesConfig", index_text: str) -> tuple[Session, list[date]]:
+def with_neighbours(session: Session, series: "SeriesConfig", index_text: str,
+                    allowed: "Collection[date] | None" = None) -> tuple[Session, list[date]]:
     """``session`` with its previous and next sessions, and every date of the
     series (the session's own included)."""
-    dates = sorted(set(series_dates(index_text, series)) | {session.date})
+    dates = sorted(set(series_dates(index_text, series, allowed)) | {session.date})
     prev_day, next_day = neighbours(session.date, dates)
     return replace(session,
                    previous=series.session_title_for(prev_day) if prev_day else None,
                    next=series.session_title_for(next_day) if next_day else None), dates
 
 
-def neighbour_titles(session: Session, series: "SeriesConfig", index_text: str) -> list[str]:
+def neighbour_titles(session: Session, series: "SeriesConfig", index_text: str,
+                     allowed: "Collection[date] | None" = None) -> list[str]:
     """The session pages of the neighbours, which a plan may also edit: read them too."""
-    linked, _ = with_neighbours(session, series, index_text)
+    linked, _ = with_neighbours(session, series, index_text, allowed)
     return [t for t in (linked.previous, linked.next) if t]
 
 
@@ -308,12 +334,14 @@ class PlanError(ValueError):
     """A plan that cannot be made from what was read; the message says why, for a person."""
 
 
-def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset) -> Plan:
+def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
+                 allowed_dates: "Collection[date] | None" = None) -> Plan:
     """Everything publishing ``session`` changes: the notes, the session page
     (when the notes have a page of their own), the index line, the
     navigation, and the answered marks.  ``pages`` holds what was read
-    (:func:`publish_titles`, then :func:`neighbour_titles`)."""
-    session, _ = with_neighbours(session, series, _text(pages, session.index_page))
+    (:func:`publish_titles`, then :func:`neighbour_titles`); its draft is the
+    revision staff saved, and the neighbours are only among ``allowed_dates``."""
+    session, _ = with_neighbours(session, series, _text(pages, session.index_page), allowed_dates)
     draft_page = pages.get(session.draft_page)
     if draft_page is None or not draft_page.exists:
         raise PlanError(f"[[{session.draft_page}]] does not exist: harvest the questions into a draft first")
@@ -341,10 +369,12 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
     return plan.settle(pages)
 
 
-def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset) -> Plan:
+def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
+                     allowed_dates: "Collection[date] | None" = None) -> Plan:
     """A new session: its page and questions page (created, never changed), its
-    line on the index, and the navigation of it and its neighbours."""
-    session, _ = with_neighbours(session, series, _text(pages, session.index_page))
+    line on the index, and the navigation of it and its neighbours (among
+    ``allowed_dates``, when given)."""
+    session, _ = with_neighbours(session, series, _text(pages, session.index_page), allowed_dates)
     deadline = f"{session.date.isoformat()}T{session.time}:00Z"
     plan = Plan(session=session)
     plan.edits += [

@@ -10,7 +10,9 @@ stale lock behind.
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import stat
 import os
 import time
 from contextlib import contextmanager
@@ -18,7 +20,25 @@ from pathlib import Path
 from typing import Iterator
 
 from bot.environment import Environment
-from bot.errors import LockBusy
+from bot.errors import LockBusy, UsageError
+
+
+def open_private(path: Path, flags: int) -> int:
+    """``os.open`` for a file that holds the bot's state: never through a
+    symbolic link (``O_NOFOLLOW``: in a shared folder, a link planted by
+    someone else would make the bot write over their choice of file), created
+    readable by its owner only (0600), and a regular file."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise UsageError(f"{path} is a symbolic link: refused (the bot does not follow links "
+                             "for its lock or state files)") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UsageError(f"{path} is not a regular file: refused")
+    return fd
 
 
 def lock_path(configured: str | None, environment: Environment) -> Path:
@@ -34,7 +54,7 @@ def writer_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold the lock, waiting up to ``wait`` seconds for another run to finish;
     raise :class:`LockBusy` with a clear message if it does not."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_private(path, os.O_RDWR | os.O_CREAT)
     try:
         deadline = time.monotonic() + wait
         while True:

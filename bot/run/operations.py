@@ -17,7 +17,7 @@ from typing import Iterator
 from bot import compile as compile_mod
 from bot import config as config_mod
 from bot import harvest as harvest_mod
-from bot import publish
+from bot import publish, wikifacts
 from bot.environment import Environment
 from bot.errors import StopRun, UsageError
 from bot.model import HarvestResult, PageState, Session
@@ -36,6 +36,8 @@ class Context:
     simulate: bool
     always: bool
     reports: list[Report] = field(default_factory=list)
+    _listed: dict = field(default_factory=dict, repr=False)
+    """Session dates staff listed, by (index title, revision): read once a run."""
 
     @property
     def bot(self) -> str:
@@ -72,30 +74,133 @@ class Context:
         if not write or ctx.simulate:
             yield ctx
             return
+        wiki.shutoff_editors = cfg.shutoff_editors()
         with writer_lock(lock_path(cfg.lock_file, environment), wait=cfg.lock_wait):
             if not wiki.shutoff_allows(pages[wiki.shutoff.title]):
+                if wiki.untrusted_shutoff:
+                    raise StopRun(f"[[{wiki.shutoff.title}]] was last set to {wiki.shutoff.word!r} by "
+                                  f"{wiki.untrusted_shutoff}, who is neither staff nor an operator: "
+                                  "the bot makes no edit")
                 raise StopRun(f"[[{wiki.shutoff.title}]] does not say {wiki.shutoff.word!r}: the bot makes no edit")
             yield ctx
 
 
+# -- who decides -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaffDraft:
+    """The draft as staff last saved it."""
+
+    state: PageState | None
+    """The latest revision saved by staff (its text), None if there is none."""
+    others: int = 0
+    """Revisions by anyone else since then (not published)."""
+    no_staff: bool = False
+    """The configuration names no staff."""
+
+    @property
+    def ready(self) -> bool:
+        return self.state is not None and compile_mod.parse_draft(self.state.text).ready
+
+    @property
+    def note(self) -> str:
+        """What staff should be told about the draft's later edits ('' if nothing)."""
+        if self.no_staff:
+            return "no staff named in the configuration (series staff): nothing is published"
+        if self.state is None:
+            return ("no revision of the draft was saved by staff: not published until a staff member "
+                    "saves the draft")
+        if self.others:
+            return (f"{self.others} edit{'s' if self.others != 1 else ''} by others since the last staff "
+                    "revision: not published until a staff member saves the draft")
+        return ""
+
+
+def is_staff(ctx: Context, user: str | None) -> bool:
+    """Whether ``user`` is one of the series' staff (an account, or a member of a group named)."""
+    staff = ctx.series.staff
+    if not user or not staff:
+        return False
+    if wikifacts.listed_user(user, (), staff):
+        return True
+    return wikifacts.names_groups(staff) and wikifacts.listed_user(user, ctx.wiki.user_groups([user])[user], staff)
+
+
+def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:
+    """The latest revision of the draft saved by staff: only it is published
+    (one light history request, and one for its text when it is not the
+    latest).  Anyone can edit the draft; only staff decide what it says."""
+    if not ctx.series.staff:
+        return StaffDraft(None, no_staff=True)
+    if not draft.exists:
+        return StaffDraft(None)
+    if is_staff(ctx, draft.user):
+        return StaffDraft(draft)
+    others = 0
+    for revision in ctx.wiki.recent_revisions(draft.title):
+        if is_staff(ctx, revision.user):
+            text = ctx.wiki.revision_text(revision.revid)
+            return StaffDraft(replace(draft, text=text, revid=revision.revid, user=revision.user), others)
+        others += 1
+    return StaffDraft(None, others)
+
+
+def listed_dates(ctx: Context, index: PageState) -> set[date]:
+    """The session dates on the index that staff, an operator or the bot put
+    there (one history request of the index, once a run)."""
+    key = (index.title, index.revid)
+    if key not in ctx._listed:
+        if not index.exists:
+            ctx._listed[key] = set()
+        else:
+            history = ctx.wiki.history(index.title)
+            ctx._listed[key] = publish.dates_listed_by(
+                history, ctx.series,
+                lambda user: is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators))
+    return ctx._listed[key]
+
+
 # -- reading helpers ---------------------------------------------------------
+
+#: Edit protection levels that only the bot's operators pass.
+TRUSTED_PROTECTION = frozenset({"sysop", "editinterface", "interface-admin", "editsitejson"})
+
 
 def templates_for(ctx: Context, style: str | None = None) -> compile_mod.TemplateSet:
     """The series' template set, with the on-wiki pages named in the
-    configuration replacing the shipped files."""
+    configuration replacing the shipped files.  A template is read only from
+    a page the community cannot edit: a ``.json`` subpage of the bot's user
+    page (an object, template name to text: MediaWiki lets only the bot and
+    interface administrators edit it), or a page protected at ``sysop`` or
+    ``editinterface`` level, as the API says."""
     overrides = {}
     if ctx.series.templates:
         titles = list(ctx.series.templates.values())
         pages = ctx.wiki.read(titles)
+        own = f"User:{ctx.bot}/"
+        protection = ctx.wiki.edit_protection([t for t in titles if not _own_json(t, own)])
         for name, title in ctx.series.templates.items():
             page = pages[title]
             if not page.exists:
                 raise UsageError(f"templates.{name}: [[{title}]] does not exist")
-            overrides[name] = page.text
+            if _own_json(title, own):
+                data = config_mod.parse_json(page.text, f"templates.{name}: [[{title}]]")
+                if not isinstance(data.get(name), str):
+                    raise UsageError(f"templates.{name}: [[{title}]] has no text for {name!r}")
+                overrides[name] = data[name]
+            elif protection.get(title, frozenset()) & TRUSTED_PROTECTION:
+                overrides[name] = page.text
+            else:
+                raise UsageError(f"templates.{name}: [[{title}]] can be edited by anyone: templates are read "
+                                 f"only from a .json page under [[{own}]] or a page protected at sysop level")
     try:
         return compile_mod.load_templates(style or ctx.series.style, overrides=overrides)
     except compile_mod.TemplateError as e:
         raise UsageError(str(e)) from None
+
+
+def _own_json(title: str, own: str) -> bool:
+    return title.replace("_", " ").startswith(own) and title.endswith(".json")
 
 
 def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
@@ -104,6 +209,9 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
     page = ctx.wiki.read([title])[title]
     notices = []
     if page.exists and page.redirect_target:
+        if not ctx.series.allows(page.redirect_target):
+            raise UsageError(f"[[{title}]] redirects to [[{page.redirect_target}]], outside the allowed "
+                             "prefixes of the configuration: not followed")
         notices.append(f"[[{title}]] redirects to [[{page.redirect_target}]]: followed once")
         title = page.redirect_target
         page = ctx.wiki.read([title])[title]
@@ -119,16 +227,18 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
     return result, f"[[{title}]]"
 
 
-def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> dict[str, PageState]:
+def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> tuple[dict[str, PageState], set[date]]:
     """The pages a plan needs, in two batched reads: ``titles``, then the
-    neighbouring sessions the index names."""
+    neighbouring sessions the index names (those staff or the bot listed,
+    which are also returned)."""
     pages = ctx.wiki.read(titles)
-    index = pages.get(session.index_page)
-    others = [t for t in publish.neighbour_titles(session, ctx.series, index.text if index and index.exists else "")
+    index = pages.get(session.index_page) or PageState.missing(session.index_page)
+    allowed = listed_dates(ctx, index)
+    others = [t for t in publish.neighbour_titles(session, ctx.series, index.text if index.exists else "", allowed)
               if t not in pages]
     if others:
         pages.update(ctx.wiki.read(others))
-    return pages
+    return pages, allowed
 
 
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
@@ -198,8 +308,20 @@ def import_into_draft(ctx: Context, session: Session, messages: list, *, verbose
 
 def publish_session(ctx: Context, session: Session) -> int:
     tset = templates_for(ctx)
-    pages = read_for_plan(ctx, session, publish.publish_titles(session))
-    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset))
+    pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session))
+    draft = staff_draft(ctx, pages.get(session.draft_page) or PageState.missing(session.draft_page))
+    if draft.state is not None and not draft.ready:
+        print(f"notesbot: [[{session.draft_page}]]: the last revision saved by staff does not say "
+              f"status=ready: nothing published" + (f" ({draft.note})" if draft.note else ""), file=sys.stderr)
+        return 1
+    if draft.state is None and pages.get(session.draft_page, PageState.missing("")).exists:
+        print(f"notesbot: [[{session.draft_page}]]: {draft.note}", file=sys.stderr)
+        return 1
+    if draft.state is not None:
+        pages[session.draft_page] = draft.state
+    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, allowed))
+    if draft.note:
+        plan.notices.insert(0, f"[[{session.draft_page}]]: {draft.note}")
     report = run_plan(ctx, plan)
     verb = "Would publish" if ctx.simulate else "Publishing"
     return finish(ctx, report, f"{verb} [[{session.title}]]:")
@@ -210,7 +332,7 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     if time:
         session = replace(session, time=time)
     tset = templates_for(ctx)
-    pages = read_for_plan(ctx, session, publish.new_session_titles(session))
-    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset))
+    pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session))
+    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"New session [[{session.title}]]:")

@@ -27,6 +27,14 @@ class SessionStatus:
     answered: int = 0
     written: int = 0
     result: str = ""
+    note: str = ""
+    """About the draft: edits by others since the last staff revision, say."""
+
+
+def escaped(text: str) -> str:
+    """``text`` shown as it is written (an error message may quote wikitext:
+    a category or a template in it must not act on the status page)."""
+    return "<nowiki>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</nowiki>" if text else ""
 
 
 def status_text(rows: list[SessionStatus], moment: datetime, code: int) -> str:
@@ -34,18 +42,19 @@ def status_text(rows: list[SessionStatus], moment: datetime, code: int) -> str:
         "This page is kept up to date by the notes bot; it is edited only when something changes.",
         "",
         '{| class="wikitable sortable"',
-        "! Series !! Session !! State !! Questions !! Answered !! To be answered in writing !! Last result",
+        "! Series !! Session !! State !! Questions !! Answered !! To be answered in writing !! Last result"
+        " !! Draft",
     ]
     for s in rows:
         lines.append("|-")
         lines.append(f"| {s.series} || [[{s.session}]] || {s.state} || {s.harvested} || {s.answered} "
-                     f"|| {s.written} || {s.result or '—'}")
+                     f"|| {s.written} || {escaped(s.result) or '—'} || {escaped(s.note) or '—'}")
     lines.append("|}")
     errors = [s for s in rows if s.result.startswith("error")]
     lines += ["", f"Last run that changed this page: {moment:%Y-%m-%d %H:%M} UTC, "
                   f"{'done' if code == 0 else f'exit code {code}'}."]
     if errors:
-        lines.append(f"Last error: [[{errors[-1].session}]]: {errors[-1].result}")
+        lines.append(f"Last error: [[{errors[-1].session}]]: {escaped(errors[-1].result)}")
     return "\n".join(lines) + "\n"
 
 

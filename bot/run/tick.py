@@ -23,7 +23,10 @@ or when it is stale, the tick does the full work from the wiki.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -32,6 +35,7 @@ from bot import compile as compile_mod
 from bot import publish
 from bot.errors import NotesbotError, OutOfTime, StopRun
 from bot.run import operations
+from bot.run.lock import open_private
 from bot.run.operations import Context
 from bot.run.status import SessionStatus, write_status_page
 
@@ -59,21 +63,33 @@ def _draft_facts(text: str) -> tuple[str | None, int, int, int]:
     return draft.status, len(questions), answered, len(questions) - answered
 
 
-def survey(ctx: Context, moment: datetime) -> list[tuple[Context, date, SessionStatus]]:
+def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = None,
+           ) -> list[tuple[Context, date, SessionStatus]]:
     """Every session of every series, with its state on the wiki now (two
-    batched reads a series: its index, then its drafts)."""
+    batched reads a series: its index, then its drafts).  ``seen`` gets the
+    revision of each page read."""
     out = []
+    seen = {} if seen is None else seen
     for series in ctx.config.series:
         sctx = ctx.for_series(series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
-        dates = publish.series_dates(index.text if index.exists else "", series)
+        dates = publish.series_dates(index.text if index.exists else "", series,
+                                     operations.listed_dates(sctx, index))
         drafts = ctx.wiki.read([series.session(d).draft_page for d in dates]) if dates else {}
+        seen.update({p.title: p.revid for p in [index, *drafts.values()]})
         for day in dates:
             session = series.session(day)
             draft = drafts[session.draft_page]
             status, count, answered, written = _draft_facts(draft.text) if draft.exists else (None, 0, 0, 0)
+            note = ""
+            if state_of(series, day, moment, None) == "awaiting answers":
+                # Only the revision staff saved decides (anyone can edit the draft).
+                staff = operations.staff_draft(sctx, draft)
+                status = _draft_facts(staff.state.text)[0] if staff.state is not None else None
+                note = staff.note if draft.exists else ""
             state = state_of(series, day, moment, status)
-            out.append((sctx, day, SessionStatus(series.name, session.title, state, count, answered, written)))
+            out.append((sctx, day, SessionStatus(series.name, session.title, state, count, answered, written,
+                                                 note=note)))
     return out
 
 
@@ -93,19 +109,45 @@ def cache_path(ctx: Context) -> Path:
     return ctx.environment.state_dir / "notesbot-tick.json"
 
 
+def config_key(ctx: Context) -> str:
+    """What the cache is keyed by besides the account: the whole configuration
+    (two configurations sharing a pywikibot folder never share a shortcut, and
+    a series added to the configuration is acted on at once)."""
+    text = json.dumps(dataclasses.asdict(ctx.config), sort_keys=True, default=str)
+    return hashlib.sha256(f"{ctx.wiki.site}\x1f{text}".encode()).hexdigest()
+
+
 def load_cache(ctx: Context) -> dict:
+    """The cache, or {} for any doubt (missing, unreadable, a link, not JSON)."""
     try:
-        data = json.loads(cache_path(ctx).read_text())
+        fd = open_private(cache_path(ctx), os.O_RDONLY)
+    except (OSError, NotesbotError):
+        return {}
+    try:
+        with os.fdopen(fd, "rb") as f:
+            data = json.loads(f.read(1 << 22).decode())
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def save_cache(ctx: Context, data: dict) -> None:
+    """Write the cache in a new file (0600, links not followed) renamed over
+    the old one, so that a tick that dies while writing leaves no half file."""
+    path = cache_path(ctx)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        cache_path(ctx).write_text(json.dumps(data, indent=1, sort_keys=True))
-    except OSError as e:  # only a shortcut: the next tick does the full work
-        print(f"notesbot: could not write the tick cache {cache_path(ctx)}: {e.strerror}", file=sys.stderr)
+        fd = open_private(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(temporary, path)
+    except (OSError, NotesbotError) as e:  # only a shortcut: the next tick does the full work
+        print(f"notesbot: could not write the tick cache {path}: {getattr(e, 'strerror', None) or e}",
+              file=sys.stderr)
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
 
 
 def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
@@ -113,7 +155,8 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
     session changed state with the clock since the last tick."""
     seen = cache.get("revisions")
     states = cache.get("states")
-    if not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot:
+    if (not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot
+            or cache.get("config") != config_key(ctx)):
         return False
     for entry in states:
         try:
@@ -124,6 +167,19 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
         if state_of(series, day, moment, entry.get("draft_status")) != entry.get("state"):
             return False
     return ctx.wiki.latest_revids(list(seen)) == seen
+
+
+def acted_on(ctx: Context, titles: list[str], before: dict[str, int | None]) -> dict[str, int | None]:
+    """The revision of each watched page the tick acted on: the one read before
+    the work, or the bot's own save during it (whose text the work computed
+    from the page as it then was).  A page the tick did not read before gets a
+    revision that never matches (-1): the next tick does the full work."""
+    saved: dict[str, int] = {}
+    for report in ctx.reports:
+        for outcome in report.outcomes:
+            if outcome.status in ("created", "updated") and outcome.revid:
+                saved[outcome.title] = outcome.revid
+    return {t: saved.get(t, before.get(t, -1)) for t in titles}
 
 
 def tick(ctx: Context, moment: datetime) -> int:
@@ -149,7 +205,11 @@ def _tick(ctx: Context, moment: datetime) -> int:
         print("Nothing changed on the wiki since the last tick: no edit.")
         return 0
     worst = 0
-    sessions = survey(ctx, moment)
+    seen: dict[str, int | None] = {}
+    sessions = survey(ctx, moment, seen)
+    # The revisions the work acts on, read before it: a page changed while
+    # the tick works is not recorded as seen, and the next tick looks at it.
+    before = {**ctx.wiki.latest_revids(watched(ctx, sessions)), **seen}
     for sctx, day, status in sessions:
         session = sctx.series.session(day)
         code = 0
@@ -178,10 +238,10 @@ def _tick(ctx: Context, moment: datetime) -> int:
         # revisions say: forget the shortcut.
         forget_cache(ctx)
     else:
-        titles = watched(ctx, after)
         save_cache(ctx, {
             "bot": ctx.bot,
-            "revisions": ctx.wiki.latest_revids(titles),
+            "config": config_key(ctx),
+            "revisions": acted_on(ctx, watched(ctx, after), before),
             "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
                         "draft_status": "ready" if s.state == "published" else None}
                        for _, d, s in after],

@@ -5,8 +5,9 @@ returns text.  This module reads pages in batches, saves with conflict
 detection, and applies the rules that make the bot safe to run on a wiki that
 people edit at the same time:
 
-* every save sends ``basetimestamp`` and ``starttimestamp`` (pywikibot sends
-  only the first) and ``assertuser``, so a community edit made after the bot
+* every save sends ``baserevid`` (the revision its text was computed from)
+  and ``starttimestamp``, not ``basetimestamp`` (see :meth:`Wiki.save`), and
+  ``assertuser``, so a community edit made after the bot
   read the page is never overwritten: the save fails with a conflict, and the
   caller recomputes its change on the new text;
 * since the API ignores conflicts between two edits of the same account, the
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from bot import wikifacts
 from bot.errors import OutOfTime, StopRun, WikiError
 from bot.model import PageState, Revision
 from bot.wiki.budget import Budget
@@ -77,6 +79,12 @@ class Wiki:
     simulate: bool = False
     _shutoff_seen: tuple[int | None, bool] | None = field(default=None, repr=False)
     _facts: Any = field(default=None, repr=False)
+    shutoff_editors: tuple[str, ...] | None = None
+    """Who may set the shutoff page to the word (None: anyone; set from the
+    configuration by ``Context.open``)."""
+    untrusted_shutoff: str | None = None
+    """The user whose ``yes`` on the shutoff page did not count, if any."""
+    _groups: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
     """The pywikibot pages of the last reads, by title: a save reuses the one
     it read, so that pywikibot need not fetch the page again."""
@@ -166,6 +174,7 @@ class Wiki:
             title=title, exists=True, text=page.text, revid=rev.revid,
             timestamp=rev.timestamp.isoformat(),
             read_at=read_at, bots_allowed=self._bots_allowed(page), redirect_target=redirect,
+            user=rev.user or None,
         )
 
     def _bots_allowed(self, page: Any) -> bool:
@@ -213,12 +222,76 @@ class Wiki:
             raise WikiError(f"[[{title}]]: could not read the history: {_one_line(e)}") from None
         return revisions
 
+    def edit_protection(self, titles: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The levels (``sysop``, ``editinterface``…) protecting each page from
+        editing, in one request for up to 50."""
+        wanted = list(dict.fromkeys(titles))
+        result: dict[str, frozenset[str]] = {t: frozenset() for t in wanted}
+        for chunk in _chunks(wanted, 50):
+            data = self._request(action="query", prop="info", inprop="protection", titles="|".join(chunk),
+                                 formatversion=2)
+            normalized = {n["to"]: n["from"] for n in data["query"].get("normalized", [])}
+            for page in data["query"].get("pages", []):
+                title = normalized.get(page["title"], page["title"])
+                result[title] = frozenset(p["level"] for p in page.get("protection", [])
+                                          if p.get("type") == "edit")
+        return result
+
+    def recent_revisions(self, title: str, limit: int = 500) -> list[Revision]:
+        """The page's latest revisions, newest first, without their text (one
+        light request: ids, users, timestamps)."""
+        data = self._request(action="query", prop="revisions", titles=title, rvprop="ids|user|timestamp",
+                             rvlimit=limit, formatversion=2)
+        pages = data["query"].get("pages", [])
+        if not pages or pages[0].get("missing"):
+            return []
+        return [Revision(revid=r["revid"], user=r.get("user", ""),
+                         timestamp=datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00")))
+                for r in pages[0].get("revisions", [])]
+
+    def revision_text(self, revid: int) -> str:
+        """The text of one revision."""
+        data = self._request(action="query", prop="revisions", revids=revid, rvprop="content",
+                             rvslots="main", formatversion=2)
+        pages = data["query"].get("pages", [])
+        try:
+            return pages[0]["revisions"][0]["slots"]["main"]["content"]
+        except (IndexError, KeyError):
+            raise WikiError(f"revision {revid}: its text could not be read (deleted or hidden?)") from None
+
+    def user_groups(self, users: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The groups of each user (one request for up to 50; remembered)."""
+        wanted = [u for u in dict.fromkeys(users) if u and u not in self._groups]
+        for chunk in _chunks(wanted, 50):
+            data = self._request(action="query", list="users", ususers="|".join(chunk), usprop="groups",
+                                 formatversion=2)
+            for entry in data["query"].get("users", []):
+                self._groups[entry.get("name", "")] = frozenset(entry.get("groups", []))
+            for user in chunk:
+                self._groups.setdefault(user, frozenset())
+        return {u: self._groups.get(u, frozenset()) for u in users if u}
+
+    def is_trusted(self, user: str | None, names: Iterable[str]) -> bool:
+        """Whether ``user`` is the bot itself or one of ``names`` (accounts or
+        ``group:NAME``; groups are asked for only when needed)."""
+        names = tuple(names)
+        if not user:
+            return False
+        if wikifacts.listed_user(user, (), [self.username, *names]):
+            return True
+        return wikifacts.names_groups(names) and wikifacts.listed_user(user, self.user_groups([user])[user], names)
+
     def shutoff_allows(self, state: PageState | None = None) -> bool:
         """Whether the shutoff page exists and says the word (read now, unless
-        ``state`` is the page as just read)."""
+        ``state`` is the page as just read), in a last edit made by the bot,
+        staff or an operator (``shutoff_editors``): anyone may stop the bot,
+        not everyone may start it again."""
         if state is None:
             state = self._read([self.shutoff.title])[self.shutoff.title]
         ok = self.shutoff.allows(state)
+        if ok and self.shutoff_editors is not None and not self.is_trusted(state.user, self.shutoff_editors):
+            self.untrusted_shutoff = state.user
+            ok = False
         self._shutoff_seen = (state.revid, ok)
         return ok
 
@@ -269,7 +342,15 @@ class Wiki:
             starttimestamp=state.read_at,
         )
         if state.exists:
-            params.update(basetimestamp=state.timestamp, nocreate=True)
+            # ``baserevid``, and no ``basetimestamp``: MediaWiki (1.39's
+            # EditPage) takes a conflict for a conflict with oneself when every
+            # revision *after* ``basetimestamp`` is the saver's, and "after" is
+            # to the second, so a community edit saved in the same second as
+            # the revision read was overwritten.  With ``baserevid`` alone the
+            # API compares revision ids (its own ApiEditPage says so).
+            # pywikibot's ``editpage`` adds ``basetimestamp`` itself unless it
+            # is given: ``None`` leaves it out of the request.
+            params.update(baserevid=state.revid, basetimestamp=None, nocreate=True)
         else:
             params.update(createonly=True)
         try:
