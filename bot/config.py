@@ -81,6 +81,14 @@ class SeriesConfig:
     mark_template: str = "Conversation hour answered"
     sessions: tuple[str, ...] = ()
     """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
+    speakers: tuple[str, ...] = ()
+    """Staff who answer besides the host: a ``* Name: text`` line under a question in
+    the draft is their answer, not a new question."""
+
+    @property
+    def all_speakers(self) -> tuple[str, ...]:
+        """The host and the configured speakers: who may answer as ``* Name: text``."""
+        return (self.host, *self.speakers)
 
     def session_title_for(self, day: date) -> str:
         return self.session_title.format(date=day)

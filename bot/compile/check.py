@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import mwparserfromhell
 
 from bot import wikifacts
-from bot.compile.draft import Draft, parse_draft, speaker_of
+from bot.compile.draft import Draft, parse_draft, recording_url, speaker_of
 
 __all__ = ["BLOCKING", "Finding", "LOSES_TEXT", "NAMES_SOMEONE", "STALLS", "WARNING", "check_draft",
            "exit_code", "losing_text"]
@@ -196,6 +196,9 @@ def _status_box(draft: Draft) -> list[Finding]:
         findings.append(Finding(lines.get("status", draft.status_line), STALLS,
                                 f"status {status!r} is none of {', '.join(statuses)}: {hint}the notes wait "
                                 f"until it says 'ready'"))
+    if draft.recording and recording_url(draft) is None:
+        findings.append(Finding(lines.get("recording", draft.status_line), WARNING,
+                                f"recording {draft.recording!r} is not an address (https://…): not shown"))
     for name, line in draft.parameters:
         if not name:
             findings.append(Finding(line, WARNING, "a value without a parameter name in the status box"))

@@ -57,7 +57,7 @@ from bot.wikifacts import DRAFT_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
            "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "parse_draft",
-           "record_harvested", "set_draft_problems", "set_draft_status", "speaker_of"]
+           "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "speaker_of"]
 
 DEFAULT_STATUS = "collecting"
 DRAFT_STATUSES = wikifacts.DRAFT_STATUSES
@@ -213,6 +213,16 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
             draft.problems.append(DraftProblem(number, "not under a question, so not in the notes", content,
                                                kind="outside-question"))
     return draft
+
+
+_RECORDING_URL = re.compile(r"https?://[^\s\[\]<>{}|\"'`]+")
+
+
+def recording_url(draft: Draft) -> str | None:
+    """The address in the status box's ``recording`` (a bare address, or the
+    first one of an external link), or None when it holds none."""
+    match = _RECORDING_URL.search(draft.recording)
+    return match.group() if match else None
 
 
 def speaker_of(line: str) -> str | None:

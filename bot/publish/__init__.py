@@ -6,8 +6,9 @@
 Pure functions over text and data: the plan is applied by ``bot/wiki/apply.py``.
 """
 
-from bot.publish.plan import (Edit, Plan, PlanError, merge_edits, neighbour_titles, new_session_titles,
-                              plan_draft, plan_new_session, plan_publish, publish_titles, series_dates)
+from bot.publish.plan import (Edit, Plan, PlanError, PublishRefused, merge_edits, neighbour_titles,
+                              new_session_titles, plan_draft, plan_index, plan_new_session, plan_publish,
+                              publish_titles, series_dates)
 
-__all__ = ["Edit", "Plan", "PlanError", "merge_edits", "neighbour_titles", "new_session_titles", "plan_draft",
+__all__ = ["Edit", "Plan", "PlanError", "PublishRefused", "merge_edits", "plan_index", "neighbour_titles", "new_session_titles", "plan_draft",
            "plan_new_session", "plan_publish", "publish_titles", "series_dates"]

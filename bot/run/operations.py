@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Iterator
 
 from bot import compile as compile_mod
@@ -19,10 +19,13 @@ from bot import config as config_mod
 from bot import harvest as harvest_mod
 from bot import publish
 from bot.environment import Environment
-from bot.errors import StopRun, UsageError
+from bot import logs
+from bot.errors import Refused, StopRun, UsageError
 from bot.model import HarvestResult, PageState, Session
 from bot.run.lock import lock_path, writer_lock
 from bot.wiki import Report, Wiki, apply_plan, connect
+
+log = logs.get_logger("run")
 
 
 @dataclass
@@ -145,9 +148,14 @@ def finish(ctx: Context, report: Report, heading: str) -> int:
 
 
 def planned(make):
-    """A planner's PlanError is the user's to mend (exit 2, its message)."""
+    """A planner's PlanError is the user's to mend (exit 2, its message); a
+    refusal (exit 1) also lists what is missing, one line each."""
     try:
         return make()
+    except publish.PublishRefused as e:
+        for reason in e.reasons:
+            log.error("%s", reason)
+        raise Refused(str(e)) from None
     except publish.PlanError as e:
         raise UsageError(str(e)) from None
 
@@ -165,10 +173,12 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")
 
 
-def publish_session(ctx: Context, session: Session) -> int:
+def publish_session(ctx: Context, session: Session, manual_at: datetime | None = None) -> int:
+    """Publish ``session``; with ``manual_at``, only if its draft is ready and
+    it has started at that moment (a publish by hand without ``--force``)."""
     tset = templates_for(ctx)
     pages = read_for_plan(ctx, session, publish.publish_titles(session))
-    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset))
+    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at))
     report = run_plan(ctx, plan)
     verb = "Would publish" if ctx.simulate else "Publishing"
     return finish(ctx, report, f"{verb} [[{session.title}]]:")
