@@ -56,7 +56,7 @@ from bot.model import Problem
 from bot.wikifacts import DRAFT_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
-           "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "parse_draft",
+           "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "inert", "parse_draft",
            "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "speaker_of"]
 
 DEFAULT_STATUS = "collecting"
@@ -328,7 +328,7 @@ def set_draft_problems(text: str, problems: Iterable[str]) -> str:
     ``problems`` (made inert, one after another on one line), or emptied when
     there are none; the box displays them where staff work.  Unchanged when
     it already says so, or when there is no status box."""
-    value = "<br />".join(_inert(problem) for problem in problems)
+    value = "<br />".join(inert(problem) for problem in problems)
     code = mwparserfromhell.parse(text)
     template = _status_template(code)
     if template is None or (not value and not template.has("problems")):
@@ -342,8 +342,9 @@ def set_draft_problems(text: str, problems: Iterable[str]) -> str:
 _INERT = {ord(char): f"&#{ord(char)};" for char in "&<>|{}[]~'=_:*#"}
 
 
-def _inert(text: str) -> str:
-    """``text`` safe as a template parameter on one line: no markup of its own."""
+def inert(text: str) -> str:
+    """``text`` safe as a template parameter, a table cell or a list item, on
+    one line: every character that could be markup written as an entity."""
     return " ".join(text.split()).translate(_INERT)
 
 

@@ -7,8 +7,8 @@ Pure functions over text and data: the plan is applied by ``bot/wiki/apply.py``.
 """
 
 from bot.publish.plan import (Edit, Plan, PlanError, PublishRefused, merge_edits, neighbour_titles,
-                              new_session_titles, plan_draft, plan_index, plan_new_session, plan_publish,
+                              new_session_titles, plan_draft, plan_draft_problems, plan_index, plan_new_session, plan_publish,
                               publish_titles, series_dates)
 
-__all__ = ["Edit", "Plan", "PlanError", "PublishRefused", "merge_edits", "plan_index", "neighbour_titles", "new_session_titles", "plan_draft",
+__all__ = ["Edit", "Plan", "PlanError", "PublishRefused", "merge_edits", "plan_draft_problems", "plan_index", "neighbour_titles", "new_session_titles", "plan_draft",
            "plan_new_session", "plan_publish", "publish_titles", "series_dates"]

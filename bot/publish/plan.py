@@ -420,6 +420,32 @@ def plan_index(pages: Mapping[str, PageState], session: Session, series: "Series
     return plan.settle(pages)
 
 
+def draft_with_problems(text: str, speakers: tuple[str, ...]) -> str:
+    """The draft with its status box's ``problems`` saying what
+    :func:`bot.compile.check.check_draft` finds in it now.  The parameter's
+    own line is put in place first, so that the line numbers it gives are
+    those of the page as saved."""
+    from bot.compile import check as check_mod
+
+    findings = check_mod.check_draft(text, speakers)
+    if not findings:
+        return compile_mod.set_draft_problems(text, [])
+    staged = compile_mod.set_draft_problems(text, ["-"])
+    return compile_mod.set_draft_problems(staged, [str(f) for f in check_mod.check_draft(staged, speakers)])
+
+
+def plan_draft_problems(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig") -> Plan:
+    """Write the draft's problems into its status box, where staff work (no
+    edit when the box already says them, or when there is no draft)."""
+    plan = Plan(session=session)
+    plan.edits.append(Edit(
+        title=session.draft_page, kind="draft",
+        summary="Problems the notes bot found in the draft (see the box at the top)",
+        change=lambda text, exists: draft_with_problems(text, series.all_speakers) if exists else text,
+    ))
+    return plan.settle(pages)
+
+
 def plan_draft(pages: Mapping[str, PageState], session: Session, questions: list[Question], tset) -> Plan:
     """Create the draft, or add to it only the questions that are new since the
     last update (staff's text is never changed).  The plan's notices say what

@@ -134,8 +134,9 @@ def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> dict[str
 
 
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
+    """Apply ``plan``; without ``-always``, asking before each save."""
     return apply_plan(plan, ctx.wiki, allowed=ctx.series.allows, simulate=ctx.simulate,
-                      max_retries=ctx.config.max_conflict_retries)
+                      max_retries=ctx.config.max_conflict_retries, ask=not ctx.always)
 
 
 def finish(ctx: Context, report: Report, heading: str) -> int:
