@@ -172,6 +172,8 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
     states = cache.get("states")
     if not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot:
         return False
+    if cache.get("indexes") != [s.index_page for s in ctx.config.series]:
+        return False  # another configuration's cache: its pages say nothing about these
     for entry in states:
         try:
             series = ctx.config.series_named(entry["series"])
@@ -242,6 +244,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
         titles = watched(ctx, after)
         save_cache(ctx, {
             "bot": ctx.bot,
+            "indexes": [s.index_page for s in ctx.config.series],
             "revisions": ctx.wiki.latest_revids(titles),
             "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
                         "draft_status": "ready" if s.state == "published" else None}

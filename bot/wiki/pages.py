@@ -109,9 +109,7 @@ class Wiki:
         try:
             return pwb.input_choice("Do you want to accept these changes?",
                                     [("Yes", "y"), ("No", "n"), ("All", "a")], default="N")
-        except pwb.bot.QuitKeyboardInterrupt:
-            return "q"
-        except EOFError:
+        except (KeyboardInterrupt, EOFError):  # pywikibot's QuitKeyboardInterrupt is one
             return "q"
 
     def revision_url(self, revid: int) -> str:
