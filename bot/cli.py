@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--style", help="template set (default: the series' style)")
     p.add_argument("--template", metavar="DIR_OR_PAGE",
                    help="a folder of template files, or an on-wiki page prefix, that overrides the style's")
-    p.add_argument("--session", metavar="DATE_OR_TITLE", help="the session the draft belongs to")
+    p.add_argument("--session", metavar="DATE_OR_TITLE",
+                   help="the session the draft belongs to (default: the one its status box names)")
     p.add_argument("--translate", action="store_true", help="add translation markup to the notes")
 
     p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram) and emails to a session's draft.")
@@ -113,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("publish", "Publish a session's notes, index line, navigation and answered marks.")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
+    p.add_argument("--force", action="store_true",
+                   help="publish even if the draft is not 'ready' or the session has not started")
+
+    p = command("check", "List every problem of a notes draft with its line (exit 1 if one would lose "
+                         "text, stall the session or name someone).")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("session", metavar="SESSION", nargs="?", help="a session's draft on the wiki")
+    src.add_argument("--draft", metavar="DRAFT.wiki", help="a draft in a file (offline)")
 
     p = command("run", "One tick: do what each session needs now, from what is on the wiki.")
     p.add_argument("--now", metavar="ISO_TIME", help="pretend the time is this (for tests and dry runs)")
@@ -148,7 +157,9 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
         return commands.import_files(options, env, session=args.session, files=args.files, channel=args.channel,
                                      verbose=args.verbose)
     if name == "publish":
-        return commands.publish(options, env, session=args.session)
+        return commands.publish(options, env, session=args.session, force=args.force)
+    if name == "check":
+        return commands.check(options, env, session=args.session, draft=args.draft)
     if name == "run":
         return commands.run(options, env, now=args.now)
     if name == "schedule":

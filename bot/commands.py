@@ -13,10 +13,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bot import config as config_mod
+from bot import logs
 from bot.config import RunOptions
 from bot.environment import Environment
 from bot.errors import UsageError
 from bot.model import Question, Session
+
+log = logs.get_logger("commands")
 
 
 # -- shared ------------------------------------------------------------------
@@ -118,7 +121,13 @@ def compile(options: RunOptions, env: Environment, *, questions: str | None, dra
     reject_global_options(options)
     series = pick_series(config_mod.load(options.config_file, environment=env), options)
     tset = _load_templates(style or series.style, template_dir)
-    the_session = session_for(series, session) if session else series.session(date.today())
+    parsed = compile_mod.parse_draft(read_file(draft), series.all_speakers) if draft else None
+    if session:
+        the_session = session_for(series, session)
+    elif parsed is not None and parsed.session:
+        the_session = _session_of_box(series, parsed.session, draft)
+    else:
+        the_session = series.session(date.today())
     if style:
         the_session.style = style
     try:
@@ -126,7 +135,6 @@ def compile(options: RunOptions, env: Environment, *, questions: str | None, dra
             out = compile_mod.render_draft(_read_questions(questions), the_session, tset)
             text, neutralised = out.text, out.neutralised
         else:
-            parsed = compile_mod.parse_draft(read_file(draft))
             for problem in parsed.problems:
                 print(f"notesbot: {draft}: {problem}", file=sys.stderr)
             notes = compile_mod.render_notes(parsed, the_session, tset, translate=translate or series.translate,
@@ -164,6 +172,46 @@ def _check_question_fields(path: str, i: int, item: dict) -> None:
         value = item.get(name)
         if isinstance(value, str) and not _SAFE_ID.fullmatch(value):
             raise UsageError(f"{path}: item {i}: {name} {value!r} is not a question id (like q-0123456789)")
+
+
+def _session_of_box(series: config_mod.SeriesConfig, title: str, path: str) -> Session:
+    """The session the draft's status box names (``session = <session page>``)."""
+    day = series.session_date(title)
+    if day is None:
+        raise UsageError(f"{path}: the status box's session {title!r} is not a session page of series "
+                         f"{series.name!r}: give --session DATE")
+    return series.session(day)
+
+
+def check(options: RunOptions, env: Environment, *, session: str | None, draft: str | None) -> int:
+    """Every problem of a draft with its line; exit 1 when one would lose
+    text, stall the session or name someone (see :mod:`bot.compile.check`)."""
+    from bot.compile import check as check_mod
+
+    if draft:
+        reject_global_options(options)
+        series = pick_series(config_mod.load(options.config_file, environment=env), options)
+        text, source = read_file(draft), draft
+    else:
+        from bot.run import operations
+
+        with operations.Context.open(options, env) as ctx:
+            series = ctx.series
+            the_session = session_for(series, session or "")
+            page = ctx.wiki.read([the_session.draft_page])[the_session.draft_page]
+        if not page.exists:
+            raise UsageError(f"[[{the_session.draft_page}]] does not exist: no draft to check")
+        text, source = page.text, f"[[{the_session.draft_page}]]"
+    findings = check_mod.check_draft(text, series.all_speakers)
+    for finding in findings:
+        print(f"{source}: {finding}")
+    code = check_mod.exit_code(findings)
+    if not findings:
+        log.info("%s: no problem found", source)
+    elif code:
+        log.info("%s: %d problem(s), %d that would lose text, stall the session or name someone",
+                 source, len(findings), sum(f.blocking for f in findings))
+    return code
 
 
 def _read_questions(path: str) -> list[Question]:
@@ -221,22 +269,45 @@ def import_files(options: RunOptions, env: Environment, *, session: str, files: 
         return operations.import_into_draft(ctx, session_for(ctx.series, session), messages, verbose=verbose)
 
 
-def publish(options: RunOptions, env: Environment, *, session: str) -> int:
+def publish(options: RunOptions, env: Environment, *, session: str, force: bool = False) -> int:
+    """Publish by hand: only a draft whose status is ``ready``, of a session
+    that has started, unless ``force``."""
     from bot.run import operations
 
     with operations.Context.open(options, env, write=True) as ctx:
-        return operations.publish_session(ctx, session_for(ctx.series, session))
+        return operations.publish_session(ctx, session_for(ctx.series, session),
+                                          manual_at=None if force else datetime.now(timezone.utc), force=force)
 
 
 def new_session(options: RunOptions, env: Environment, *, day: str, time: str | None) -> int:
     from bot.run import operations
 
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError:
-        raise UsageError(f"{day!r} is not a date (YYYY-MM-DD)") from None
+    the_day = parse_day(day, "DATE")
+    the_time = parse_clock(time) if time is not None else None
     with operations.Context.open(options, env, write=True) as ctx:
-        return operations.new_session(ctx, the_day, time)
+        return operations.new_session(ctx, the_day, the_time)
+
+
+def parse_day(value: str, what: str = "date") -> date:
+    """A real date, YYYY-MM-DD (``2024-02-30`` is not one)."""
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise UsageError(f"{what} {value!r}: expected a date YYYY-MM-DD, like 2025-01-16")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{what} {value!r}: no such day in the calendar") from None
+
+
+def parse_clock(value: str, option: str = "--time") -> str:
+    """A time of day HH:MM, 00:00 to 23:59 (UTC), as the pages write it."""
+    import re
+
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise UsageError(f"{option} {value!r}: expected HH:MM from 00:00 to 23:59 (UTC), like 17:00")
+    return match.group()
 
 
 def run(options: RunOptions, env: Environment, *, now: str | None = None) -> int:

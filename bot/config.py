@@ -94,6 +94,14 @@ class SeriesConfig:
 
     def is_staff(self, user: str | None, groups: "Collection[str]" = ()) -> bool:
         return trusted(user, groups, self.staff)
+    speakers: tuple[str, ...] = ()
+    """Staff who answer besides the host: a ``* Name: text`` line under a question in
+    the draft is their answer, not a new question."""
+
+    @property
+    def all_speakers(self) -> tuple[str, ...]:
+        """The host and the configured speakers: who may answer as ``* Name: text``."""
+        return (self.host, *self.speakers)
 
     def session_title_for(self, day: date) -> str:
         return self.session_title.format(date=day)

@@ -46,3 +46,10 @@ class LockBusy(NotesbotError):
     """Another run of the bot holds the lock (exit 1)."""
 
     exit_code = 1
+
+
+class Refused(NotesbotError):
+    """The bot refused to do what was asked, and said why (exit 1): a draft that
+    would lose text, a manual publish of a draft not ready."""
+
+    exit_code = 1

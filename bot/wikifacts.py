@@ -43,6 +43,17 @@ NAVIGATION_TEMPLATE = "Conversation hour navigation"
 DRAFT_TEMPLATE = "Conversation hour draft"
 """The status box at the top of a notes draft."""
 
+DRAFT_STATUSES: tuple[str, ...] = ("collecting", "ready")
+"""The words the status box's ``status`` takes: ``collecting`` (the bot adds
+questions, staff write answers) and ``ready`` (the notes may be published)."""
+
+DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems")
+"""The status box's parameters: ``problems`` is written by the bot, the rest by staff or the bot."""
+
+PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Yo", "User", "Noping", "Mention",
+                              "Ping-multi", "Userlinks", "User link"})
+"""Templates that name or notify a user (``{{ping|Name}}``), by their :func:`template_key`."""
+
 # -- namespaces -----------------------------------------------------------------------
 
 TEMPLATE_NAMESPACES = frozenset({"template", "vorlage", "modèle", "szablon", "plantilla", "predefinição",

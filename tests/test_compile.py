@@ -423,7 +423,9 @@ def test_questions_page_has_the_header_and_a_section_per_topic(style):
     page = render_questions_page(session(style), load_templates(style))
     assert page.startswith("{{Conversation hour questions header\n"
                            f"| session = {CRS}/Conversation Hour 2024 07 11\n"
-                           "| deadline = 2024-07-11T17:00:00Z\n}}")
+                           "| deadline = 11 July 2024, 17:00 UTC\n"
+                           "| deadline_local = https://www.timeanddate.com/worldclock/fixedtime.html"
+                           "?iso=20240711T1700&p1=1440\n}}")
     assert headings(page) == session().topics
     page = render_questions_page(session(style), load_templates(style), deadline="tomorrow")
     assert "| deadline = tomorrow\n" in page

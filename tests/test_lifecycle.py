@@ -49,10 +49,12 @@ def test_a_whole_season(scenario: Scenario, wiki):
     assert len(draft_questions(draft)) == 3
     assert sum("U4C vote" in l for l in draft_questions(draft)) == 1
 
-    # After the session, before staff are ready: nothing is published.
+    # After the session, before staff are ready: nothing is published; the
+    # index says the notes are to come (its one edit).
     before = len(s.bot_edits())
     tick(s, "2025-01-16T20:00:00Z")
-    assert len(s.bot_edits()) == before
+    assert [e["title"] for e in s.bot_edits()[:len(s.bot_edits()) - before]] == [s.index]
+    assert "notes to come" in s.reader.text(s.index)
     assert "Notes will be published here" in s.reader.text(s.session(DAY))
 
     # Staff answer two and set ready: published, one left for writing.

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import mwparserfromhell
@@ -54,15 +55,26 @@ from bot import wikifacts
 from bot.model import Problem
 from bot.wikifacts import DRAFT_TEMPLATE, template_key
 
-__all__ = ["DEFAULT_STATUS", "DRAFT_TEMPLATE", "Draft", "DraftError", "DraftQuestion", "DraftSection",
-           "derived_id", "heading_text", "parse_draft", "record_harvested", "set_draft_status"]
+__all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
+           "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "inert", "parse_draft",
+           "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "speaker_of"]
 
 DEFAULT_STATUS = "collecting"
+DRAFT_STATUSES = wikifacts.DRAFT_STATUSES
+DRAFT_PARAMETERS = wikifacts.DRAFT_PARAMETERS
 
 _MARKER = re.compile(r"""<span\s+id\s*=\s*(["']?)(?P<id>[^"'\s<>/]+)\1\s*(?:/>|>\s*</span>)""",
                      re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _LIST_MARKERS = re.compile(r"^[*#:;]+\s*")
+
+_NAME = r"[^\W\d_][\w.'’-]*(?:[ \u00a0]+[^\W\d_][\w.'’-]*){0,3}"
+_SPEAKER = re.compile(
+    r"(?:(?P<q1>'''|'')\s*(?P<n1>" + _NAME + r")\s*:\s*(?P=q1)"   # '''Name:''' text
+    r"|(?P<q2>'''|'')\s*(?P<n2>" + _NAME + r")\s*(?P=q2)\s*:"     # ''Name'': text
+    r"|(?P<n3>" + _NAME + r")(?:\s*\([^()\n]{1,40}\))?\s*(?::|[—–]|\s-\s))"  # Name (role): text, Name — text
+    r"(?!//)")
+"""A speaker at the start of an answer line, in the ways staff write one."""
 
 
 class DraftError(ValueError):
@@ -85,9 +97,20 @@ class DraftQuestion:
     end: int = 0
     """1-based last non-blank line of the question and its answers."""
 
+    answer_lines: list[int] = field(default_factory=list)
+    """1-based line of each answer line."""
+
     @property
     def answered(self) -> bool:
         return bool(self.answers)
+
+
+@dataclass
+class DraftProblem(Problem):
+    """A problem of a draft, with its kind, which :mod:`bot.compile.check` grades."""
+
+    kind: str = "other"
+    """'outside-question', 'duplicate-id', 'empty-question', 'answer-as-question', 'no-status-box'."""
 
 
 @dataclass
@@ -103,6 +126,16 @@ class DraftSection:
 class Draft:
     status: str = DEFAULT_STATUS
     harvested: list[str] = field(default_factory=list)
+    session: str = ""
+    """The ``session`` parameter of the status box: the session page's title."""
+    recording: str = ""
+    """The ``recording`` parameter of the status box: where the recording is."""
+    status_line: int = 0
+    """1-based line where the status box starts (0: there is none)."""
+    parameters: list[tuple[str, int]] = field(default_factory=list)
+    """The status box's parameter names as written (empty: positional), with their lines."""
+    speakers: set[str] = field(default_factory=set)
+    """Case-folded names taken as speakers (see the module docstring)."""
     sections: list[DraftSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -115,21 +148,31 @@ class Draft:
         return self.status.strip().lower() == "ready"
 
 
-def parse_draft(text: str) -> Draft:
-    """Read a draft as staff left it; what cannot be placed becomes a problem."""
+def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
+    """Read a draft as staff left it; what cannot be placed becomes a problem.
+
+    ``speakers`` are the names a ``* Name: text`` line may answer as (the
+    series' host and its ``speakers``); people who answer as ``: Name:``
+    elsewhere in the draft are added to them."""
     code = mwparserfromhell.parse(text)
     status_template = _status_template(code)
     draft = Draft()
     if status_template is None:
-        draft.problems.append(Problem(1, f"no {{{{{DRAFT_TEMPLATE}}}}} template: status taken as "
-                                         f"{DEFAULT_STATUS!r}, deleted questions cannot be told"))
+        draft.problems.append(DraftProblem(1, f"no {{{{{DRAFT_TEMPLATE}}}}} template: status taken as "
+                                              f"{DEFAULT_STATUS!r}, deleted questions cannot be told",
+                                           kind="no-status-box"))
     else:
         draft.status = _param(status_template, "status") or DEFAULT_STATUS
         draft.harvested = _param(status_template, "harvested").replace(",", " ").split()
+        draft.session = _param(status_template, "session")
+        draft.recording = _param(status_template, "recording")
+        draft.status_line, draft.parameters = _box_lines(text, code, status_template)
+    visible_lines = _visible_lines(text, code)
+    draft.speakers = _speakers(visible_lines, speakers)
     section: DraftSection | None = None
     question: DraftQuestion | None = None
     seen: set[str] = set()
-    for number, (line, visible) in enumerate(zip(text.split("\n"), _visible_lines(text, code)), start=1):
+    for number, (line, visible) in enumerate(zip(text.split("\n"), visible_lines), start=1):
         heading = heading_text(visible)
         if heading is not None:
             section = DraftSection(heading, end=number)
@@ -145,19 +188,98 @@ def parse_draft(text: str) -> Draft:
         if not content:
             continue
         if visible.startswith("*") and visible[1:2] not in ("*", "#", ":", ";"):
+            body = visible[1:]
+            name = None if _MARKER.search(body) else speaker_of(body)
+            if name is not None and name.casefold() in draft.speakers and question is not None:
+                question.answers.append(body.strip())  # "* Maggie: …" right under a question
+                question.answer_lines.append(number)
+                continue
+            if name is not None:
+                draft.problems.append(DraftProblem(
+                    number, f"may be an answer typed as a question ({name!r} is not a speaker of this draft; "
+                            f"write ': {name}: …' if it is an answer)", content, kind="answer-as-question"))
             if section is None:
                 section = DraftSection(None, end=number)
                 draft.sections.append(section)
-            question = _question(visible[1:], number, seen, draft.problems)
+            question = _question(body, number, seen, draft.problems)
             if question is not None:
                 section.questions.append(question)
         elif question is not None:
             answer = _LIST_MARKERS.sub("", content).strip()
             if answer:
                 question.answers.append(answer)
+                question.answer_lines.append(number)
         elif section is not None:
-            draft.problems.append(Problem(number, "not under a question, so not in the notes", content))
+            draft.problems.append(DraftProblem(number, "not under a question, so not in the notes", content,
+                                               kind="outside-question"))
     return draft
+
+
+_RECORDING_URL = re.compile(r"https?://[^\s\[\]<>{}|\"'`]+")
+
+
+def recording_url(draft: Draft) -> str | None:
+    """The address in the status box's ``recording`` (a bare address, or the
+    first one of an external link), or None when it holds none."""
+    match = _RECORDING_URL.search(draft.recording)
+    return match.group() if match else None
+
+
+def speaker_of(line: str) -> str | None:
+    """The speaker an answer line starts with (``Maggie: …``, ``'''Jan
+    Eissfeldt:''' …``, ``''Kaarel'': …``, ``Jack — …``), list markers
+    skipped, or None.  Every word of a name starts with a capital letter, and
+    a name has at most four words."""
+    match = _SPEAKER.match(_LIST_MARKERS.sub("", line.strip()))
+    if not match:
+        return None
+    name = " ".join((match["n1"] or match["n2"] or match["n3"]).split())
+    if not all(word[0].isupper() for word in name.split()):
+        return None
+    return name
+
+
+def _speakers(visible_lines: list[str], configured: Iterable[str]) -> set[str]:
+    """The configured speakers (and the first name of each), and everyone who
+    answers as ``: Name:``, ``** Name:``, a bold or an italic name somewhere in
+    the draft, case-folded."""
+    names: set[str] = set()
+    for name in configured:
+        name = " ".join(name.split())
+        if name:
+            names.add(name.casefold())
+            names.add(name.split()[0].casefold())
+    for line in visible_lines:
+        labelled = _SPEAKER.match(line.strip())  # '''Name:''' and ''Name'': clearly a speaker's label
+        if line.startswith(":") or line.startswith("**") or (labelled and (labelled["n1"] or labelled["n2"])):
+            name = speaker_of(line)
+            if name is not None:
+                names.add(name.casefold())
+    return names
+
+
+def _box_lines(text: str, code: Wikicode, template: Template) -> tuple[int, list[tuple[str, int]]]:
+    """The line where the status box starts, and each of its parameters'
+    names (empty for a positional one) with the line it is written on."""
+    start = 0
+    for node in code.nodes:
+        if node is template:
+            break
+        start += len(str(node))
+    box = str(template)
+    first = text.count("\n", 0, start) + 1
+    out = []
+    cursor = 2 + len(str(template.name))
+    for parameter in template.params:
+        piece = str(parameter)
+        at = box.find(piece, cursor)
+        if at < 0:
+            at = cursor
+        lead = len(piece) - len(piece.lstrip())
+        name = str(parameter.name).strip() if parameter.showkey else ""
+        out.append((name, first + box.count("\n", 0, at + lead)))
+        cursor = at + len(piece)
+    return first, out
 
 
 def _question(body: str, number: int, seen: set[str], problems: list[Problem]) -> DraftQuestion | None:
@@ -166,14 +288,14 @@ def _question(body: str, number: int, seen: set[str], problems: list[Problem]) -
         body = body[:marker.start()] + body[marker.end():]
     text = body.strip()
     if not text:
-        problems.append(Problem(number, "question without text, so not in the notes"))
+        problems.append(DraftProblem(number, "question without text, so not in the notes", kind="empty-question"))
         return None
     if marker and marker["id"] not in seen:
         question_id, staff_added = marker["id"], False
     else:
         if marker:
-            problems.append(Problem(number, f"question id {marker['id']} used twice; "
-                                            f"this one gets an anchor of its own", text))
+            problems.append(DraftProblem(number, f"question id {marker['id']} used twice; "
+                                                 f"this one gets an anchor of its own", text, kind="duplicate-id"))
         question_id, staff_added = derived_id(text, seen), True
     seen.add(question_id)
     return DraftQuestion(question_id, text, line=number, end=number, staff_added=staff_added)
@@ -199,6 +321,31 @@ def set_draft_status(text: str, status: str) -> str:
     if not status.strip() or re.search(r"[|{}\[\]<>\n]", status):
         raise ValueError(f"not a draft status: {status!r}")
     return _with_param(text, "status", status.strip())
+
+
+def set_draft_problems(text: str, problems: Iterable[str]) -> str:
+    """``text`` with the status box's ``problems`` parameter listing
+    ``problems`` (made inert, one after another on one line), or emptied when
+    there are none; the box displays them where staff work.  Unchanged when
+    it already says so, or when there is no status box."""
+    value = "<br />".join(inert(problem) for problem in problems)
+    code = mwparserfromhell.parse(text)
+    template = _status_template(code)
+    if template is None or (not value and not template.has("problems")):
+        return text
+    if template.has("problems"):
+        return text if _param(template, "problems") == value else _with_param(text, "problems", value)
+    template.add("problems", value, preserve_spacing=True)
+    return str(code)
+
+
+_INERT = {ord(char): f"&#{ord(char)};" for char in "&<>|{}[]~'=_:*#"}
+
+
+def inert(text: str) -> str:
+    """``text`` safe as a template parameter, a table cell or a list item, on
+    one line: every character that could be markup written as an entity."""
+    return " ".join(text.split()).translate(_INERT)
 
 
 def record_harvested(text: str, ids: list[str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.compile.draft import Draft, DraftQuestion
+from bot.compile.draft import Draft, DraftQuestion, recording_url
 from bot.compile.draft_writer import anchor
 from bot.compile.pages import session_values
 from bot.compile.sanitize import neutralise, plain_heading
@@ -63,7 +63,9 @@ def render_notes(draft: Draft, session: Session, templates: TemplateSet, *, tran
     if waiting:
         blocks.append(templates.render("unanswered", {"heading": writer.unit(unanswered_heading),
                                                       "questions": "\n".join(waiting)}))
+    url = recording_url(draft)
     values = {**session_values(session), "languages": "<languages/>\n" if translate else "",
+              "recording": templates.render("recording", {"recording_url": url}).strip() + "\n\n" if url else "",
               "questions": _join_blocks(blocks)}
     if translate:  # the fixed text a sentence per unit
         notes.text = render(translatable_template(templates["notes"]), values,

@@ -11,9 +11,10 @@ from datetime import datetime, time, timedelta, timezone
 from bot import wikifacts
 from bot.compile.sanitize import neutralise, plain_heading
 from bot.compile.templates import TemplateError, TemplateSet
-from bot.model import Session, iso
+from bot.model import Session
 
-__all__ = ["english_list", "headings", "render_questions_page", "render_session_page", "session_values"]
+__all__ = ["deadline_words", "english_list", "headings", "local_time_link", "render_questions_page",
+           "render_session_page", "session_values"]
 
 
 # -- template values ----------------------------------------------------------
@@ -62,16 +63,35 @@ def render_session_page(session: Session, templates: TemplateSet, notes: str | N
     return templates.render("session", values).rstrip()
 
 
-def render_questions_page(session: Session, templates: TemplateSet, deadline: str | None = None) -> str:
+def render_questions_page(session: Session, templates: TemplateSet, deadline: datetime | str | None = None) -> str:
     """The questions page, with an empty section per topic in scope.  The
-    deadline defaults to one hour before the session starts."""
+    deadline (default: one hour before the session starts) is written in
+    words, ``11 July 2024, 17:00 UTC``, with a link that shows it in the
+    reader's own time zone (``deadline_local``), as Meta-wiki's event pages do."""
     if deadline is None:
         start = datetime.combine(session.date, time.fromisoformat(session.time), tzinfo=timezone.utc)
-        deadline = iso(start - timedelta(hours=1))
+        deadline = start - timedelta(hours=1)
     sections, _ = headings(session.topics, templates)
-    values = {**session_values(session), "deadline": deadline, "sections": "\n\n".join(sections)}
+    values = {**session_values(session), "sections": "\n\n".join(sections)}
+    if isinstance(deadline, datetime):
+        values["deadline"] = deadline_words(deadline)
+        values["deadline_local"] = local_time_link(deadline)
+    else:
+        values["deadline"] = deadline
     return templates.render("questions", values).rstrip()
 
+
+def deadline_words(moment: datetime) -> str:
+    """A moment as a reader reads it: ``11 July 2024, 17:00 UTC``."""
+    moment = moment.astimezone(timezone.utc)
+    return f"{wikifacts.human_date(moment.date())}, {moment:%H:%M} UTC"
+
+
+def local_time_link(moment: datetime) -> str:
+    """An address that shows ``moment`` in the reader's local time (timeanddate.com's
+    fixed-time converter, which Meta-wiki's event pages link to)."""
+    moment = moment.astimezone(timezone.utc)
+    return f"https://www.timeanddate.com/worldclock/fixedtime.html?iso={moment:%Y%m%dT%H%M}&p1=1440"
 
 
 def headings(topics: Iterable[str | None], templates: TemplateSet) -> tuple[list[str], list[str]]:

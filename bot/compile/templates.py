@@ -43,6 +43,8 @@ TEMPLATE_NAMES: tuple[str, ...] = (
     "unanswered",  # the notes' list of questions to be answered in writing
     "index_line",  # a session's line on the series' index page, once its notes are out
     "index_upcoming",  # a session's line on the index page before it takes place
+    "index_pending",   # a session's line on the index page once it took place, until its notes are out
+    "recording",       # the line of the notes that links the recording (the draft box's recording=)
 )
 
 

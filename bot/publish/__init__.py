@@ -6,9 +6,10 @@
 Pure functions over text and data: the plan is applied by ``bot/wiki/apply.py``.
 """
 
-from bot.publish.plan import (Edit, Plan, PlanError, merge_edits, neighbour_titles, new_session_titles,
-                              dates_listed_by, plan_draft, plan_new_session, plan_publish, publish_titles,
-                              series_dates)
+from bot.publish.plan import (Edit, Plan, PlanError, PublishRefused, dates_listed_by, merge_edits, neighbour_titles,
+                              new_session_titles, plan_draft, plan_draft_problems, plan_index, plan_new_session,
+                              plan_publish, publish_titles, series_dates)
 
-__all__ = ["Edit", "Plan", "PlanError", "merge_edits", "neighbour_titles", "new_session_titles", "plan_draft",
-           "plan_new_session", "plan_publish", "publish_titles", "series_dates", "dates_listed_by"]
+__all__ = ["Edit", "Plan", "PlanError", "PublishRefused", "dates_listed_by", "merge_edits", "neighbour_titles",
+           "new_session_titles", "plan_draft", "plan_draft_problems", "plan_index", "plan_new_session",
+           "plan_publish", "publish_titles", "series_dates"]

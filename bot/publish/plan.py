@@ -21,7 +21,7 @@ Edits come in a safe order: notes, session page, index, navigation, and the
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Callable, Collection, Mapping
 
 from bot import compile as compile_mod
@@ -214,13 +214,25 @@ def notes_link(session: Session) -> str:
     return session.notes_page
 
 
-def index_line(session: Session, tset, *, published: bool) -> str:
+INDEX_TEMPLATES = {"published": "index_line", "upcoming": "index_upcoming", "to come": "index_pending"}
+"""A session's state on the index → the template of its line: notes out, not yet held, held but notes to come."""
+
+
+def index_line(session: Session, tset, *, published: bool, state: str | None = None) -> str:
     values = {"session": session.title, "date": wikifacts.human_date(session.date), "notes": notes_link(session)}
-    return tset.render("index_line" if published else "index_upcoming", values).strip()
+    return tset.render(INDEX_TEMPLATES[state or ("published" if published else "upcoming")], values).strip()
 
 
-def index_edit(session: Session, tset, series: "SeriesConfig", *, published: bool) -> Edit:
-    line = index_line(session, tset, published=published)
+def session_start(session: Session) -> datetime:
+    return datetime.combine(session.date, time.fromisoformat(session.time), tzinfo=timezone.utc)
+
+
+def index_edit(session: Session, tset, series: "SeriesConfig", *, published: bool, state: str | None = None) -> Edit:
+    """The session's line on the index.  A line that already links the notes
+    (two links or more) is never turned back into "upcoming" or "notes to come"."""
+    state = state or ("published" if published else "upcoming")
+    published = state == "published"
+    line = index_line(session, tset, published=published, state=state)
 
     def order_key(text: str) -> str | None:
         for target in pagetext.links_in(text) if "[[" in text else []:
@@ -230,14 +242,19 @@ def index_edit(session: Session, tset, series: "SeriesConfig", *, published: boo
         return None
 
     def change(text: str, exists: bool) -> str:
-        if not published and session.title in pagetext.links_in(text):
-            return text  # already listed (published, or upcoming): a new session never downgrades it
+        if not published:
+            listed = [l for l in text.split("\n") if "[[" in l and session.title in pagetext.links_in(l)]
+            if any(len(pagetext.links_in(l)) > 1 for l in listed):
+                return text  # its notes are out: never downgraded
+            if state == "upcoming" and listed:
+                return text  # already listed: a new session does not change its line
         return pagetext.ensure_line(text, line, match=session.title, order_key=order_key,
                                     key=session.date.isoformat())
 
+    what = {"published": "notes of", "upcoming": "upcoming session", "to come": "notes to come for"}[state]
     return Edit(
         title=session.index_page, kind="index",
-        summary=f"Index: {'notes of' if published else 'upcoming session'} [[{session.title}]]",
+        summary=f"Index: {what} [[{session.title}]]",
         change=change, depends_on=(session.notes_page,) if published else (),
     )
 
@@ -334,18 +351,55 @@ class PlanError(ValueError):
     """A plan that cannot be made from what was read; the message says why, for a person."""
 
 
-def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
-                 allowed_dates: "Collection[date] | None" = None) -> Plan:
+class PublishRefused(PlanError):
+    """Publishing refused because of the draft or the date (exit 1): ``reasons`` says what is missing."""
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+def publish_conditions(draft: "compile_mod.Draft", session: Session, moment: datetime) -> list[str]:
+    """What a manual publish still needs: status ``ready``, a session that has started."""
+    missing = []
+    if not draft.ready:
+        missing.append(f"the status in [[{session.draft_page}]] is {draft.status!r}, not 'ready'")
+    start = session_start(session)
+    if moment < start:
+        missing.append(f"the session has not started yet (it starts {wikifacts.human_date(session.date)}, "
+                       f"{session.time} UTC)")
+    return missing
+
+
+def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset, *,
+                 manual_at: datetime | None = None, allowed_dates: "Collection[date] | None" = None) -> Plan:
     """Everything publishing ``session`` changes: the notes, the session page
     (when the notes have a page of their own), the index line, the
     navigation, and the answered marks.  ``pages`` holds what was read
     (:func:`publish_titles`, then :func:`neighbour_titles`); its draft is the
-    revision staff saved, and the neighbours are only among ``allowed_dates``."""
+    revision staff saved, and the neighbours are only among ``allowed_dates``.
+
+    A draft with a problem that would lose text (an unclosed comment, say)
+    is refused with :class:`PublishRefused`, naming the lines: part of a
+    draft is never published.  With ``manual_at`` (a publish by hand, not
+    forced), so is a draft that is not ``ready`` or a session that has not
+    started at that moment."""
+    from bot.compile import check as check_mod
+
     session, _ = with_neighbours(session, series, _text(pages, session.index_page), allowed_dates)
     draft_page = pages.get(session.draft_page)
     if draft_page is None or not draft_page.exists:
         raise PlanError(f"[[{session.draft_page}]] does not exist: harvest the questions into a draft first")
-    draft = compile_mod.parse_draft(draft_page.text)
+    draft = compile_mod.parse_draft(draft_page.text, series.all_speakers)
+    losing = check_mod.losing_text(check_mod.check_draft(draft_page.text, series.all_speakers))
+    if losing:
+        raise PublishRefused(f"[[{session.draft_page}]] not published: {len(losing)} problem(s) would lose "
+                             f"text of the notes; mend these lines first", [str(f) for f in losing])
+    if manual_at is not None:
+        missing = publish_conditions(draft, session, manual_at)
+        if missing:
+            raise PublishRefused(f"[[{session.title}]] not published: {'; '.join(missing)} "
+                                 f"(--force publishes anyway)", missing)
     plan = Plan(session=session)
     plan.notices += [f"[[{session.draft_page}]]: {p}" for p in draft.problems]
     try:
@@ -375,7 +429,7 @@ def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "
     line on the index, and the navigation of it and its neighbours (among
     ``allowed_dates``, when given)."""
     session, _ = with_neighbours(session, series, _text(pages, session.index_page), allowed_dates)
-    deadline = f"{session.date.isoformat()}T{session.time}:00Z"
+    deadline = session_start(session)  # questions are harvested until the session starts
     plan = Plan(session=session)
     plan.edits += [
         Edit(title=session.title, kind="session", create_only=True,
@@ -387,6 +441,42 @@ def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "
         index_edit(session, tset, series, published=False),
         *navigation_edits(session, series.navigation_template, pages),
     ]
+    return plan.settle(pages)
+
+
+def plan_index(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
+               state: str) -> Plan:
+    """The session's line on the index alone, in ``state`` ('upcoming' or 'to
+    come'): a session that has taken place shows "notes to come" until its
+    notes are out.  A line that links the notes is left as it is."""
+    plan = Plan(session=session)
+    plan.edits.append(index_edit(session, tset, series, published=False, state=state))
+    return plan.settle(pages)
+
+
+def draft_with_problems(text: str, speakers: tuple[str, ...]) -> str:
+    """The draft with its status box's ``problems`` saying what
+    :func:`bot.compile.check.check_draft` finds in it now.  The parameter's
+    own line is put in place first, so that the line numbers it gives are
+    those of the page as saved."""
+    from bot.compile import check as check_mod
+
+    findings = check_mod.check_draft(text, speakers)
+    if not findings:
+        return compile_mod.set_draft_problems(text, [])
+    staged = compile_mod.set_draft_problems(text, ["-"])
+    return compile_mod.set_draft_problems(staged, [str(f) for f in check_mod.check_draft(staged, speakers)])
+
+
+def plan_draft_problems(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig") -> Plan:
+    """Write the draft's problems into its status box, where staff work (no
+    edit when the box already says them, or when there is no draft)."""
+    plan = Plan(session=session)
+    plan.edits.append(Edit(
+        title=session.draft_page, kind="draft",
+        summary="Problems the notes bot found in the draft (see the box at the top)",
+        change=lambda text, exists: draft_with_problems(text, series.all_speakers) if exists else text,
+    ))
     return plan.settle(pages)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Iterator
 
 from bot import compile as compile_mod
@@ -19,10 +19,13 @@ from bot import config as config_mod
 from bot import harvest as harvest_mod
 from bot import publish, wikifacts
 from bot.environment import Environment
-from bot.errors import StopRun, UsageError
+from bot import logs
+from bot.errors import Refused, StopRun, UsageError
 from bot.model import HarvestResult, PageState, Session
 from bot.run.lock import lock_path, writer_lock
 from bot.wiki import Report, Wiki, apply_plan, connect
+
+log = logs.get_logger("run")
 
 
 @dataclass
@@ -242,8 +245,9 @@ def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> tuple[di
 
 
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
+    """Apply ``plan``; without ``-always``, asking before each save."""
     return apply_plan(plan, ctx.wiki, allowed=ctx.series.allows, simulate=ctx.simulate,
-                      max_retries=ctx.config.max_conflict_retries)
+                      max_retries=ctx.config.max_conflict_retries, ask=not ctx.always)
 
 
 def finish(ctx: Context, report: Report, heading: str) -> int:
@@ -256,9 +260,14 @@ def finish(ctx: Context, report: Report, heading: str) -> int:
 
 
 def planned(make):
-    """A planner's PlanError is the user's to mend (exit 2, its message)."""
+    """A planner's PlanError is the user's to mend (exit 2, its message); a
+    refusal (exit 1) also lists what is missing, one line each."""
     try:
         return make()
+    except publish.PublishRefused as e:
+        for reason in e.reasons:
+            log.error("%s", reason)
+        raise Refused(str(e)) from None
     except publish.PlanError as e:
         raise UsageError(str(e)) from None
 
@@ -306,11 +315,16 @@ def import_into_draft(ctx: Context, session: Session, messages: list, *, verbose
                                f"{'' if verbose else ': see --verbose'}):")
 
 
-def publish_session(ctx: Context, session: Session) -> int:
+def publish_session(ctx: Context, session: Session, manual_at: datetime | None = None, *,
+                    force: bool = False) -> int:
+    """Publish ``session`` from the draft revision staff saved last; with
+    ``manual_at``, only if that draft is ready and the session has started at
+    that moment (a publish by hand); ``force`` publishes staff's latest
+    revision whatever its status says."""
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session))
     draft = staff_draft(ctx, pages.get(session.draft_page) or PageState.missing(session.draft_page))
-    if draft.state is not None and not draft.ready:
+    if draft.state is not None and not draft.ready and not force:
         print(f"notesbot: [[{session.draft_page}]]: the last revision saved by staff does not say "
               f"status=ready: nothing published" + (f" ({draft.note})" if draft.note else ""), file=sys.stderr)
         return 1
@@ -319,7 +333,8 @@ def publish_session(ctx: Context, session: Session) -> int:
         return 1
     if draft.state is not None:
         pages[session.draft_page] = draft.state
-    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, allowed))
+    plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at,
+                                                        allowed_dates=allowed))
     if draft.note:
         plan.notices.insert(0, f"[[{session.draft_page}]]: {draft.note}")
     report = run_plan(ctx, plan)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bot import compile as compile_mod
 from bot import publish
+from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
 from bot.run import operations
 from bot.run.lock import open_private
@@ -55,9 +56,9 @@ def state_of(series, day: date, moment: datetime, draft_status: str | None) -> s
     return "awaiting answers"
 
 
-def _draft_facts(text: str) -> tuple[str | None, int, int, int]:
+def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None, int, int, int]:
     """(status, questions, answered, unanswered) of a draft's text."""
-    draft = compile_mod.parse_draft(text)
+    draft = compile_mod.parse_draft(text, speakers)
     questions = [q for s in draft.sections for q in s.questions]
     answered = sum(1 for q in questions if q.answered)
     return draft.status, len(questions), answered, len(questions) - answered
@@ -66,8 +67,9 @@ def _draft_facts(text: str) -> tuple[str | None, int, int, int]:
 def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = None,
            ) -> list[tuple[Context, date, SessionStatus]]:
     """Every session of every series, with its state on the wiki now (two
-    batched reads a series: its index, then its drafts).  ``seen`` gets the
-    revision of each page read."""
+    batched reads a series: its index, then its drafts), and what
+    :func:`bot.compile.check.check_draft` finds in each draft.  ``seen`` gets
+    the revision of each page read."""
     out = []
     seen = {} if seen is None else seen
     for series in ctx.config.series:
@@ -80,17 +82,71 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
         for day in dates:
             session = series.session(day)
             draft = drafts[session.draft_page]
-            status, count, answered, written = _draft_facts(draft.text) if draft.exists else (None, 0, 0, 0)
+            status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists
+                                                else (None, 0, 0, 0))
             note = ""
             if state_of(series, day, moment, None) == "awaiting answers":
                 # Only the revision staff saved decides (anyone can edit the draft).
                 staff = operations.staff_draft(sctx, draft)
-                status = _draft_facts(staff.state.text)[0] if staff.state is not None else None
+                status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
                 note = staff.note if draft.exists else ""
             state = state_of(series, day, moment, status)
-            out.append((sctx, day, SessionStatus(series.name, session.title, state, count, answered, written,
-                                                 note=note)))
+            row = SessionStatus(series.name, session.title, state, count, answered, written,
+                                draft_page=session.draft_page, notes_page=publish.plan.notes_link(session),
+                                draft_exists=draft.exists, draft_status=status or "",
+                                start=publish.plan.session_start(session),
+                                last_change=draft.timestamp or "", note=note)
+            if draft.exists:
+                row.problems = check_mod.check_draft(draft.text, series.all_speakers)
+            row.notes_out = _notes_listed(index.text if index.exists else "", session)
+            out.append((sctx, day, row))
     return out
+
+
+def _notes_listed(index_text: str, session) -> bool:
+    """Whether the index's line for the session links its notes (two links or more)."""
+    for line in index_text.split("\n"):
+        if "[[" in line and session.title in publish.pagetext.links_in(line):
+            return len(publish.pagetext.links_in(line)) > 1
+    return False
+
+
+def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -> int:
+    """After the work of a tick: each session that took place without notes
+    shows "notes to come" on the index (one edit a series), and each watched
+    draft's status box says the problems found in it."""
+    worst = 0
+    by_series: dict[str, list[tuple[Context, date, SessionStatus]]] = {}
+    for item in sessions:
+        by_series.setdefault(item[0].series.name, []).append(item)
+    for name, items in by_series.items():
+        sctx = items[0][0]
+        pending = [sctx.series.session(day) for _, day, status in items
+                   if status.state in ("awaiting answers", "archived") and not status.notes_out]
+        if pending:
+            tset = operations.templates_for(sctx)
+            index_title = sctx.series.index_page
+            pages = ctx.wiki.read([index_title])  # read again: this tick may have published to it
+            plan = publish.Plan(edits=[publish.plan.index_edit(s, tset, sctx.series, published=False,
+                                                               state="to come") for s in pending])
+            plan.settle(pages)
+            if plan.changed:
+                report = operations.run_plan(sctx, plan)
+                worst = max(worst, operations.finish(sctx, report, "Index: sessions whose notes are to come:"))
+        drafts = [sctx.series.session(day).draft_page for _, day, status in items
+                  if status.state != "archived" and status.draft_exists]
+        if not drafts:
+            continue
+        pages = ctx.wiki.read(drafts)
+        for _, day, status in items:
+            session = sctx.series.session(day)
+            if session.draft_page not in drafts:
+                continue
+            plan = publish.plan_draft_problems(pages, session, sctx.series)
+            if plan.changed:
+                report = operations.run_plan(sctx, plan)
+                worst = max(worst, operations.finish(sctx, report, f"Problems in [[{session.draft_page}]]:"))
+    return worst
 
 
 def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -> list[str]:
@@ -158,6 +214,8 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
     if (not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot
             or cache.get("config") != config_key(ctx)):
         return False
+    if cache.get("indexes") != [s.index_page for s in ctx.config.series]:
+        return False  # another configuration's cache: its pages say nothing about these
     for entry in states:
         try:
             series = ctx.config.series_named(entry["series"])
@@ -227,6 +285,10 @@ def _tick(ctx: Context, moment: datetime) -> int:
             status.result = f"error: {e}"
         worst = max(worst, code)
     after = survey(ctx, moment)
+    edits = sum(report.edits for report in ctx.reports)
+    worst = max(worst, mend_index_and_boxes(ctx, after))
+    if sum(report.edits for report in ctx.reports) != edits:
+        after = survey(ctx, moment)  # the boxes' new lines and the index as saved
     results = {status.session: status.result for _, _, status in sessions}
     for _, _, status in after:
         status.result = results.get(status.session, "")
@@ -241,6 +303,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
         save_cache(ctx, {
             "bot": ctx.bot,
             "config": config_key(ctx),
+            "indexes": [s.index_page for s in ctx.config.series],
             "revisions": acted_on(ctx, watched(ctx, after), before),
             "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
                         "draft_status": "ready" if s.state == "published" else None}
@@ -252,10 +315,13 @@ def _tick(ctx: Context, moment: datetime) -> int:
 def show_status(ctx: Context) -> int:
     moment = datetime.now(timezone.utc)
     rows = [s for _, _, s in survey(ctx, moment)]
-    header = ("series", "session", "state", "questions", "answered", "in writing")
-    table = [header] + [(s.series, s.session, s.state, str(s.harvested), str(s.answered), str(s.written))
-                        for s in rows]
+    header = ("series", "session", "state", "questions", "answered", "in writing", "problems", "waiting for")
+    table = [header] + [(s.series, s.session, s.state, str(s.harvested), str(s.answered), str(s.written),
+                         str(len(s.problems)), s.waiting_for(links=False)) for s in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for row in table:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    for s in rows:
+        for finding in s.problems:
+            print(f"[[{s.draft_page}]]: {finding}")
     return 0

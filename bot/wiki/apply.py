@@ -22,6 +22,9 @@ order:
   log, and the next run, whose plan still holds them, does them.
 
 With ``-simulate`` nothing is saved: the diff of each edit is printed.
+Without ``-always`` (a run by hand), each save first shows its diff and asks,
+as every pywikibot script does (``BaseBot.userPut``): yes saves it, no skips
+it, all saves it and the rest without asking, quit saves nothing more.
 """
 
 from __future__ import annotations
@@ -43,14 +46,15 @@ class Outcome:
     title: str
     kind: str
     status: str
-    """'created', 'updated', 'unchanged', 'would create', 'would update', 'skipped', 'refused', 'failed'."""
+    """'created', 'updated', 'unchanged', 'would create', 'would update', 'declined' (the person
+    said no), 'skipped', 'refused', 'failed'."""
     detail: str = ""
     revid: int | None = None
     url: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.status in ("created", "updated", "unchanged", "would create", "would update")
+        return self.status in ("created", "updated", "unchanged", "would create", "would update", "declined")
 
 
 @dataclass
@@ -95,8 +99,30 @@ def same_text(a: str, b: str) -> bool:
     return a.rstrip() == b.rstrip()
 
 
+class _Quit(Exception):
+    """The person said quit: nothing more is saved."""
+
+
+@dataclass
+class _Asker:
+    """Asks before each save until told 'all' (``confirm`` is ``Wiki.confirm``)."""
+
+    confirm: Callable[[str, str, str], str] | None
+    always: bool = False
+
+    def may_save(self, title: str, old: str, new: str) -> bool:
+        if self.confirm is None or self.always:
+            return True
+        choice = self.confirm(title, old, new)
+        if choice == "q":
+            raise _Quit()
+        if choice == "a":
+            self.always = True
+        return choice in ("y", "a")
+
+
 def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bool, max_retries: int,
-               out: TextIO | None = None) -> Report:
+               out: TextIO | None = None, ask: bool = False) -> Report:
     """Apply the settled edits of ``plan`` (see the module docstring), each over
     the page as the plan read it.  The diffs of ``-simulate`` go to ``out``,
     by default the ``sys.stdout`` of the moment (not the one of the moment
@@ -106,6 +132,7 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
     edits = plan.edits
     done: dict[str, bool] = {}
     colour = out.isatty()
+    asker = _Asker(wiki.confirm if ask and not simulate else None)
     for position, edit in enumerate(edits):
         if getattr(wiki, "out_of_time", None) and wiki.out_of_time():
             _out_of_time(report, edits[position:], wiki.budget.message())
@@ -123,9 +150,13 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             continue
         try:
             outcome = _apply_one(edit, wiki, edit.base, simulate=simulate,
-                                 max_retries=max_retries, out=out, colour=colour)
+                                 max_retries=max_retries, out=out, colour=colour, asker=asker)
         except OutOfTime as e:
             _out_of_time(report, edits[position:], str(e))
+            break
+        except _Quit:
+            for rest in edits[position:]:
+                report.outcomes.append(Outcome(rest.title, rest.kind, "skipped", "not saved: you chose quit"))
             break
         except WikiError as e:
             report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
@@ -147,7 +178,7 @@ def _out_of_time(report: Report, rest: list[Edit], why: str) -> None:
                                      ", ".join(f"[[{e.title}]]" for e in rest))
 
 
-def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour) -> Outcome:
+def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker) -> Outcome:
     if not state.bots_allowed:
         return Outcome(edit.title, edit.kind, "refused", "{{nobots}} or {{bots}} on the page excludes this bot")
     if state.redirect_target:
@@ -159,6 +190,8 @@ def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour) -
         if simulate:
             print(diff(edit.title, state.text, new, colour), file=out)
             return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
+        if not asker.may_save(edit.title, state.text, new):
+            return Outcome(edit.title, edit.kind, "declined", "not saved: you chose no")
         result = wiki.save(state, new, edit.summary)
         if result.status == "conflict" and result.state is not None:
             state = result.state

@@ -108,6 +108,19 @@ class Wiki:
     def page_url(self, title: str) -> str:
         return self._pywikibot.Page(self.site, title).full_url()
 
+    def confirm(self, title: str, old: str, new: str) -> str:
+        """Show the diff of a save and ask, as pywikibot's ``BaseBot.userPut``
+        does: its ``showDiff`` and ``input_choice`` (yes / no / all / quit).
+        Returns 'y', 'n', 'a' or 'q' (also when nobody can answer: stdin closed)."""
+        pwb = self._pywikibot
+        pwb.info(f"\n\n>>> <<lightpurple>>{title}<<default>> <<<")
+        pwb.showDiff(old, new)
+        try:
+            return pwb.input_choice("Do you want to accept these changes?",
+                                    [("Yes", "y"), ("No", "n"), ("All", "a")], default="N")
+        except (KeyboardInterrupt, EOFError):  # pywikibot's QuitKeyboardInterrupt is one
+            return "q"
+
     def revision_url(self, revid: int) -> str:
         info = self.site.siteinfo
         return f"{info['server']}{info['script']}?oldid={revid}"
