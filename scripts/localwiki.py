@@ -105,9 +105,10 @@ def write_private(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
-def install(dir: Path, port: int, lang: str = "en") -> None:
+def install(dir: Path, port: int, lang: str = "en", timezone: str | None = None) -> None:
     """Create the wiki's database, settings and accounts (about three seconds), in
-    content language ``lang`` (its namespace names, month names and date formats)."""
+    content language ``lang`` (its namespace names, month names and date formats)
+    and, if given, the IANA time zone ``timezone`` of its signatures ($wgLocaltimezone)."""
     dir.mkdir(parents=True, exist_ok=True)
     for sub in ("data", "cache", "images"):
         (dir / sub).mkdir(exist_ok=True)
@@ -123,7 +124,10 @@ def install(dir: Path, port: int, lang: str = "en") -> None:
     )
     passfile.unlink()
     settings = dir / "LocalSettings.php"
-    settings.write_text(settings.read_text() + EXTRA_SETTINGS.format(dir=dir))
+    extra = EXTRA_SETTINGS.format(dir=dir)
+    if timezone:
+        extra += f"$wgLocaltimezone = {json.dumps(timezone)};\n"
+    settings.write_text(settings.read_text() + extra)
     accounts = {}
     for key, (user, appid, grants) in ACCOUNTS.items():
         if key != "admin":
@@ -275,12 +279,13 @@ def env_lines(dir: Path) -> list[str]:
     ]
 
 
-def cmd_start(dir: Path, port: int | None, do_seed: str | None, lang: str = "en") -> int:
+def cmd_start(dir: Path, port: int | None, do_seed: str | None, lang: str = "en",
+              timezone: str | None = None) -> int:
     state = read_state(dir)
     if not (dir / "LocalSettings.php").exists() or not (dir / "accounts.json").exists():
         port = port or free_port()
         log(f"localwiki: installing a new wiki in {dir}")
-        install(dir, port, lang)
+        install(dir, port, lang, timezone)
         state = read_state(dir)
     elif port and port != state.get("port"):
         raise SystemExit(f"localwiki: {dir} holds a wiki for port {state.get('port')}, not {port}")
@@ -339,10 +344,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--lang", default="en",
                         help="content language of a new wiki (install.php --lang; default: en)")
+    parser.add_argument("--timezone", default=None,
+                        help="IANA time zone of a new wiki's signatures, e.g. Europe/Warsaw (default: UTC)")
     args = parser.parse_args(argv)
     dir = args.dir.resolve()
     if args.command == "start":
-        return cmd_start(dir, args.port, args.seed, args.lang)
+        return cmd_start(dir, args.port, args.seed, args.lang, args.timezone)
     if args.command == "stop":
         return cmd_stop(dir)
     if args.command == "status":

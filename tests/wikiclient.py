@@ -186,9 +186,13 @@ class LocalWiki:
             return len(_REQUEST.findall(f.read().decode(errors="replace")))
 
 
-def start_wiki(dir: Path, seed: str | None = "templates") -> LocalWiki:
-    """``scripts/localwiki start DIR`` (with the bot's templates seeded)."""
-    cmd = [str(ROOT / "scripts" / "localwiki"), "start", str(dir)]
+def start_wiki(dir: Path, seed: str | None = "templates", lang: str = "en",
+               timezone: str | None = None) -> LocalWiki:
+    """``scripts/localwiki start DIR`` (with the bot's templates seeded), in content
+    language ``lang`` and time zone ``timezone`` for a new wiki."""
+    cmd = [str(ROOT / "scripts" / "localwiki"), "start", str(dir), f"--lang={lang}"]
+    if timezone:
+        cmd.append(f"--timezone={timezone}")
     if seed:
         cmd.append(f"--seed={seed}")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
