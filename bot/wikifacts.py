@@ -54,6 +54,9 @@ PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Yo", "U
                               "Ping-multi", "Userlinks", "User link"})
 """Templates that name or notify a user (``{{ping|Name}}``), by their :func:`template_key`."""
 
+NOTE_TEMPLATE = "Conversation hour note"
+"""The bot's visible note for staff on a line of the draft (never part of the notes)."""
+
 # -- namespaces -----------------------------------------------------------------------
 
 TEMPLATE_NAMESPACES = frozenset({"template", "vorlage", "modèle", "szablon", "plantilla", "predefinição",

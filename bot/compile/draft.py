@@ -37,7 +37,8 @@ How the rest is read:
 - A heading (any level) starts a section.  Questions before the first
   heading form a section without heading.  Lines before the first heading
   and the first question are the draft's header and are not part of the notes.
-- HTML comments, and the status template wherever it is, are ignored.
+- HTML comments, the status template wherever it is, and the bot's notes for
+  staff (``{{Conversation hour note|…}}``) are ignored.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from bot import wikifacts
 from bot.model import Problem
-from bot.wikifacts import DRAFT_TEMPLATE, template_key
+from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
            "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "inert", "parse_draft",
@@ -393,13 +394,13 @@ def _param(template: Template, name: str) -> str:
 
 
 def _visible_lines(text: str, code: Wikicode) -> list[str]:
-    """The lines of ``text`` with comments and the status template blanked
-    (their line breaks kept, so that line numbers still match)."""
+    """The lines of ``text`` with comments, the status template and the bot's
+    notes for staff blanked (their line breaks kept, so that line numbers still match)."""
     hidden = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
     offset = 0
     for node in code.nodes:
         size = len(str(node))
-        if isinstance(node, Template) and template_key(str(node.name)) == DRAFT_TEMPLATE:
+        if isinstance(node, Template) and template_key(str(node.name)) in (DRAFT_TEMPLATE, NOTE_TEMPLATE):
             hidden.append((offset, offset + size))
         offset += size
     chars = list(text)

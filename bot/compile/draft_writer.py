@@ -2,7 +2,10 @@
 
 The draft's format is described in :mod:`bot.compile.draft`.  Every question
 goes through :func:`bot.compile.sanitize.neutralise` before it is placed, with
-what was changed reported per question.
+what was changed reported per question.  A question that still links to
+someone's user page (it names a person; the notes are anonymous) gets the
+bot's visible note for staff on the line under it, ``{{Conversation hour
+note|…}}``, which the draft's reader skips, so it never reaches the notes.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import mwparserfromhell
+from mwparserfromhell.nodes import Template, Wikilink
+
+from bot import wikifacts
 from bot.compile.draft import Draft, DraftQuestion, DraftSection, heading_text, parse_draft, record_harvested
 from bot.compile.pages import headings, session_values
 from bot.compile.sanitize import neutralise
@@ -121,8 +128,37 @@ class _DraftWriter:
             text, changes = neutralise(_question_text(question))
             self.neutralised += [f"{question.id}: {change}" for change in changes]
             out.append(self.templates.render("question", {"id": anchor(question.id), "question": text}))
+            people = linked_users(text)
+            if people:
+                out.append(staff_note(f"this question links to the user page of {', '.join(people)}. "
+                                      "The notes are anonymous: keep the link only if naming them is meant."))
             self.added.append(question.id)
         return out
+
+
+def linked_users(text: str) -> list[str]:
+    """The users whose user, user talk or contributions page ``text`` links to
+    (wiki links in any language's namespace names) or that a template of
+    :data:`~bot.wikifacts.PERSON_TEMPLATES` names (``{{u|…}}``, ``{{ping|…}}``), each once."""
+    users: list[str] = []
+    code = mwparserfromhell.parse(text)
+    for node in code.filter(recursive=True, forcetype=(Wikilink, Template)):
+        if isinstance(node, Template):
+            named = wikifacts.template_key(str(node.name)) in wikifacts.PERSON_TEMPLATES
+            found = [str(p.value).strip() for p in node.params if named and not p.showkey]
+        else:
+            found = [wikifacts.user_of_link(str(node.title))]
+        for user in found:
+            if user and wikifacts.user_key(user) not in users:
+                users.append(wikifacts.user_key(user))
+    return users
+
+
+def staff_note(message: str) -> str:
+    """A line of the draft holding the bot's note for staff (the draft's reader skips it);
+    braces, pipes, line breaks and tildes are kept out of the message, so that it stays one inert call."""
+    message = re.sub(r"[{}|\n]", " ", message).replace("~", "&#126;")
+    return f"{{{{{wikifacts.NOTE_TEMPLATE}|1={message}}}}}"
 
 
 def _question_text(question: Question) -> str:
