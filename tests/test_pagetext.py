@@ -43,20 +43,54 @@ def date_key(line: str) -> str | None:
 def test_index_line_is_inserted_once_in_the_existing_order(days, new, descending):
     days = sorted(set(days) - {new}, reverse=descending)
     text = "Intro\n" + "".join(f"* [[Session {d}]]\n" for d in days) + "Footer"
-    line = f"* [[Session {new}]] – notes"
-    once = pagetext.ensure_line(text, line, match=f"Session {new}", order_key=date_key, key=new)
+    line = f"* [[Session {new}]] – notes <!-- notesbot:session Session {new} -->"
+
+    def own(l: str) -> bool:
+        return f"notesbot:session Session {new} " in l
+
+    once = pagetext.ensure_line(text, line, own=own, order_key=date_key, key=new)
     assert once.count(line) == 1
-    assert pagetext.ensure_line(once, line, match=f"Session {new}", order_key=date_key, key=new) == once
+    assert pagetext.ensure_line(once, line, own=own, order_key=date_key, key=new) == once
     found = [date_key(l) for l in once.split("\n") if date_key(l)]
     if len(days) >= 2:
         assert found == sorted(found, reverse=descending)
     assert once.startswith("Intro") and "Footer" in once
 
 
-def test_duplicate_index_lines_from_an_interrupted_run_are_healed():
-    text = "* [[Session 2024-07-11]] old\n* [[Other]]\n* [[Session 2024-07-11]] old again\n"
-    out = pagetext.ensure_line(text, "* [[Session 2024-07-11]] new", match="Session 2024-07-11")
-    assert out == "* [[Session 2024-07-11]] new\n* [[Other]]\n"
+def test_duplicate_own_lines_are_healed_and_other_lines_linking_the_session_kept():
+    tag = "<!-- notesbot:session Session 2024-07-11 -->"
+    text = (f"* [[Session 2024-07-11]] old {tag}\n* The [[Session 2024-07-11|recording]] is on Commons.\n"
+            f"* [[Other]]\n* [[Session 2024-07-11]] old again {tag}\n")
+    out = pagetext.ensure_line(text, f"* [[Session 2024-07-11]] new {tag}", own=lambda l: tag in l)
+    assert out == (f"* [[Session 2024-07-11]] new {tag}\n* The [[Session 2024-07-11|recording]] is on Commons.\n"
+                   "* [[Other]]\n")
+
+
+NOTES = "* <span id=\"q-1\"></span>Why?\n: Maggie: Because."
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=lines, inside=lines, after=lines)
+def test_the_notes_part_changes_and_every_line_around_it_is_kept(before, inside, after):
+    """Community text before the notes, a sub-section under them, a note after:
+    a republish changes only what is between the bot's markers."""
+    after = re.sub(r"^== .* ==$", "", after, flags=re.M)
+    before = re.sub(r"^== .* ==$", "", before, flags=re.M)
+    page = "Intro\n== Notes ==\nPlaceholder.\n" + after
+    first = pagetext.set_section_part(page, "Notes", "old notes", placeholder="Placeholder.")
+    assert "Placeholder." not in first and first.endswith("\n" + after)
+    edited = first.replace("== Notes ==\n", "== Notes ==\n" + before + "\n", 1) + "\n=== Sub ===\n" + inside
+    again = pagetext.set_section_part(edited, "Notes", NOTES, placeholder="Placeholder.")
+    assert again == edited.replace("\nold notes\n", "\n" + NOTES + "\n")
+    assert pagetext.set_section_part(again, "Notes", NOTES, placeholder="Placeholder.") == again
+
+
+def test_notes_without_markers_go_above_what_others_wrote():
+    page = "== Notes ==\nA volunteer's note.\n== Next ==\nx"
+    out = pagetext.set_section_part(page, "Notes", NOTES, placeholder="Placeholder.")
+    assert out == f"== Notes ==\n{pagetext.wrap_own(NOTES)}\nA volunteer's note.\n== Next ==\nx"
+    empty = pagetext.set_section_part("== Notes ==\n== Next ==\n", "Notes", NOTES)
+    assert empty == f"== Notes ==\n{pagetext.wrap_own(NOTES)}\n== Next ==\n"
 
 
 def test_template_parameters_change_in_place():

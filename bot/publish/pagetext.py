@@ -97,22 +97,32 @@ def links_in(text: str) -> list[str]:
     return out
 
 
-def ensure_line(text: str, line: str, *, match: str, order_key: "callable | None" = None,
-                key: object = None) -> str:
-    """Make the page hold ``line`` exactly once, on the line that links ``match``.
+def marker(kind: str, key: str = "") -> str:
+    """The bot's signature on a part of a page it wrote: an HTML comment,
+    invisible to readers, such as ``<!-- notesbot:session Title -->``.  A page
+    title never holds ``>``, so a key never ends the comment early."""
+    return f"<!-- notesbot:{kind}{' ' + key if key else ''} -->"
 
-    An existing line linking ``match`` is replaced in place (and any further
-    ones removed: a duplicate from an earlier crash is healed).  Otherwise the
-    line is inserted among the lines that ``order_key`` can place, keeping their
+
+NOTES_BEGIN = marker("notes")
+NOTES_END = marker("notes end")
+"""Around the notes the bot wrote: a republish changes only what is between them."""
+
+
+def ensure_line(text: str, line: str, *, own: "callable", order_key: "callable | None" = None,
+                key: object = None) -> str:
+    """Make the page hold ``line`` exactly once, in place of the bot's own line.
+
+    ``own`` tells the bot's own lines (by its marker, or, for a line an
+    earlier version wrote without one, by being exactly what it would have
+    written); no other line is ever changed or removed, whatever it links
+    to.  The first own line is replaced in place, and any further ones
+    removed (a duplicate from an earlier crash is healed).  Otherwise the line
+    is inserted among the lines that ``order_key`` can place, keeping their
     existing order (ascending or descending), or appended at the end.
     """
     lines = text.split("\n")
-    target = normalise_title(match)
-
-    def links_target(l: str) -> bool:
-        return any(t == target for t in links_in(l)) if "[[" in l else False
-
-    hits = [i for i, l in enumerate(lines) if links_target(l)]
+    hits = [i for i, l in enumerate(lines) if own(l)]
     if hits:
         first = hits[0]
         new_lines = [l for i, l in enumerate(lines) if i not in hits[1:]]
@@ -132,6 +142,68 @@ def ensure_line(text: str, line: str, *, match: str, order_key: "callable | None
         return "\n".join(lines)
     body = text.rstrip("\n")
     return (body + "\n" if body else "") + line + "\n"
+
+
+def own_part(text: str) -> tuple[int, int] | None:
+    """(start, end) of the part of ``text`` between the bot's notes markers,
+    markers included; None if there is none.  A begin marker whose end marker
+    was deleted runs to the next heading line (or the end of ``text``)."""
+    begin = text.find(NOTES_BEGIN)
+    if begin < 0:
+        return None
+    end = text.find(NOTES_END, begin)
+    if end >= 0:
+        return begin, end + len(NOTES_END)
+    heading = re.compile(r"^=.*=[ \t]*$", re.M).search(text, begin + len(NOTES_BEGIN))
+    return begin, heading.start() if heading else len(text)
+
+
+def own_text(text: str) -> str | None:
+    """What the bot wrote between its notes markers, None if there are none."""
+    where = own_part(text)
+    if where is None:
+        return None
+    inner = text[where[0] + len(NOTES_BEGIN):where[1]]
+    return inner.removesuffix(NOTES_END).strip("\n")
+
+
+def wrap_own(part: str) -> str:
+    """``part`` between the bot's notes markers."""
+    return f"{NOTES_BEGIN}\n{part.strip(chr(10))}\n{NOTES_END}"
+
+
+def set_own_part(text: str, part: str, *, placeholder: str = "", owned: bool = False) -> str:
+    """Make the bot's marked part of ``text`` be ``part``; the rest is kept byte
+    for byte.  Without markers, the part replaces ``placeholder`` (the text
+    the page template wrote where the notes go), or a text that is exactly
+    ``part`` (notes an earlier version wrote, unmarked); with ``owned`` (a
+    page that is wholly the bot's, written by an earlier version) it replaces
+    everything; otherwise it goes first, above whatever others wrote."""
+    wrapped = wrap_own(part)
+    where = own_part(text)
+    if where is not None:
+        return text[:where[0]] + wrapped + text[where[1]:]
+    if placeholder.strip() and placeholder.strip() in text:
+        return text.replace(placeholder.strip(), wrapped, 1)
+    if not text.strip():
+        return wrapped + ("\n" if text else "")
+    if owned or text.strip() == part.strip():
+        return text[:len(text) - len(text.lstrip())] + wrapped + text[len(text.rstrip()):]
+    return wrapped + "\n" + text.lstrip("\n")
+
+
+def set_section_part(text: str, heading: str, part: str, *, placeholder: str = "", level: int = 2) -> str:
+    """:func:`set_own_part` within section ``heading`` (its sub-sections
+    included); the section is added at the end of the page if it is missing."""
+    where = find_section(text, heading)
+    if where is None:
+        return replace_section_body(text, heading, wrap_own(part), level)
+    _, start, end = where
+    body = text[start:end]
+    new_body = set_own_part(body, part, placeholder=placeholder)
+    if end < len(text) and not new_body.endswith("\n"):
+        new_body += "\n"  # the next heading stays on a line of its own
+    return text if new_body == body else text[:start] + new_body + text[end:]
 
 
 _SIGNATURE_HINT = re.compile(r"\[\[\s*(?:user|user talk|special:contributions)\s*[:/]|\{\{\s*unsigned|\(UTC\)",

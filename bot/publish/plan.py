@@ -228,11 +228,21 @@ def session_start(session: Session) -> datetime:
 
 
 def index_edit(session: Session, tset, series: "SeriesConfig", *, published: bool, state: str | None = None) -> Edit:
-    """The session's line on the index.  A line that already links the notes
-    (two links or more) is never turned back into "upcoming" or "notes to come"."""
+    """The session's line on the index: the bot's own line, known by its
+    marker (or, written by an earlier version without one, by being exactly
+    what the bot would have written); every other line is kept, whatever it
+    links to (a volunteer's line about the session's recording, say).  The
+    bot's line that already links the notes (two links or more) is never
+    turned back into "upcoming" or "notes to come"; a session someone else
+    listed gets no second line until its notes are out."""
     state = state or ("published" if published else "upcoming")
     published = state == "published"
-    line = index_line(session, tset, published=published, state=state)
+    tag = pagetext.marker("session", session.title)
+    line = f"{index_line(session, tset, published=published, state=state)} {tag}"
+    legacy = {index_line(session, tset, published=False, state=s) for s in INDEX_TEMPLATES}
+
+    def own(text: str) -> bool:
+        return tag in text or text.strip() in legacy
 
     def order_key(text: str) -> str | None:
         for target in pagetext.links_in(text) if "[[" in text else []:
@@ -243,13 +253,14 @@ def index_edit(session: Session, tset, series: "SeriesConfig", *, published: boo
 
     def change(text: str, exists: bool) -> str:
         if not published:
-            listed = [l for l in text.split("\n") if "[[" in l and session.title in pagetext.links_in(l)]
-            if any(len(pagetext.links_in(l)) > 1 for l in listed):
+            lines = text.split("\n")
+            mine = [l for l in lines if own(l)]
+            if any(len(pagetext.links_in(l)) > 1 for l in mine):
                 return text  # its notes are out: never downgraded
-            if state == "upcoming" and listed:
+            listed = any("[[" in l and session.title in pagetext.links_in(l) for l in lines)
+            if listed and (state == "upcoming" or not mine):
                 return text  # already listed: a new session does not change its line
-        return pagetext.ensure_line(text, line, match=session.title, order_key=order_key,
-                                    key=session.date.isoformat())
+        return pagetext.ensure_line(text, line, own=own, order_key=order_key, key=session.date.isoformat())
 
     what = {"published": "notes of", "upcoming": "upcoming session", "to come": "notes to come for"}[state]
     return Edit(
@@ -321,23 +332,36 @@ def marks_edit(session: Session, answered: list[str], written: list[str], series
 
 
 def notes_edit(session: Session, notes_text: str, tset, summary: str, *, translate: bool = False) -> Edit:
-    """The notes: the session page's notes section, or a page of their own.
-    Translatable notes keep the unit markers of the text the change is applied
-    to (:func:`bot.compile.keep_markers`), so that a republish, or its
-    recompute after a conflict, keeps their translations."""
+    """The notes: between the bot's markers in the session page's notes
+    section, or on a page of their own.  Whatever others wrote outside the
+    markers (a sub-section, a note under the notes) is kept byte for byte; a
+    first publish replaces only the placeholder the session template wrote.
+    Translatable notes keep the unit markers of the text the change is
+    applied to (:func:`bot.compile.keep_markers`), so that a republish, or
+    its recompute after a conflict, keeps their translations."""
     def kept(current: str) -> str:
         return compile_mod.keep_markers(current, notes_text) if translate else notes_text
 
     if session.notes_section:
+        empty = compile_mod.render_session_page(session, tset)
+        where = pagetext.find_section(empty, session.notes_section)
+        placeholder = empty[where[1]:where[2]] if where else ""
+
         def change(text: str, exists: bool) -> str:
             if not exists:
-                return compile_mod.render_session_page(session, tset, notes=notes_text)
+                return compile_mod.render_session_page(session, tset, notes=pagetext.wrap_own(notes_text))
             where = pagetext.find_section(text, session.notes_section)
-            body = kept(text[where[1]:where[2]] if where else "")
-            return pagetext.replace_section_body(text, session.notes_section, body)
+            body = text[where[1]:where[2]] if where else ""
+            mine = pagetext.own_text(body)
+            return pagetext.set_section_part(text, session.notes_section, kept(body if mine is None else mine),
+                                             placeholder=placeholder)
     else:
         def change(text: str, exists: bool) -> str:
-            return kept(text) if exists else notes_text
+            if not exists:
+                return pagetext.wrap_own(notes_text)
+            mine = pagetext.own_text(text)
+            # A page of their own without markers was written whole by an earlier version.
+            return pagetext.set_own_part(text, kept(text if mine is None else mine), owned=True)
     return Edit(title=session.notes_page, kind="notes", summary=summary, change=change)
 
 
