@@ -47,8 +47,8 @@ DRAFT_STATUSES: tuple[str, ...] = ("collecting", "ready")
 """The words the status box's ``status`` takes: ``collecting`` (the bot adds
 questions, staff write answers) and ``ready`` (the notes may be published)."""
 
-DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems")
-"""The status box's parameters: ``problems`` is written by the bot, the rest by staff or the bot."""
+DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems", "untrusted")
+"""The status box's parameters: ``problems`` and ``untrusted`` are written by the bot, the rest by staff or the bot."""
 
 PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Yo", "User", "Noping", "Mention",
                               "Ping-multi", "Userlinks", "User link"})

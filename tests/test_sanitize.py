@@ -276,3 +276,16 @@ def test_output_as_a_bullet_leaves_the_other_bullets_alone(text):
 def test_neutralise_never_raises_on_any_text(text):
     out, changes = neutralise(text)
     assert isinstance(out, str) and all(isinstance(change, str) for change in changes)
+
+
+def test_page_effects_of_a_template_are_found_however_written():
+    from bot.compile.sanitize import page_effects
+    text = ('[[Category_:A]] [[Category%3AB]] [[ :Category:Linked]] __notoc__ {{ displaytitle : T}} [[de:X]]'
+            '<span style="transform: scale(50)">x</span><div style="POSITION:absolute;top:-9999px">y</div>'
+            '{{#if:1|[[Category&#58;C]]}}<templatestyles src="X/styles.css" />')
+    found = " ".join(sorted(page_effects(text)))
+    for needle in ("Category :A", "Category:B", "Category:C", "__NOTOC__", "DISPLAYTITLE", "de:X", "transform",
+                   "POSITION:absolute", "templatestyles"):
+        assert needle in found, found
+    assert "Linked" not in found
+    assert page_effects('<div class="x" style="text-align:center;">[[Page|link]] {{{x|}}}</div>') == set()

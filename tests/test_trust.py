@@ -66,6 +66,10 @@ def test_a_community_answer_marked_ready_is_not_published_until_staff_save(scena
     status = s.reader.text(s.status)
     assert f"1 {OTHERS}" in status, status
     assert "awaiting answers" in status
+    # The draft's status box says it too, to whoever opens the draft.
+    box = s.reader.parse_html(s.draft(DAY))
+    assert f"1 {OTHERS}" in box, box
+    assert "conversation-hour-untrusted" in box
     manual = s.run("publish", DAY, "-always")
     assert manual.returncode == 1 and "status=ready" in manual.stderr, manual.stderr
     assert "The Foundation will close this project" not in s.reader.text(s.session(DAY))
@@ -79,6 +83,7 @@ def test_a_community_answer_marked_ready_is_not_published_until_staff_save(scena
     assert "We work with professionals." in notes, after.stdout + after.stderr
     assert "The Foundation will close this project" not in notes
     assert OTHERS not in s.reader.text(s.status)
+    assert OTHERS not in s.reader.text(s.draft(DAY))  # the box no longer says it
 
 
 def test_a_community_edit_after_the_staff_revision_is_not_published(scenario: Scenario):
@@ -255,3 +260,29 @@ def test_a_questions_page_redirected_outside_the_allowed_prefixes_is_not_followe
     result = s.run("harvest", "--session", DAY, "--to-draft", "-always")
     assert result.returncode == 2 and "outside the allowed prefixes" in result.stderr, result.stderr
     assert "do evil" not in (s.reader.text(s.draft(DAY)) or "")
+
+
+def test_a_hijacked_trusted_template_changes_nothing(wiki, tmp_path):
+    """A template page the community cannot edit, rewritten by whoever can:
+    no category, switch, title or full-page box beyond the shipped
+    template's reaches a page; the tick says so on the status page, escaped."""
+    s = Scenario(wiki, tmp_path)
+    collected(s)
+    s.answer(DAY, {"threats": [": Maggie: We work with professionals."]})
+    tick(s, "2025-01-17T12:00:00Z")
+    before = {t: s.reader.text(t) for t in (s.session(DAY), s.index, s.questions(DAY))}
+    own = f"User:{s.bot_user}/templates-{s.uid}.json"
+    hijack = ("{{{languages}}}{{{questions}}}\n[[Category_:Withdrawn]]\n__NOINDEX__\n{{DISPLAYTITLE:Withdrawn}}\n"
+              '<div style="position:fixed;top:0;left:0;width:100%;height:100%">These notes were withdrawn</div>')
+    s.admin.edit(own, json.dumps({"notes": hijack}), "Hijacked")
+    s.series_extra = {"templates": {"notes": own}}
+    s.write_config()
+    result = s.run("publish", DAY, "-always")
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    for effect in ("Category:Withdrawn", "__NOINDEX__", "DISPLAYTITLE", "position:fixed"):
+        assert effect in message, message
+    s.run("run", "--now", "2025-01-18T12:00:00Z", "-always")  # fails for this session, says why
+    assert {t: s.reader.text(t) for t in before} == before
+    parsed = s.reader.parse(s.status)
+    assert parsed["categories"] == [] and "DISPLAYTITLE" in s.reader.text(s.status)

@@ -14,7 +14,7 @@ Pure text in, text out: nothing here talks to a wiki.
 """
 
 from bot.compile.draft import (Draft, DraftError, DraftQuestion, DraftSection, parse_draft, record_harvested,
-                               set_draft_problems, set_draft_status)
+                               set_draft_problems, set_draft_status, set_untrusted, untrusted_note)
 from bot.compile.draft_writer import DraftUpdate, render_draft, update_draft
 from bot.compile.notes import Notes, render_notes
 from bot.compile.pages import english_list, render_questions_page, render_session_page, session_values
@@ -24,4 +24,4 @@ from bot.compile.translation import keep_markers
 __all__ = ["STYLES", "Draft", "DraftError", "DraftQuestion", "DraftSection", "DraftUpdate", "Notes",
            "TemplateError", "TemplateSet", "english_list", "keep_markers", "load_templates", "parse_draft", "record_harvested",
            "render_draft", "render_notes", "render_questions_page", "render_session_page", "session_values",
-           "set_draft_problems", "set_draft_status", "update_draft"]
+           "set_draft_problems", "set_draft_status", "set_untrusted", "untrusted_note", "update_draft"]

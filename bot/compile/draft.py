@@ -58,7 +58,8 @@ from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
            "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "inert", "parse_draft",
-           "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "speaker_of"]
+           "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "set_untrusted", "speaker_of",
+           "untrusted_note"]
 
 DEFAULT_STATUS = "collecting"
 DRAFT_STATUSES = wikifacts.DRAFT_STATUSES
@@ -352,6 +353,34 @@ def inert(text: str) -> str:
 def record_harvested(text: str, ids: list[str]) -> str:
     """``text`` with the status template's ``harvested`` list set to ``ids``."""
     return _with_param(text, "harvested", " ".join(ids))
+
+
+UNTRUSTED = "untrusted"
+"""The status box's parameter for what staff are told about edits by others
+since their last revision (the box shows it; the bot sets and clears it)."""
+
+
+def untrusted_note(text: str) -> str:
+    """The status box's ``untrusted`` note ('' if none, or no box)."""
+    template = _status_template(mwparserfromhell.parse(text))
+    return _param(template, UNTRUSTED) if template is not None and template.has(UNTRUSTED) else ""
+
+
+def set_untrusted(text: str, note: str) -> str:
+    """``text`` with the status box's ``untrusted`` note set to ``note`` (a
+    line of the bot's own words), or removed when ``note`` is ''; a draft
+    without the box is returned unchanged (the bot never adds one)."""
+    if untrusted_note(text) == note.strip():
+        return text
+    if not note.strip():
+        code = mwparserfromhell.parse(text)
+        _status_template(code).remove(UNTRUSTED)
+        return str(code)
+    if re.search(r"[|{}\[\]<>\n]", note):
+        raise ValueError(f"not a note for the draft's box: {note!r}")
+    if _status_template(mwparserfromhell.parse(text)) is None:
+        return text
+    return _with_param(text, UNTRUSTED, note.strip())
 
 
 def _with_param(text: str, name: str, value: str) -> str:

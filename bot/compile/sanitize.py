@@ -30,7 +30,7 @@ from mwparserfromhell.wikicode import Wikicode
 from bot import wikifacts
 from bot.wikifacts import template_key
 
-__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise", "plain_heading"]
+__all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise", "page_effects", "plain_heading"]
 
 DEFAULT_ALLOWED_TEMPLATES: frozenset[str] = frozenset({"Tl", "Tlx", "U"})
 """Templates kept in community text: inline, harmless, common on Meta-wiki."""
@@ -62,6 +62,51 @@ def link_kind(prefix: str) -> str | None:
     if name == "simple" or wikifacts.LANGUAGE_CODE.fullmatch(name):
         return "interlanguage"
     return None
+
+
+PAGE_MAGIC_WORDS = frozenset({"DISPLAYTITLE", "DEFAULTSORT", "DEFAULTSORTKEY", "DEFAULTCATEGORYSORT"})
+"""Magic words that set something of the whole page (``{{DISPLAYTITLE:…}}``)."""
+
+PAGE_TAGS = frozenset({"templatestyles", "indicator", "style", "ref", "references"})
+"""Tags whose effect reaches past where they are written: a style sheet, an
+indicator at the top of the page, footnotes and their list."""
+
+_PAGE_STYLE = re.compile(r"(?:position\s*:\s*(?:fixed|absolute|sticky)|z-index\s*:|transform\s*:|"
+                         r"(?:top|left|right|bottom)\s*:\s*-)", re.IGNORECASE)
+
+
+def page_effects(text: str) -> set[str]:
+    """What ``text`` does to the page as a whole rather than where it is
+    written: categories, interlanguage links, behaviour switches, page-wide
+    magic words, redirects, tags that reach past their place, and styles that
+    take an element out of the page's flow (``position:fixed``…), each as a
+    short description.  Used on templates read from the wiki, which may have
+    no effect the shipped templates do not have."""
+    effects: set[str] = set()
+    if _REDIRECT.match(text.lstrip()):
+        effects.add("a redirect")
+    effects.update(f"the behaviour switch {m.upper()}" for m in re.findall(r"__[A-Za-z][A-Za-z_]*?__", text))
+    code = mwparserfromhell.parse(text)
+    for link in code.filter_wikilinks():
+        title = wikifacts.link_target(str(link.title))
+        m = _LINK_PREFIX.match(title)
+        if m and not title.startswith(":"):
+            kind = link_kind(m.group(1))
+            if kind in ("category", "interlanguage"):
+                effects.add(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} link [[{title}]]")
+    for template in code.filter_templates():
+        name = str(template.name).strip()
+        word = name.split(":", 1)[0].strip().upper()
+        if ":" in name and word in PAGE_MAGIC_WORDS:
+            effects.add("{{" + word + ":…}}")
+    for tag in code.filter_tags():
+        name = str(tag.tag).strip().lower()
+        if name in PAGE_TAGS:
+            effects.add(f"a <{name}> tag")
+        for attribute in tag.attributes:
+            if str(attribute.name).strip().lower() == "style" and _PAGE_STYLE.search(str(attribute.value or "")):
+                effects.add(f"the style {_PAGE_STYLE.search(str(attribute.value)).group(0).strip()!r}")
+    return effects
 
 
 _LINK_PREFIX = re.compile(r"\s*([^:\[\]|{}<>]+?)\s*:")

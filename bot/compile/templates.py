@@ -26,6 +26,8 @@ from pathlib import Path
 import mwparserfromhell
 from mwparserfromhell.nodes import Text
 
+from bot.compile.sanitize import page_effects
+
 __all__ = ["STYLES", "TEMPLATE_NAMES", "TemplateError", "TemplateSet", "load_templates", "render"]
 
 STYLES: tuple[str, ...] = ("conversation-hour-2024", "office-hours-2022")
@@ -124,6 +126,10 @@ def load_templates(style: str, override_dir: Path | None = None,
             sources[path.stem] = str(path)
     for name, text in (overrides or {}).items():
         _check_name(name, "overrides")
+        added = sorted(page_effects(text) - page_effects(texts[name]))
+        if added:
+            raise TemplateError(f"template {name!r} from the wiki has page-level effects the shipped one does not "
+                                f"({'; '.join(added)}): not used")
         texts[name] = _clean(text)
         sources[name] = "override"
     return TemplateSet(style, texts, sources)

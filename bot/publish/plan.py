@@ -365,6 +365,17 @@ def notes_edit(session: Session, notes_text: str, tset, summary: str, *, transla
     return Edit(title=session.notes_page, kind="notes", summary=summary, change=change)
 
 
+def draft_box_edit(session: Session, note: str) -> Edit:
+    """The draft's status box says ``note`` (its ``untrusted`` parameter):
+    what staff are told about edits by others since their last revision;
+    '' clears it.  Nothing else of the draft changes."""
+    return Edit(
+        title=session.draft_page, kind="draft",
+        summary=("Status box: " + note) if note else "Status box: no edit by others since the last staff revision",
+        change=lambda text, exists: compile_mod.set_untrusted(text, note) if exists else text,
+    )
+
+
 def topic_aliases(series: "SeriesConfig") -> dict[str, str]:
     return {**harvest_mod.DEFAULT_TOPIC_ALIASES, **series.topic_aliases}
 

@@ -118,6 +118,12 @@ class StaffDraft:
                     "revision: not published until a staff member saves the draft")
         return ""
 
+    @property
+    def box_note(self) -> str:
+        """What the draft's status box says: only edits by others since the
+        last staff revision (a draft staff have not saved yet is no news)."""
+        return self.note if self.state is not None and self.others else ""
+
 
 def is_staff(ctx: Context, user: str | None) -> bool:
     """Whether ``user`` is one of the series' staff (an account, or a member of a group named)."""
@@ -144,7 +150,9 @@ def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:
         if is_staff(ctx, revision.user):
             text = ctx.wiki.revision_text(revision.revid)
             return StaffDraft(replace(draft, text=text, revid=revision.revid, user=revision.user), others)
-        others += 1
+        # The bot's own revisions (new questions, the status box) are not
+        # published either, but are no one's edit to tell staff about.
+        others += revision.user != ctx.bot
     return StaffDraft(None, others)
 
 
@@ -315,6 +323,21 @@ def import_into_draft(ctx: Context, session: Session, messages: list, *, verbose
                                f"{'' if verbose else ': see --verbose'}):")
 
 
+def show_on_draft(ctx: Context, session: Session, note: str, current: PageState | None = None) -> int:
+    """Make the draft's status box say ``note`` (edits by others since the
+    last staff revision, say; '' clears it), with one edit when it says
+    something else.  ``current``: the draft as just read, if it was."""
+    if current is None:
+        current = ctx.wiki.read([session.draft_page])[session.draft_page]
+    if not current.exists or compile_mod.untrusted_note(current.text) == note:
+        return 0
+    plan = publish.Plan(edits=[publish.plan.draft_box_edit(session, note)]).settle({session.draft_page: current})
+    report = run_plan(ctx, plan)
+    for notice in report.notices:
+        print(f"notesbot: {notice}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
 def publish_session(ctx: Context, session: Session, manual_at: datetime | None = None, *,
                     force: bool = False) -> int:
     """Publish ``session`` from the draft revision staff saved last; with
@@ -323,7 +346,9 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     revision whatever its status says."""
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session))
-    draft = staff_draft(ctx, pages.get(session.draft_page) or PageState.missing(session.draft_page))
+    latest = pages.get(session.draft_page) or PageState.missing(session.draft_page)
+    draft = staff_draft(ctx, latest)
+    show_on_draft(ctx, session, draft.box_note, latest)
     if draft.state is not None and not draft.ready and not force:
         print(f"notesbot: [[{session.draft_page}]]: the last revision saved by staff does not say "
               f"status=ready: nothing published" + (f" ({draft.note})" if draft.note else ""), file=sys.stderr)

@@ -66,6 +66,8 @@ class SessionStatus:
                                                                                 else " unanswered")
     note: str = ""
     """About the draft: edits by others since the last staff revision, say."""
+    box: str | None = None
+    """What the draft's status box should say, when it says something else."""
 
 
 def escaped(text: str) -> str:

@@ -84,18 +84,21 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
             draft = drafts[session.draft_page]
             status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists
                                                 else (None, 0, 0, 0))
-            note = ""
+            note = box = ""
             if state_of(series, day, moment, None) == "awaiting answers":
                 # Only the revision staff saved decides (anyone can edit the draft).
                 staff = operations.staff_draft(sctx, draft)
                 status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
                 note = staff.note if draft.exists else ""
+                box = staff.box_note
             state = state_of(series, day, moment, status)
             row = SessionStatus(series.name, session.title, state, count, answered, written,
                                 draft_page=session.draft_page, notes_page=publish.plan.notes_link(session),
                                 draft_exists=draft.exists, draft_status=status or "",
                                 start=publish.plan.session_start(session),
                                 last_change=draft.timestamp or "", note=note)
+            stale = draft.exists and compile_mod.untrusted_note(draft.text) != box
+            row.box = box if stale else None
             if draft.exists:
                 row.problems = check_mod.check_draft(draft.text, series.all_speakers)
             row.notes_out = _notes_listed(index.text if index.exists else "", session)
@@ -276,6 +279,8 @@ def _tick(ctx: Context, moment: datetime) -> int:
                 code = operations.harvest_into_draft(sctx, session)
             elif status.state == "published":
                 code = operations.publish_session(sctx, session)
+            elif status.box is not None:  # the draft's box tells staff about others' edits
+                code = operations.show_on_draft(sctx, session, status.box)
             status.result = "ok" if code == 0 else "some pages refused or failed"
         except (StopRun, OutOfTime):
             raise
