@@ -284,7 +284,7 @@ def test_page_effects_of_a_template_are_found_however_written():
             '<span style="transform: scale(50)">x</span><div style="POSITION:absolute;top:-9999px">y</div>'
             '{{#if:1|[[Category&#58;C]]}}<templatestyles src="X/styles.css" />')
     found = " ".join(sorted(page_effects(text)))
-    for needle in ("Category :A", "Category:B", "Category:C", "__NOTOC__", "DISPLAYTITLE", "de:X", "transform",
+    for needle in ("Category:A", "Category:B", "Category:C", "__NOTOC__", "DISPLAYTITLE", "de:X", "transform",
                    "POSITION:absolute", "templatestyles"):
         assert needle in found, found
     assert "Linked" not in found

@@ -93,6 +93,7 @@ def page_effects(text: str) -> set[str]:
         if m and not title.startswith(":"):
             kind = link_kind(m.group(1))
             if kind in ("category", "interlanguage"):
+                title = f"{m.group(1).strip()}:{title[m.end():].strip()}"
                 effects.add(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} link [[{title}]]")
     for template in code.filter_templates():
         name = str(template.name).strip()

@@ -207,6 +207,9 @@ def templates_for(ctx: Context, style: str | None = None) -> compile_mod.Templat
     try:
         return compile_mod.load_templates(style or ctx.series.style, overrides=overrides)
     except compile_mod.TemplateError as e:
+        for name, title in (ctx.series.templates or {}).items():
+            if str(e).startswith(f"template {name!r} from the wiki"):
+                raise UsageError(f"templates.{name}: [[{title}]]: {e}") from None
         raise UsageError(str(e)) from None
 
 
