@@ -123,8 +123,8 @@ def test_an_unknown_site_is_a_usage_error(offline, tmp_path):
 @pytest.mark.parametrize("args, option", [
     (("run", "--now", "garbage"), "--now 'garbage'"),
     (("run", "--now", "2024-13-45T99:99"), "--now"),
-    (("new-session", "2025-02-30"), "'2025-02-30' is not a date"),
-    (("new-session", "garbage"), "'garbage' is not a date"),
+    (("new-session", "2025-02-30"), "DATE '2025-02-30': no such day in the calendar"),
+    (("new-session", "garbage"), "DATE 'garbage': expected a date YYYY-MM-DD"),
     (("schedule", "--max-ticks", "x"), "--max-ticks"),
 ])
 def test_bad_command_options_are_one_line_and_exit_2(offline, args, option):
