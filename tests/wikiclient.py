@@ -1,6 +1,6 @@
 """Test-side access to the local wiki: act as the community, check what the bot did.
 
-The bot talks to the wiki only through pywikibot (``bot/wiki.py``).  The tests
+The bot talks to the wiki only through pywikibot (``bot/wiki/``).  The tests
 need to do what other people do on the same wiki at the same time (a community
 member adding a question, staff writing answers) and to check the outcome as a
 reader would (the saved text, the rendered page, who made which edit).  They do
