@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -186,10 +186,17 @@ class LocalWiki:
             return len(_REQUEST.findall(f.read().decode(errors="replace")))
 
 
+#: Called with the folder before a wiki is started; the tests' conftest sets
+#: it to refuse a wiki to a test that is not marked ``wiki`` (the fast lane).
+before_start: Callable[[Path], None] | None = None
+
+
 def start_wiki(dir: Path, seed: str | None = "templates", lang: str = "en",
                timezone: str | None = None) -> LocalWiki:
     """``scripts/localwiki start DIR`` (with the bot's templates seeded), in content
     language ``lang`` and time zone ``timezone`` for a new wiki."""
+    if before_start is not None:
+        before_start(dir)
     cmd = [str(ROOT / "scripts" / "localwiki"), "start", str(dir), f"--lang={lang}"]
     if timezone:
         cmd.append(f"--timezone={timezone}")
