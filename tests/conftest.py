@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wikiclient  # noqa: E402
+from faultproxy import FaultProxy  # noqa: E402
 from wikiclient import LocalWiki, WikiClient, start_wiki, stop_wiki  # noqa: E402
 
 EXAMPLES = ROOT / "tests" / "data" / "examples"
@@ -116,3 +117,11 @@ def admin(wiki: LocalWiki) -> WikiClient:
 def reader(wiki: LocalWiki) -> WikiClient:
     """An anonymous reader, for checking what the pages say."""
     return wiki.client()
+
+
+@pytest.fixture
+def proxy(wiki: LocalWiki):
+    """The HTTP proxy of ``tests/faultproxy.py`` in front of the wiki, no fault
+    planned: for faults, and for what somebody does while the bot saves."""
+    with FaultProxy(wiki.url) as p:
+        yield p
