@@ -97,23 +97,6 @@ def site(wiki: LocalWiki):
 
 
 @pytest.fixture(scope="session")
-def member(wiki: LocalWiki) -> WikiClient:
-    """A community member editing the wiki at the same time as the bot."""
-    return wiki.client("member")
-
-
-@pytest.fixture(scope="session")
-def staff(wiki: LocalWiki) -> WikiClient:
-    """A CR&S staff member writing answers in the draft."""
-    return wiki.client("staff")
-
-
-@pytest.fixture(scope="session")
-def admin(wiki: LocalWiki) -> WikiClient:
-    return wiki.client("admin")
-
-
-@pytest.fixture(scope="session")
 def reader(wiki: LocalWiki) -> WikiClient:
     """An anonymous reader, for checking what the pages say."""
     return wiki.client()

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from faultproxy import FaultProxy, WriteHook, route_pywikibot
@@ -184,6 +183,3 @@ def mark_targets(html: str) -> list[tuple[str, str]]:
             out.append((unquote(m[1]).replace("_", " "), m[2]))
     return out
 
-
-def first_day() -> str:
-    return date(2024, 7, 11).isoformat()

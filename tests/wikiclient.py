@@ -138,10 +138,6 @@ class WikiClient:
         return self.get(action="query", list="usercontribs", ucuser=user, uclimit="max",
                         ucprop="ids|title|timestamp|comment|flags")["query"]["usercontribs"]
 
-    def edit_count(self, user: str) -> int:
-        """How many edits ``user`` has made, as the wiki counts them."""
-        return len(self.contributions(user))
-
     def recent_changes(self, user: str | None = None) -> list[dict]:
         params: dict[str, Any] = {"action": "query", "list": "recentchanges", "rclimit": "max",
                                   "rcprop": "title|user|flags|ids|timestamp|comment", "rctype": "edit|new"}
