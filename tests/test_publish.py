@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -303,3 +305,62 @@ def test_the_2022_style_publishes_the_notes_on_a_page_of_their_own(wiki, tmp_pat
     targets = mark_targets(s.reader.parse_html(title=s.questions(DAY)))
     ids = anchors(s.reader.parse_html(title=s.notes(DAY)))
     assert len(targets) == 14 and all(page == s.notes(DAY) and a in ids for page, a in targets)
+
+
+FORMS = json.loads((Path(__file__).resolve().parent / "data" / "template-name-forms.json").read_text())
+MARK_CALL = re.compile(r"\{\{Conversation hour answered\|")
+NAVIGATION_ANY_FORM = re.compile(r"\{\{[^|{}]*onversation[ _]hour[ _]navigation[^|{}]*\|")
+
+
+def new_edits(s: Scenario, before: set[int]) -> list[str]:
+    return sorted(c["title"] for c in s.bot_edits() if c["revid"] not in before)
+
+
+def navigation_boxes(s: Scenario, title: str) -> int:
+    return s.reader.parse_html(title=title).count('class="conversation-hour-navigation"')
+
+
+def test_marks_and_navigation_written_in_any_form_of_the_template_name_are_recognised(scenario: Scenario):
+    """After a publish, the community rewrites the 14 marks on the questions
+    page and the navigation box on the session page in the other forms
+    MediaWiki reads as the same templates (tests/data/template-name-forms.json);
+    the wiki renders each form as the template.  Publishing again (once with a
+    new answer, then with one navigation form after another) recognises every
+    form: never a second mark or a second box, at most one edit a page."""
+    s = scenario
+    full_cycle(s)
+    questions, session = s.questions(DAY), s.session(DAY)
+    marks = iter(FORMS["mark"] * 2)
+    text = MARK_CALL.sub(lambda m: next(marks), s.reader.text(questions))
+    assert not MARK_CALL.search(text)
+    s.member.edit(questions, text, "Marks written by hand")
+    rendered = mark_targets(s.reader.parse_html(title=questions))
+    assert len(rendered) == 14, "each form is a call of the mark template on the wiki"
+    s.answer(DAY, {UNANSWERED[0]: [": Maggie: Anyone can, through the amendment process."]})
+
+    for number, form in enumerate(FORMS["navigation"]):
+        page = s.reader.text(session)
+        calls = NAVIGATION_ANY_FORM.findall(page)
+        assert len(calls) == 1, f"{form}: navigation calls {calls}"
+        page = NAVIGATION_ANY_FORM.sub(lambda m: form, page, count=1)
+        assert form in page
+        s.admin.edit(session, page, "Navigation written by hand")
+        assert navigation_boxes(s, session) == 1
+        before = {c["revid"] for c in s.bot_edits()}
+        s.run_ok("publish", DAY, "-always")
+        edits = new_edits(s, before)
+        assert len(edits) == len(set(edits)), f"{form}: more than one edit of a page: {edits}"
+        if number == 0:  # the new answer: the notes on the session page, its mark on the questions page
+            assert set(edits) <= {session, questions, s.index}, edits
+        else:
+            assert session not in edits, f"{form}: the navigation box was not recognised"
+        assert navigation_boxes(s, session) == 1, f"{form}: a second navigation box"
+        rendered = mark_targets(s.reader.parse_html(title=questions))
+        # 13 questions, the one asked twice marked after both askings
+        assert len(rendered) == 14 and len(set(rendered)) == 13, f"{form}: marks {rendered}"
+        final = s.reader.text(questions)
+        assert final.count("status=written") == 1, "the newly answered question's mark changed once"
+
+    before = {c["revid"] for c in s.bot_edits()}
+    s.run_ok("publish", DAY, "-always")
+    assert new_edits(s, before) == []
