@@ -181,9 +181,6 @@ class Config:
         """Accounts and groups whose last edit of the shutoff page lets the bot run."""
         return tuple(dict.fromkeys([*self.operators, *(name for s in self.series for name in s.staff)]))
 
-    def for_bot(self, value: str, bot: str) -> str:
-        return value.replace("{bot}", bot)
-
     def series_named(self, name: str) -> SeriesConfig:
         for s in self.series:
             if s.name == name:

@@ -60,11 +60,6 @@ class Environment:
             secrets=tuple(v for v in (env.get(name) for name in SECRET_VARIABLES) if v),
         )
 
-    def with_pywikibot_dir(self, folder: Path) -> "Environment":
-        from dataclasses import replace
-
-        return replace(self, pywikibot_dir=folder)
-
     @property
     def state_dir(self) -> Path:
         """Where the bot keeps its state between runs (the tick's cache): the pywikibot folder."""

@@ -173,11 +173,6 @@ def register_secret(value: str | None) -> bool:
     return True
 
 
-def registered_count() -> int:
-    """How many strings (secrets and their escaped forms) are redacted."""
-    return len(_secrets)
-
-
 def forget_secrets() -> None:
     """Drop every registered secret (for tests)."""
     global _secrets_re

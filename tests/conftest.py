@@ -6,6 +6,12 @@ import pywikibot (it reads its configuration at import), and it points at a
 directory that holds the local wiki's ``user-config.py`` once the wiki is up:
 a test can never reach a live wiki, because until then there is no
 configuration at all and pywikibot refuses to start.
+
+Test lanes: every test whose fixtures need the ``wiki`` fixture (directly or
+through others, as the scenarios do) is marked ``wiki`` at collection, so
+``scripts/test -m "not wiki"`` runs the pure tests alone, in seconds.  A test
+that starts a wiki of its own must carry ``@pytest.mark.wiki`` itself: any
+other test that tries to start one fails, so the fast lane never starts PHP.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import wikiclient  # noqa: E402
+from faultproxy import FaultProxy  # noqa: E402
 from wikiclient import LocalWiki, WikiClient, start_wiki, stop_wiki  # noqa: E402
 
 EXAMPLES = ROOT / "tests" / "data" / "examples"
@@ -40,6 +48,32 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYWIKIBOT_DIR"] = str(base / "wiki" / "pywikibot")
     os.environ.pop("PYWIKIBOT_NO_USER_CONFIG", None)
     os.environ["NOTESBOT_LOCK_DIR"] = str(base / "locks")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``wiki`` every test whose fixture closure holds the ``wiki`` fixture
+    (before ``-m`` selects: this hook runs first)."""
+    for item in items:
+        if "wiki" in getattr(item, "fixturenames", ()) and item.get_closest_marker("wiki") is None:
+            item.add_marker(pytest.mark.wiki)
+
+
+_running: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running[:] = [item]
+
+
+def _only_for_wiki_tests(dir: Path) -> None:
+    if _running and _running[0].get_closest_marker("wiki") is None:
+        raise RuntimeError(f"{_running[0].nodeid} starts a wiki ({dir}) but is not marked wiki: "
+                           f"add @pytest.mark.wiki, or use the wiki fixture")
+
+
+wikiclient.before_start = _only_for_wiki_tests
 
 
 @pytest.fixture(scope="session")
@@ -63,23 +97,14 @@ def site(wiki: LocalWiki):
 
 
 @pytest.fixture(scope="session")
-def member(wiki: LocalWiki) -> WikiClient:
-    """A community member editing the wiki at the same time as the bot."""
-    return wiki.client("member")
-
-
-@pytest.fixture(scope="session")
-def staff(wiki: LocalWiki) -> WikiClient:
-    """A CR&S staff member writing answers in the draft."""
-    return wiki.client("staff")
-
-
-@pytest.fixture(scope="session")
-def admin(wiki: LocalWiki) -> WikiClient:
-    return wiki.client("admin")
-
-
-@pytest.fixture(scope="session")
 def reader(wiki: LocalWiki) -> WikiClient:
     """An anonymous reader, for checking what the pages say."""
     return wiki.client()
+
+
+@pytest.fixture
+def proxy(wiki: LocalWiki):
+    """The HTTP proxy of ``tests/faultproxy.py`` in front of the wiki, no fault
+    planned: for faults, and for what somebody does while the bot saves."""
+    with FaultProxy(wiki.url) as p:
+        yield p

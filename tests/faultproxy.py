@@ -20,6 +20,13 @@ answer (status, headers, ``Set-Cookie`` included, body), unless its
     without answering: for a write, the wiki applied the edit but the bot
     never heard so.
 
+Besides faults, the proxy lets a test act on the wiki at the very moment a
+write of the bot passes through it (:meth:`FaultProxy.on_write`): a
+community member's edit of the page the bot is about to save, an
+administrator switching the bot off, or the bot's process killed once the
+wiki applied its k-th edit.  The real ``notesbot`` runs unchanged; only the
+timing is the test's.
+
 Standard library only.  It binds and connects to 127.0.0.1 only, and it runs
 in a daemon thread that :meth:`FaultProxy.stop` (a fixture's teardown) ends.
 Every request is logged (:attr:`FaultProxy.log`) with the fault injected, if
@@ -153,6 +160,41 @@ class FaultPlan:
 NO_FAULTS = FaultPlan()
 
 
+@dataclass
+class WriteHook:
+    """What somebody does when a write of the bot (``action=edit``) passes
+    the proxy: the first one of ``title`` (or the ``number``-th write since
+    the current plan, or simply the first), once.  Before the proxy forwards
+    it (``after=False``: the wiki gets the other person's edit first), or
+    once the wiki applied it and before its answer goes back (``after=True``).
+    ``action`` runs in the proxy's thread; an exception it raises is kept in
+    :attr:`error` (the write is then forwarded as if nothing happened)."""
+
+    action: Callable[[Request], None]
+    title: str | None = None
+    number: int | None = None
+    after: bool = False
+    request: Request | None = None
+    """The write it fired on (None while it has not)."""
+    error: BaseException | None = None
+
+    def matches(self, request: Request, after: bool) -> bool:
+        return (self.request is None and request.write and after == self.after
+                and (self.title is None or request.title == self.title)
+                and (self.number is None or request.write_number == self.number))
+
+    @property
+    def done(self) -> bool:
+        """It fired, and its action did not fail."""
+        return self.request is not None and self.error is None
+
+    def __str__(self) -> str:
+        what = f"write {self.number}" if self.number else f"write of {self.title!r}" if self.title else "first write"
+        state = ("not fired" if self.request is None else f"fired on {self.request}"
+                 + (f", failed: {self.error!r}" if self.error else ""))
+        return f"hook {'after' if self.after else 'before'} {what}: {state}"
+
+
 def _params(method: str, path: str, headers, body: bytes) -> dict[str, str]:
     """The API parameters of a request: its query string, and its form body
     (URL-encoded or multipart)."""
@@ -215,17 +257,20 @@ class _Handler(BaseHTTPRequestHandler):
                                             ("MediaWiki-API-Error", "maxlag")], MAXLAG_BODY)
         if fault == "delay":
             time.sleep(proxy.plan.delay)
-        if request.write and proxy.before_write is not None:
-            proxy.before_write(request)
+        proxy._run_hooks(request, after=False)
         try:
             status, reason, headers, answer = proxy._forward(self.command, self.path, self.headers, body)
         except OSError:
             return self._drop()  # the wiki itself did not answer: neither does the proxy
         request.status = status
         proxy._forwarded(request)
+        proxy._run_hooks(request, after=True)
         if fault == "apply-then-drop":
             return self._drop()
-        self._answer(status, reason, headers, answer)
+        try:
+            self._answer(status, reason, headers, answer)
+        except OSError:
+            pass  # the client is gone (a hook killed it): nobody to answer
 
     def setup(self) -> None:
         super().setup()
@@ -265,9 +310,7 @@ class FaultProxy:
         self.plan = plan
         self.timeout = timeout
         self.log: list[Request] = []
-        self.before_write: Callable[[Request], None] | None = None
-        """Called (in the proxy's thread) just before a write reaches the wiki:
-        what somebody else does on the wiki at that very moment."""
+        self.hooks: list[WriteHook] = []
         self._lock = threading.Lock()
         self._writes = 0
         self._count = 0
@@ -309,6 +352,28 @@ class FaultProxy:
     @property
     def api_url(self) -> str:
         return f"{self.url}/api.php"
+
+    # -- somebody else, at the moment of a write ------------------------------
+    def on_write(self, action: Callable[[Request], None], *, title: str | None = None,
+                 number: int | None = None, after: bool = False) -> WriteHook:
+        """Run ``action`` once, when the bot's first write of ``title`` (or its
+        ``number``-th write) passes: before it reaches the wiki, or with
+        ``after`` once the wiki applied it.  Returns the hook (``.done``)."""
+        hook = WriteHook(action, title=title, number=number, after=after)
+        with self._lock:
+            self.hooks.append(hook)
+        return hook
+
+    def _run_hooks(self, request: Request, after: bool) -> None:
+        with self._lock:  # each hook fires once, even with writes in parallel
+            due = [h for h in self.hooks if h.matches(request, after)]
+            for hook in due:
+                hook.request = request
+        for hook in due:
+            try:
+                hook.action(request)
+            except BaseException as e:  # noqa: BLE001 - kept for the test to report
+                hook.error = e
 
     # -- faults ------------------------------------------------------------------
     def use(self, plan: FaultPlan) -> None:

@@ -15,9 +15,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
+from faultproxy import FaultProxy, WriteHook, route_pywikibot
 from wikiclient import WikiClient
 
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"
@@ -129,6 +129,46 @@ class Scenario:
         return [c for c in self.reader.contributions(self.bot_user) if c["title"].startswith(self.prefix)]
 
 
+@dataclass
+class ProxiedScenario(Scenario):
+    """A :class:`Scenario` whose bot reaches the wiki through ``proxy``
+    (``tests/faultproxy.py``): its own copy of the wiki's pywikibot folder,
+    pointing at the proxy's port, with ``settings`` appended to its
+    ``user-config.py``.  The people (member, staff, admin, reader) edit the
+    wiki directly, so a test can make one of them act at the moment a write
+    of the bot passes the proxy (:meth:`when_saving`)."""
+
+    proxy: FaultProxy | None = None
+    settings: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        assert self.proxy is not None, "a ProxiedScenario needs its proxy"
+        self.pywikibot_dir = route_pywikibot(self.wiki.pywikibot_dir, self.tmp / f"pywikibot-{self.uid}",
+                                             self.proxy.port, settings=self.settings)
+
+    def env(self) -> dict[str, str]:
+        return dict(os.environ, PYWIKIBOT_DIR=str(self.pywikibot_dir))
+
+    def start(self, *args: str) -> subprocess.Popen:
+        """The ``notesbot`` command, started and not waited for."""
+        return subprocess.Popen([str(NOTESBOT), "--config", str(self.config_path), *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env())
+
+    def when_saving(self, page: str, action) -> WriteHook:
+        """Run ``action()`` once, when the bot's first save of ``page``
+        reaches the proxy, before the wiki gets it."""
+        return self.proxy.on_write(lambda request: action(), title=page)
+
+    def add_when_saving(self, page: str, line: str, who: str = "member") -> WriteHook:
+        """The community member (or ``who``) appends ``line`` to ``page``
+        just before the bot's first save of it reaches the wiki: an edit
+        between the bot's read and its write."""
+        client: WikiClient = getattr(self, who)
+        return self.when_saving(page, lambda: client.edit(page, (client.text(page) or "") + "\n" + line,
+                                                          "Added while the bot was saving"))
+
+
 def anchors(html: str) -> set[str]:
     return set(re.findall(r'id="(q-[0-9a-f]+)"', html))
 
@@ -143,6 +183,3 @@ def mark_targets(html: str) -> list[tuple[str, str]]:
             out.append((unquote(m[1]).replace("_", " "), m[2]))
     return out
 
-
-def first_day() -> str:
-    return date(2024, 7, 11).isoformat()

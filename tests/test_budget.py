@@ -18,7 +18,7 @@ import pytest
 
 from faultproxy import NO_FAULTS, FaultPlan
 from test_faults import (PUBLISH_DAY, PUBLISH_LATE, FaultyScenario, _differences, assert_late_question_kept,
-                         assert_no_duplicates, pages_of, proxy, references)  # noqa: F401 - fixtures
+                         assert_no_duplicates, pages_of, references)  # noqa: F401 - fixtures (proxy: conftest)
 from test_publish import ANSWERS as PUBLISH_ANSWERS
 
 pytestmark = pytest.mark.wiki

@@ -18,14 +18,13 @@ scheduled tick would.  What must hold:
 * when the wiki stays down, the bot stops within a bounded time with a
   one-line message.
 
-The bot reaches the wiki only through the proxy: each scenario has its own
-copy of the wiki's pywikibot folder, pointing at the proxy's port.  The
+The bot reaches the wiki only through the proxy (``ProxiedScenario`` of
+``tests/scenario.py``; the ``proxy`` fixture of ``tests/conftest.py``).  The
 community member and staff edit the wiki directly.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import subprocess
@@ -36,8 +35,8 @@ from typing import Callable
 
 import pytest
 
-from faultproxy import FAULTS, NO_FAULTS, FaultPlan, FaultProxy, route_pywikibot
-from scenario import NOTESBOT, Scenario
+from faultproxy import FAULTS, NO_FAULTS, FaultPlan, FaultProxy
+from scenario import NOTESBOT, ProxiedScenario, Scenario
 from test_publish import ANSWERS as PUBLISH_ANSWERS
 
 pytestmark = pytest.mark.wiki
@@ -83,21 +82,11 @@ class Run:
 
 
 @dataclass
-class FaultyScenario(Scenario):
-    """A :class:`Scenario` whose bot talks to the wiki through ``proxy``."""
+class FaultyScenario(ProxiedScenario):
+    """A :class:`ProxiedScenario` whose commands run with faults, with fast retries."""
 
-    proxy: FaultProxy | None = None
     settings: dict = field(default_factory=lambda: dict(FAST_RETRIES))
     runs: list[Run] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        assert self.proxy is not None
-        self.pywikibot_dir = route_pywikibot(self.wiki.pywikibot_dir, self.tmp / f"pywikibot-{self.uid}",
-                                             self.proxy.port, settings=self.settings)
-
-    def env(self) -> dict[str, str]:
-        return dict(os.environ, PYWIKIBOT_DIR=str(self.pywikibot_dir))
 
     def faulty(self, plan: FaultPlan, *args: str, timeout: int = 120) -> Run:
         """Run the command with ``plan``'s faults; check it ends cleanly."""
@@ -129,22 +118,15 @@ class FaultyScenario(Scenario):
         lines = [str(r) if output else
                  f"exit {r.returncode} in {r.seconds:.1f} s: {' '.join(r.args)} ({r.plan.name or 'no faults'})"
                  for r in self.runs]
-        return "runs:\n" + "\n".join(lines) + "\nfaults injected:\n" + "\n".join(map(str, self.proxy.faults()))
+        return ("runs:\n" + "\n".join(lines) + "\nfaults injected:\n" + "\n".join(map(str, self.proxy.faults()))
+                + "\n" + "\n".join(map(str, self.proxy.hooks)))
 
     def late_question_when_saving(self, page: str, when: str) -> Callable[[], bool]:
         """Arrange for the community member to add a question to ``page`` at
         the moment the bot's first save of it reaches the wiki; returns a
         function telling whether it happened."""
-        line = LATE_QUESTION.format(when=when)
-        done: list[bool] = []
-
-        def before_write(request) -> None:
-            if request.title == page and not done:
-                done.append(True)
-                self.member.edit(page, self.member.text(page) + "\n" + line, "A late question")
-
-        self.proxy.before_write = before_write
-        return lambda: bool(done)
+        hook = self.add_when_saving(page, LATE_QUESTION.format(when=when))
+        return lambda: hook.done
 
 
 def assert_clean_exit(run: Run, proxy: FaultProxy) -> None:
@@ -264,12 +246,6 @@ def season_story(s: FaultyScenario, seed: int | None) -> dict[str, str]:
 
 
 # -- fixtures ------------------------------------------------------------------------
-
-@pytest.fixture
-def proxy(wiki):
-    with FaultProxy(wiki.url) as p:
-        yield p
-
 
 @pytest.fixture(scope="module")
 def references(wiki, tmp_path_factory):
@@ -451,3 +427,28 @@ def test_the_proxy_forwards_cookies_and_logs_each_fault(wiki, tmp_path):
         p.use(FaultPlan(always="drop"))
         with pytest.raises(requests.ConnectionError):
             client.get(action="query", meta="userinfo")
+
+
+def test_the_proxy_runs_a_write_hook_once_before_or_after_the_wiki_applies_the_write(wiki):
+    """``on_write``: before forwarding, the wiki does not have the write yet;
+    after, it has; each hook fires on its first matching write only."""
+    from wikiclient import WikiClient, unique_title
+
+    title, other = unique_title("Proxy hook"), unique_title("Proxy hook other")
+    reader = wiki.client()
+    with FaultProxy(wiki.url) as p:
+        client = WikiClient(p.api_url, wiki.accounts["member"])
+        seen: dict[str, list] = {"before": [], "after": []}
+        before = p.on_write(lambda r: seen["before"].append(reader.text(title)), title=title)
+        after = p.on_write(lambda r: seen["after"].append(reader.text(title)), title=title, after=True)
+        second = p.on_write(lambda r: seen.setdefault("second", []).append(r.write_number), number=2)
+        client.edit(other, "not this page")
+        client.edit(title, "one")
+        client.edit(title, "two")
+        assert before.done and after.done and second.done, p.hooks
+        assert seen == {"before": [None], "after": ["one"], "second": [2]}
+        assert before.request.title == title and before.request is after.request
+        failing = p.on_write(lambda r: 1 / 0, title=title)
+        client.edit(title, "three")
+        assert not failing.done and isinstance(failing.error, ZeroDivisionError)
+        assert reader.text(title) == "three", "a failing hook does not hold the write back"

@@ -718,12 +718,3 @@ def test_format_table_shows_unsigned_questions_and_strips_control_characters():
     assert "(unsigned)" in table
     assert table.splitlines()[-1] == "1 question"
 
-
-# --- The benchmark ---------------------------------------------------------------------------------
-
-@pytest.mark.slow
-def test_benchmark_meets_its_loose_targets():
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "harvest.py"), "--quick", "--check"],
-                         capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "harvest / parse" in run.stdout

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import signal
 import subprocess
-import sys
-import textwrap
+from pathlib import Path
 
 import pytest
 
-from scenario import Scenario, anchors, mark_targets
+from faultproxy import NO_FAULTS
+from scenario import ProxiedScenario, Scenario, anchors, mark_targets
 
 DAY = "2024-07-11"
 ANSWERS = {
@@ -108,51 +110,21 @@ def test_simulate_prints_the_plan_and_writes_nothing(scenario: Scenario):
     assert "would create" in result.stdout or "would update" in result.stdout
 
 
-def test_a_community_edit_between_read_and_write_is_kept(scenario: Scenario, monkeypatch, capsys):
+def test_a_community_edit_between_read_and_write_is_kept(wiki, tmp_path, proxy):
     """The member adds a question to the questions page after the bot read it
-    and before the bot saves its marks: both changes end up on the page."""
-    from bot import cli, wiki
-
-    s = scenario
+    and just before the bot's save of its marks reaches the wiki (the proxy
+    holds that save back meanwhile): both changes end up on the page."""
+    s = ProxiedScenario(wiki, tmp_path, proxy=proxy)
     s.post_example_questions(DAY)
     s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
     s.answer(DAY, ANSWERS)
     late = "* A late question, added while the bot was working? [[User:Community Member|Community Member]] 10:00, 11 July 2024 (UTC)"
-    real_save = wiki.Wiki.save
-    done = []
-
-    def save(self, state, text, summary, **kw):
-        if state.title == s.questions(DAY) and not done:
-            done.append(True)
-            current = s.member.text(state.title)
-            s.member.edit(state.title, current + "\n" + late, "Late question")
-        return real_save(self, state, text, summary, **kw)
-
-    monkeypatch.setattr(wiki.Wiki, "save", save)
-    code = cli.main(["--config", str(s.config_path), "publish", DAY, "-always"])
-    assert code == 0, capsys.readouterr()
-    assert done
+    hook = s.add_when_saving(s.questions(DAY), late)
+    s.run_ok("publish", DAY, "-always")
+    assert hook.done, hook
     final = s.reader.text(s.questions(DAY))
     assert late in final
     assert final.count("{{Conversation hour answered|") == 14  # the merged duplicate is marked after both askings
-
-
-KILLER = textwrap.dedent("""
-    import os, sys
-    from bot import cli, wiki
-    limit = int(sys.argv[1])
-    real_save = wiki.Wiki.save
-    count = [0]
-    def save(self, *a, **k):
-        result = real_save(self, *a, **k)
-        if result.status in ("saved", "created"):
-            count[0] += 1
-            if count[0] >= limit:
-                os._exit(137)  # killed right after this edit
-        return result
-    wiki.Wiki.save = save
-    sys.exit(cli.main(sys.argv[2:]))
-""")
 
 
 def pages_of(s: Scenario) -> dict[str, str]:
@@ -160,7 +132,10 @@ def pages_of(s: Scenario) -> dict[str, str]:
     return {t.replace(s.prefix, "PREFIX"): (s.reader.text(t) or "").replace(s.prefix, "PREFIX") for t in titles}
 
 
-def test_killed_after_each_edit_then_rerun_ends_as_an_uninterrupted_run(wiki, tmp_path):
+def test_killed_after_each_edit_then_rerun_ends_as_an_uninterrupted_run(wiki, tmp_path, proxy):
+    """The bot's process is killed (SIGKILL) right after the wiki applied its
+    k-th edit, before the answer reaches it, for each k of the plan; the
+    same command run again ends with the pages of a run never interrupted."""
     reference = Scenario(wiki, tmp_path)
     reference.post_example_questions(DAY)
     reference.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
@@ -172,13 +147,17 @@ def test_killed_after_each_edit_then_rerun_ends_as_an_uninterrupted_run(wiki, tm
     expected = pages_of(reference)
 
     for k in range(1, plan_size + 1):
-        s = Scenario(wiki, tmp_path)
+        s = ProxiedScenario(wiki, tmp_path, proxy=proxy)
         s.post_example_questions(DAY)
         s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
         s.answer(DAY, ANSWERS)
-        killed = subprocess.run([sys.executable, "-c", KILLER, str(k), "--config", str(s.config_path),
-                                 "publish", DAY, "-always"], capture_output=True, text=True, env=s.env())
-        assert killed.returncode == 137, killed.stderr
+        proxy.use(NO_FAULTS)  # write numbers count from 1 again
+        bot: list[subprocess.Popen] = []
+        kill = proxy.on_write(lambda request: bot[0].kill(), number=k, after=True)
+        bot.append(s.start("publish", DAY, "-always"))
+        out, err = bot[0].communicate(timeout=300)
+        assert kill.done, f"{kill}\n{out}\n{err}"
+        assert bot[0].returncode == -signal.SIGKILL, err
         s.run_ok("publish", DAY, "-always")
         assert pages_of(s) == expected, f"after a kill following edit {k}"
 
@@ -252,28 +231,19 @@ def test_new_session_creates_pages_links_index_and_previous(scenario: Scenario):
     assert "created" not in again.stdout and "updated" not in again.stdout, result.stdout
 
 
-def test_shutoff_switched_off_mid_run_stops_the_next_edit(scenario: Scenario, monkeypatch, capsys):
-    from bot import cli, wiki
-
-    s = scenario
+def test_shutoff_switched_off_mid_run_stops_the_next_edit(wiki, tmp_path, proxy):
+    """An administrator switches the bot off while its first save (the
+    session page) is on its way: that save lands, the next one is not made."""
+    s = ProxiedScenario(wiki, tmp_path, proxy=proxy)
     s.post_example_questions(DAY)
     s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
     s.answer(DAY, ANSWERS)
-    real_save = wiki.Wiki.save
-    saved = []
-
-    def save(self, state, text, summary, **kw):
-        result = real_save(self, state, text, summary, **kw)
-        saved.append(result.status)
-        if len(saved) == 1:
-            s.admin.edit(s.title(s.shutoff), "no", "Stop the bot now")
-        return result
-
-    monkeypatch.setattr(wiki.Wiki, "save", save)
-    code = cli.main(["--config", str(s.config_path), "publish", DAY, "-always"])
-    err = capsys.readouterr().err
-    assert code == 3
-    assert "no longer says 'yes'" in err
+    off = s.when_saving(s.session(DAY), lambda: s.admin.edit(s.title(s.shutoff), "no", "Stop the bot now"))
+    result = s.run("publish", DAY, "-always")
+    assert off.done, off
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "no longer says 'yes'" in result.stderr
+    assert "Traceback" not in result.stderr
     assert [c["title"] for c in s.bot_edits() if c["title"] != s.draft(DAY)] == [s.session(DAY)]
 
 
@@ -335,3 +305,62 @@ def test_the_2022_style_publishes_the_notes_on_a_page_of_their_own(wiki, tmp_pat
     targets = mark_targets(s.reader.parse_html(title=s.questions(DAY)))
     ids = anchors(s.reader.parse_html(title=s.notes(DAY)))
     assert len(targets) == 14 and all(page == s.notes(DAY) and a in ids for page, a in targets)
+
+
+FORMS = json.loads((Path(__file__).resolve().parent / "data" / "template-name-forms.json").read_text())
+MARK_CALL = re.compile(r"\{\{Conversation hour answered\|")
+NAVIGATION_ANY_FORM = re.compile(r"\{\{[^|{}]*onversation[ _]hour[ _]navigation[^|{}]*\|")
+
+
+def new_edits(s: Scenario, before: set[int]) -> list[str]:
+    return sorted(c["title"] for c in s.bot_edits() if c["revid"] not in before)
+
+
+def navigation_boxes(s: Scenario, title: str) -> int:
+    return s.reader.parse_html(title=title).count('class="conversation-hour-navigation"')
+
+
+def test_marks_and_navigation_written_in_any_form_of_the_template_name_are_recognised(scenario: Scenario):
+    """After a publish, the community rewrites the 14 marks on the questions
+    page and the navigation box on the session page in the other forms
+    MediaWiki reads as the same templates (tests/data/template-name-forms.json);
+    the wiki renders each form as the template.  Publishing again (once with a
+    new answer, then with one navigation form after another) recognises every
+    form: never a second mark or a second box, at most one edit a page."""
+    s = scenario
+    full_cycle(s)
+    questions, session = s.questions(DAY), s.session(DAY)
+    marks = iter(FORMS["mark"] * 2)
+    text = MARK_CALL.sub(lambda m: next(marks), s.reader.text(questions))
+    assert not MARK_CALL.search(text)
+    s.member.edit(questions, text, "Marks written by hand")
+    rendered = mark_targets(s.reader.parse_html(title=questions))
+    assert len(rendered) == 14, "each form is a call of the mark template on the wiki"
+    s.answer(DAY, {UNANSWERED[0]: [": Maggie: Anyone can, through the amendment process."]})
+
+    for number, form in enumerate(FORMS["navigation"]):
+        page = s.reader.text(session)
+        calls = NAVIGATION_ANY_FORM.findall(page)
+        assert len(calls) == 1, f"{form}: navigation calls {calls}"
+        page = NAVIGATION_ANY_FORM.sub(lambda m: form, page, count=1)
+        assert form in page
+        s.admin.edit(session, page, "Navigation written by hand")
+        assert navigation_boxes(s, session) == 1
+        before = {c["revid"] for c in s.bot_edits()}
+        s.run_ok("publish", DAY, "-always")
+        edits = new_edits(s, before)
+        assert len(edits) == len(set(edits)), f"{form}: more than one edit of a page: {edits}"
+        if number == 0:  # the new answer: the notes on the session page, its mark on the questions page
+            assert set(edits) <= {session, questions, s.index}, edits
+        else:
+            assert session not in edits, f"{form}: the navigation box was not recognised"
+        assert navigation_boxes(s, session) == 1, f"{form}: a second navigation box"
+        rendered = mark_targets(s.reader.parse_html(title=questions))
+        # 13 questions, the one asked twice marked after both askings
+        assert len(rendered) == 14 and len(set(rendered)) == 13, f"{form}: marks {rendered}"
+        final = s.reader.text(questions)
+        assert final.count("status=written") == 1, "the newly answered question's mark changed once"
+
+    before = {c["revid"] for c in s.bot_edits()}
+    s.run_ok("publish", DAY, "-always")
+    assert new_edits(s, before) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenario import Scenario
+from scenario import ProxiedScenario, Scenario
 from test_publish import ANSWERS, DAY
 from translate_marking import MARKER, mark, named
 
@@ -115,32 +115,27 @@ def test_a_republish_keeps_every_units_marker(wiki, tmp_path, style):
     assert s.reader.text(s.notes(DAY)) == remarked
 
 
-def test_a_marking_between_read_and_write_is_kept(wiki, tmp_path, monkeypatch, capsys):
+def test_a_marking_between_read_and_write_is_kept(wiki, tmp_path, proxy):
     """The translation administrator marks the notes after the bot read them
-    and before it saves its republish: the edit conflict's recompute keeps
-    every marker, on the same units."""
-    from bot import cli, wiki as wiki_mod
-
-    s = Scenario(wiki, tmp_path, series_extra={"translate": True})
+    and just before its save of the republish reaches the wiki (through the
+    proxy): the edit conflict's recompute keeps every marker, on the same units."""
+    s = ProxiedScenario(wiki, tmp_path, proxy=proxy, series_extra={"translate": True})
     s.post_example_questions(DAY)
     s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
     s.answer(DAY, {k: v for k, v in ANSWERS.items() if k != LATE})
     s.run_ok("publish", DAY, "-always")
     draft = s.staff.text(s.draft(DAY))
     s.staff.edit(s.draft(DAY), draft_edits(draft), "A late answer, a correction, a new order")
-    real_save = wiki_mod.Wiki.save
     marked = []
 
-    def save(self, state, text, summary, **kw):
-        if state.title == s.session(DAY) and not marked:
-            current = s.admin.text(state.title)
-            marked.append(named(notes_of(s, mark(current))))
-            s.admin.edit(state.title, mark(current), "Marked this version for translation")
-        return real_save(self, state, text, summary, **kw)
+    def mark_now() -> None:
+        current = s.admin.text(s.session(DAY))
+        marked.append(named(notes_of(s, mark(current))))
+        s.admin.edit(s.session(DAY), mark(current), "Marked this version for translation")
 
-    monkeypatch.setattr(wiki_mod.Wiki, "save", save)
-    code = cli.main(["--config", str(s.config_path), "publish", DAY, "-always"])
-    assert code == 0, capsys.readouterr()
+    hook = s.when_saving(s.session(DAY), mark_now)
+    s.run_ok("publish", DAY, "-always")
+    assert hook.done, hook
     [before] = marked
     after = named(notes_of(s, s.reader.text(s.session(DAY))))
     assert EDITED[1] in s.reader.text(s.session(DAY))  # the republish was saved

@@ -203,17 +203,11 @@ def test_a_question_posted_during_a_tick_is_harvested_by_the_next(wiki, tmp_path
         s.member.edit(q, s.member.text(q) + "\n== Trust and Safety ==\n" + QUESTION, "A question")
         late = "* A question posted while the tick saves the draft? " \
                "[[User:Community Member|Community Member]] 11:00, 10 January 2025 (UTC)"
-        done = []
-
-        def before_write(request) -> None:  # the bot's save of the draft reaches the wiki
-            if request.title == s.draft(DAY) and not done:
-                done.append(True)
-                s.member.edit(q, s.member.text(q) + "\n" + late, "A late question")
-
-        proxy.before_write = before_write
+        # The member posts on the questions page as the bot's save of the draft reaches the wiki.
+        hook = s.when_saving(s.draft(DAY), lambda: s.member.edit(q, s.member.text(q) + "\n" + late,
+                                                                  "A late question"))
         s.faulty(NO_FAULTS, "run", "--now", "2025-01-10T12:00:00Z", "-always")
-        proxy.before_write = None
-        assert done
+        assert hook.done, hook
         assert "A question posted while the tick saves the draft?" not in (s.reader.text(s.draft(DAY)) or "")
         s.faulty(NO_FAULTS, "run", "--now", "2025-01-10T12:30:00Z", "-always")
         assert "A question posted while the tick saves the draft?" in s.reader.text(s.draft(DAY))

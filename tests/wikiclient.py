@@ -1,6 +1,6 @@
 """Test-side access to the local wiki: act as the community, check what the bot did.
 
-The bot talks to the wiki only through pywikibot (``bot/wiki.py``).  The tests
+The bot talks to the wiki only through pywikibot (``bot/wiki/``).  The tests
 need to do what other people do on the same wiki at the same time (a community
 member adding a question, staff writing answers) and to check the outcome as a
 reader would (the saved text, the rendered page, who made which edit).  They do
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -138,10 +138,6 @@ class WikiClient:
         return self.get(action="query", list="usercontribs", ucuser=user, uclimit="max",
                         ucprop="ids|title|timestamp|comment|flags")["query"]["usercontribs"]
 
-    def edit_count(self, user: str) -> int:
-        """How many edits ``user`` has made, as the wiki counts them."""
-        return len(self.contributions(user))
-
     def recent_changes(self, user: str | None = None) -> list[dict]:
         params: dict[str, Any] = {"action": "query", "list": "recentchanges", "rclimit": "max",
                                   "rcprop": "title|user|flags|ids|timestamp|comment", "rctype": "edit|new"}
@@ -186,10 +182,17 @@ class LocalWiki:
             return len(_REQUEST.findall(f.read().decode(errors="replace")))
 
 
+#: Called with the folder before a wiki is started; the tests' conftest sets
+#: it to refuse a wiki to a test that is not marked ``wiki`` (the fast lane).
+before_start: Callable[[Path], None] | None = None
+
+
 def start_wiki(dir: Path, seed: str | None = "templates", lang: str = "en",
                timezone: str | None = None) -> LocalWiki:
     """``scripts/localwiki start DIR`` (with the bot's templates seeded), in content
     language ``lang`` and time zone ``timezone`` for a new wiki."""
+    if before_start is not None:
+        before_start(dir)
     cmd = [str(ROOT / "scripts" / "localwiki"), "start", str(dir), f"--lang={lang}"]
     if timezone:
         cmd.append(f"--timezone={timezone}")
