@@ -244,6 +244,12 @@ def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> tuple[di
     return pages, allowed
 
 
+def uses_massmessage(ctx: Context) -> bool:
+    """Whether announcements go to the series' delivery list: one is
+    configured and the wiki has MassMessage (asked only then)."""
+    return bool(ctx.series.announcements.delivery_list) and ctx.wiki.has_extension("MassMessage")
+
+
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
     """Apply ``plan``; without ``-always``, asking before each save."""
     return apply_plan(plan, ctx.wiki, allowed=ctx.series.allows, simulate=ctx.simulate,
@@ -322,7 +328,7 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     that moment (a publish by hand); ``force`` publishes staff's latest
     revision whatever its status says."""
     tset = templates_for(ctx)
-    pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session))
+    pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session, ctx.series))
     draft = staff_draft(ctx, pages.get(session.draft_page) or PageState.missing(session.draft_page))
     if draft.state is not None and not draft.ready and not force:
         print(f"notesbot: [[{session.draft_page}]]: the last revision saved by staff does not say "
@@ -334,7 +340,8 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     if draft.state is not None:
         pages[session.draft_page] = draft.state
     plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at,
-                                                        allowed_dates=allowed))
+                                                        allowed_dates=allowed,
+                                                        massmessage=uses_massmessage(ctx)))
     if draft.note:
         plan.notices.insert(0, f"[[{session.draft_page}]]: {draft.note}")
     report = run_plan(ctx, plan)
@@ -347,7 +354,8 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     if time:
         session = replace(session, time=time)
     tset = templates_for(ctx)
-    pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session))
-    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed))
+    pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session, ctx.series))
+    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,
+                                                    massmessage=uses_massmessage(ctx)))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"New session [[{session.title}]]:")
