@@ -158,3 +158,43 @@ def test_titles_listed_by_name_are_allowed():
     s = config.from_dict({"series": [{"allowed_titles": ["IRC office hours"], "central_listing": {}}]}).series[0]
     assert s.allows("IRC_office_hours") and not s.allows("IRC office hours/Other")
     assert s.categories.session == ("Category:CR&S meetings",)
+
+
+def test_the_calendar_has_one_event_per_session_with_stable_uids():
+    import icalendar
+    from datetime import datetime, timezone
+
+    from bot.publish import ical
+
+    series = config.SeriesConfig()
+    one, two = session("2024-07-11"), session("2024-10-17", "17:00")
+    index = (f"* [[{one.title}|11 July 2024]] – [[{one.title}#Notes|notes]]\n"
+             f"* [[{two.title}|17 October 2024]] – upcoming\n")
+    from bot.model import PageState
+    from bot.publish.plan import start_edit
+
+    created = start_edit(two, series).change("{{Conversation hour navigation|index=X}}\nText", True)
+    assert "start=2024-10-17T17:00Z" in created
+    found = ical.sessions(index, series, {two.title: PageState(two.title, True, created)})
+    assert [(s.title, p) for s, p in found] == [(one.title, True), (two.title, False)]
+    entries = [ical.FeedEntry(s, f"https://meta.example/wiki/{s.title}", "https://n.example/x#Notes" if p else None)
+               for s, p in found]
+    feeds = [ical.build(entries, name="CR&S", duration_minutes=90, stamp=datetime(2024, 7, 1, tzinfo=timezone.utc)),
+             ical.build(entries, name="CR&S", duration_minutes=90, stamp=datetime(2024, 8, 1, tzinfo=timezone.utc))]
+    uids = []
+    for data in feeds:
+        cal = icalendar.Calendar.from_ical(data)
+        events = cal.walk("VEVENT")
+        assert len(events) == 2
+        uids.append([str(e["UID"]) for e in events])
+        first = events[0]
+        assert first.decoded("DTSTART") == datetime(2024, 7, 11, 18, 0, tzinfo=timezone.utc)
+        assert first.decoded("DTEND") == datetime(2024, 7, 11, 19, 30, tzinfo=timezone.utc)
+        assert str(first["URL"]).endswith(one.title) and "https://n.example/x#Notes" in str(first["DESCRIPTION"])
+        assert "ATTACH" not in events[1] and "Notes:" not in str(events[1]["DESCRIPTION"])
+        assert events[1].decoded("DTSTART").hour == 17
+    assert uids[0] == uids[1] and len(set(uids[0])) == 2
+    # 2022 style: the notes have a page of their own.
+    s22 = config.SeriesConfig(style="office-hours-2022", notes_subpage="Notes").session(date(2022, 3, 24))
+    assert ical.is_published(f"* [[{s22.title}|24 March 2022]] – [[{s22.notes_page}|notes]]", s22)
+    assert not ical.is_published(f"* [[{s22.title}|24 March 2022]] – upcoming", s22)

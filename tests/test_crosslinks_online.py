@@ -194,3 +194,32 @@ def test_killed_after_each_edit_then_rerun_ends_with_one_row_and_one_announcemen
             event = "created" if command == "new-session" else "published"
             talk = s.reader.text(s.talk)
             assert headings(talk, crosslinks.announcement_heading(session, event)) == 1, (command, k)
+
+
+def test_the_ical_feed_parses_back_with_one_event_per_session_and_stable_uids(wiki, tmp_path):
+    import icalendar
+
+    s = crosslinked(wiki, tmp_path)
+    s.run_ok("new-session", DAY, "-always")
+    prepare_for_publish(s, DAY)
+    s.run_ok("publish", DAY, "-always")
+    s.run_ok("new-session", "2024-10-17", "--time", "17:00", "-always")
+    printed = s.run_ok("ical").stdout
+    out = tmp_path / "public_html" / "crs.ics"
+    out.parent.mkdir()
+    s.run_ok("ical", "--output", str(out))
+    assert (out.stat().st_mode & 0o777) == 0o644 and not list(out.parent.glob(".crs.ics.*"))
+    uids = []
+    for data in (printed.encode(), out.read_bytes()):
+        events = icalendar.Calendar.from_ical(data).walk("VEVENT")
+        assert [str(e["SUMMARY"]).split(" with ")[0] for e in events] == [
+            "Conversation Hour 2024 07 11", "Conversation Hour 2024 10 17"]
+        uids.append([str(e["UID"]) for e in events])
+        past, upcoming = events
+        assert past.decoded("DTSTART").isoformat() == "2024-07-11T18:00:00+00:00"
+        assert upcoming.decoded("DTSTART").isoformat() == "2024-10-17T17:00:00+00:00"
+        assert str(past["URL"]).startswith(wiki.url) and "#Notes" in str(past["ATTACH"])
+        assert "ATTACH" not in upcoming
+    assert uids[0] == uids[1] and len(set(uids[0])) == 2
+    bad = s.run("ical", "--output", str(tmp_path / "no such folder" / "x.ics"))
+    assert bad.returncode == 2 and bad.stderr.startswith("notesbot: --output") and "Traceback" not in bad.stderr

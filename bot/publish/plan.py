@@ -551,6 +551,8 @@ def add_crosslinks(plan: Plan, pages: Mapping[str, PageState], session: Session,
     """Append to ``plan`` the cross-links of ``event`` ('created' or
     'published'): the central listing's row, the categories, the announcement."""
     published = event == "published"
+    if not published:
+        plan.edits.append(start_edit(session, series))
     plan.edits += category_edits(session, series, published=published)
     listing = listing_edit(pages, session, series, plan, published=published)
     if listing is not None:
@@ -631,3 +633,27 @@ def announcement_edits(session: Session, series: "SeriesConfig", tset, plan: Pla
                  change=lambda text, exists: crosslinks.with_section(text, heading, body),
                  new_section=(heading, body), depends_on=depends)
             for page in config.pages]
+
+
+def start_edit(session: Session, series: "SeriesConfig") -> Edit:
+    """The session's start (``start=2024-07-11T18:00Z``) in its navigation
+    template, where the calendar feed finds a time given to ``new-session``."""
+    value = f"{session.date.isoformat()}T{session.time}Z"
+
+    def change(text: str, exists: bool) -> str:
+        if not exists or "start" in (pagetext.template_params(text, series.navigation_template) or {}):
+            return text  # recorded when the page was made: a later run without --time keeps it
+        return pagetext.set_template(text, series.navigation_template, {"start": value})
+
+    return Edit(title=session.title, kind="navigation", summary=f"Start of [[{session.title}]]", change=change)
+
+
+def start_param(text: str, series: "SeriesConfig", day: date) -> str | None:
+    """The start time (HH:MM, UTC) a session page records for ``day``, or None."""
+    params = pagetext.template_params(text, series.navigation_template) or {}
+    value = params.get("start", "")
+    if value[:10] == day.isoformat() and len(value) >= 16 and value[10] == "T":
+        hhmm = value[11:16]
+        if hhmm[:2].isdigit() and hhmm[3:].isdigit() and hhmm[2] == ":":
+            return hhmm
+    return None
