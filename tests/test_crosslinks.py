@@ -198,3 +198,26 @@ def test_the_calendar_has_one_event_per_session_with_stable_uids():
     s22 = config.SeriesConfig(style="office-hours-2022", notes_subpage="Notes").session(date(2022, 3, 24))
     assert ical.is_published(f"* [[{s22.title}|24 March 2022]] – [[{s22.notes_page}|notes]]", s22)
     assert not ical.is_published(f"* [[{s22.title}|24 March 2022]] – upcoming", s22)
+
+
+def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list():
+    from bot.model import PageState
+    from bot.publish import plan_new_session
+
+    series = config.from_dict({"series": [{"announcements": {
+        "delivery_list": "Global message delivery/Targets/CR&S",
+        "pages": [config.CRS + "/Conversation Hour/Talk"]}}]}).series[0]
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    with_mm = plan_new_session({}, s, series, tset, massmessage=True)
+    [delivery] = with_mm.deliveries
+    assert delivery.params["action"] == "massmessage"
+    assert delivery.params["spamlist"] == "Global message delivery/Targets/CR&S"
+    assert delivery.params["subject"] == "Conversation Hour 2024 10 17: upcoming session"
+    assert s.title in delivery.params["message"] and delivery.depends_on == (s.title,)
+    assert not [e for e in with_mm.edits if e.kind == "announcement"]
+    without_mm = plan_new_session({}, s, series, tset, massmessage=False)
+    assert not without_mm.deliveries
+    [edit] = [e for e in without_mm.edits if e.kind == "announcement"]
+    assert edit.new_section == (delivery.params["subject"], delivery.params["message"])
+    assert any("no MassMessage" in n for n in without_mm.notices)

@@ -224,3 +224,15 @@ def test_the_ical_feed_parses_back_with_one_event_per_session_and_stable_uids(wi
     assert uids[0] == uids[1] and len(set(uids[0])) == 2
     bad = s.run("ical", "--output", str(tmp_path / "no such folder" / "x.ics"))
     assert bad.returncode == 2 and bad.stderr.startswith("notesbot: --output") and "Traceback" not in bad.stderr
+
+
+def test_without_massmessage_on_the_wiki_the_delivery_list_is_not_used(wiki, tmp_path, site):
+    assert site.has_extension("MassMessage") is False  # meta=siteinfo&siprop=extensions
+    s = crosslinked(wiki, tmp_path)
+    s.series_extra["announcements"] = {"pages": [s.talk], "delivery_list": f"Delivery list {s.uid}"}
+    s.write_config()
+    result = s.run_ok("new-session", DAY, "-always")
+    assert f"the wiki has no MassMessage: [[Delivery list {s.uid}]] is not used" in result.stderr
+    talk = s.reader.text(s.talk)
+    assert headings(talk, crosslinks.announcement_heading(session_of(s, DAY), "created")) == 1
+    assert s.reader.text(f"Delivery list {s.uid}") is None
