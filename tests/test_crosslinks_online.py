@@ -113,8 +113,7 @@ def test_the_row_is_added_then_moved_with_the_community_editing_the_page(wiki, t
     assert s.session(DAY) not in upcoming and "Wishlist" in upcoming
     [moved] = our_rows(past, session)
     assert f"[[{s.session(DAY)}#Notes|notes]]" in moved
-    assert published.replace(moved, "", 1).replace("\n== Past", "== Past") == others.replace(
-        "\n== Past", "== Past") or published.replace(moved, "", 1) == others.replace(row, "", 1)
+    assert published.replace(moved, "", 1) == others  # every other row still byte for byte
 
     before = central_edits(s, s.central), central_edits(s, s.talk)
     again = s.run_ok("publish", DAY, "-always")
