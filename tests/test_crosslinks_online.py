@@ -72,7 +72,24 @@ def headings(text: str, heading: str) -> int:
     return sum(1 for line in text.split("\n") if re.fullmatch(rf"==\s*{re.escape(heading)}\s*==", line))
 
 
-def test_the_row_is_added_then_moved_with_the_community_editing_the_page(wiki, tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def logging_restored():
+    """The handlers of every logger as they were: running ``cli.main`` in
+    this process binds the bot's handlers to the test's captured stderr,
+    which pytest closes after the test."""
+    import logging
+
+    loggers = [logging.getLogger(), *(l for l in logging.Logger.manager.loggerDict.values()
+                                     if isinstance(l, logging.Logger))]
+    saved = {id(l): (l, list(l.handlers)) for l in loggers}
+    yield
+    for logger in [logging.getLogger(), *(l for l in logging.Logger.manager.loggerDict.values()
+                                         if isinstance(l, logging.Logger))]:
+        logger.handlers[:] = saved.get(id(logger), (logger, []))[1]
+
+
+def test_the_row_is_added_then_moved_with_the_community_editing_the_page(wiki, tmp_path, monkeypatch, capsys,
+                                                                          logging_restored):
     from bot import cli
     from bot import wiki as wiki_mod
 
@@ -225,9 +242,11 @@ def test_the_ical_feed_parses_back_with_one_event_per_session_and_stable_uids(wi
     assert bad.returncode == 2 and bad.stderr.startswith("notesbot: --output") and "Traceback" not in bad.stderr
 
 
-def test_without_massmessage_on_the_wiki_the_delivery_list_is_not_used(wiki, tmp_path, site):
-    assert site.has_extension("MassMessage") is False  # meta=siteinfo&siprop=extensions
+def test_without_massmessage_on_the_wiki_the_delivery_list_is_not_used(wiki, tmp_path):
     s = crosslinked(wiki, tmp_path)
+    extensions = s.reader.get(action="query", meta="siteinfo", siprop="extensions")["query"]["extensions"]
+    names = {e["name"] for e in extensions}
+    assert "ParserFunctions" in names and "MassMessage" not in names
     s.series_extra["announcements"] = {"pages": [s.talk], "delivery_list": f"Delivery list {s.uid}"}
     s.write_config()
     result = s.run_ok("new-session", DAY, "-always")
