@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time", metavar="HH:MM", help="start time in UTC (default: the series' time)")
 
     command("status", "Show each session's state and the last run, as on the status page.")
+
+    p = command("ical", "Print the series' sessions as an iCalendar (RFC 5545) feed, upcoming and past.")
+    p.add_argument("--output", metavar="FILE", help="write the feed to FILE (atomically) instead of printing it")
     return parser
 
 
@@ -168,6 +171,8 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
         return commands.new_session(options, env, day=args.date, time=args.time)
     if name == "status":
         return commands.status(options, env)
+    if name == "ical":
+        return commands.ical(options, env, output=args.output)
     raise AssertionError(f"unknown command {name!r}")  # pragma: no cover - argparse knows the commands
 
 

@@ -333,3 +333,40 @@ def status(options: RunOptions, env: Environment) -> int:
 
     with operations.Context.open(options, env) as ctx:
         return tick.show_status(ctx)
+
+
+def ical(options: RunOptions, env: Environment, *, output: str | None) -> int:
+    """Print the series' calendar, or write it to ``output`` atomically (a
+    subscriber never reads half a file)."""
+    from bot.run import operations
+
+    with operations.Context.open(options, env) as ctx:
+        data = operations.calendar_feed(ctx)
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return 0
+    write_atomically(Path(output), data)
+    return 0
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over
+    ``path`` (readable by everyone: it is served from the tool's public folder)."""
+    import os
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as e:
+        raise UsageError(f"--output {path}: cannot write in {folder} ({e.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"--output {path}: cannot write ({e.strerror})") from None

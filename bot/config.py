@@ -31,7 +31,7 @@ from bot.environment import Environment
 from bot.errors import ConfigError
 from bot.model import Session
 
-__all__ = ["Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
+__all__ = ["Announcements", "Categories", "CentralListing", "Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
 #: Requests an edit in progress may still make past the run's deadline: the
 #: check before the write, the write, and a look after a failed write.
@@ -49,6 +49,40 @@ def worst_request_seconds(max_retries: int, retry_wait: float, retry_max: float,
 
 
 CRS = "Wikimedia Foundation/Legal/Community Resilience and Sustainability"
+
+
+@dataclass(frozen=True)
+class CentralListing:
+    """Meta's central office-hours listing: the page, the section over the
+    table of upcoming sessions, and the section over the past sessions (a
+    table or a bulleted list)."""
+
+    page: str = "IRC office hours"
+    upcoming_section: str = "Upcoming office hours"
+    past_section: str = "Past office hours"
+    columns: dict[str, str] = field(default_factory=dict)
+    """Header text of a column (any case) → what the bot writes in it: ``day``,
+    ``date``, ``time``, ``host``, ``summary``, ``link``, ``notes`` or ``blank``;
+    for headers the bot does not know by itself (see ``bot/publish/crosslinks.py``)."""
+
+
+@dataclass(frozen=True)
+class Categories:
+    """Categories each page of a session carries (full titles, ``Category:…``)."""
+
+    session: tuple[str, ...] = ("Category:CR&S meetings",)
+    questions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Announcements:
+    """Where a session is announced when it is created and when its notes are out."""
+
+    pages: tuple[str, ...] = ()
+    """Pages (a talk page, say) that get the announcement as a new section."""
+    delivery_list: str | None = None
+    """A MassMessage delivery list used instead of ``pages`` when the wiki has MassMessage."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +136,15 @@ class SeriesConfig:
     def all_speakers(self) -> tuple[str, ...]:
         """The host and the configured speakers: who may answer as ``* Name: text``."""
         return (self.host, *self.speakers)
+    duration_minutes: int = 60
+    """How long a session lasts (its end in the calendar feed and the central listing)."""
+    allowed_titles: tuple[str, ...] = ()
+    """Titles outside ``allowed_prefixes`` the bot may write to, each by its full name
+    (the central listing, an announcement page)."""
+    central_listing: CentralListing | None = None
+    """The central office-hours listing; off until configured."""
+    categories: Categories = Categories()
+    announcements: Announcements = Announcements()
 
     def session_title_for(self, day: date) -> str:
         return self.session_title.format(date=day)
@@ -134,7 +177,16 @@ class SeriesConfig:
     def allows(self, title: str) -> bool:
         """Whether the bot may write to ``title`` (it starts with an allowed prefix)."""
         title = title.replace("_", " ").strip()
+        if any(_same_title(title, allowed) for allowed in self.allowed_titles):
+            return True
         return any(title.startswith(prefix) for prefix in self.allowed_prefixes)
+
+
+def _same_title(a: str, b: str) -> bool:
+    """MediaWiki's comparison of two titles (first letter, underscores, spaces)."""
+    from bot.wikifacts import normalise_title
+
+    return normalise_title(a) == normalise_title(b.replace("_", " ").strip())
 
 
 @dataclass(frozen=True)
@@ -317,6 +369,7 @@ def _validate(config: Config) -> Config:
                                   "nor group:NAME")
         if s.archive_after_days < 0:
             raise ConfigError(f"series[{i}].archive_after_days: must not be negative")
+        _validate_crosslinks(s, f"series[{i}]")
     for key in ("shutoff_page", "onwiki_config", "status_page"):
         _check_title(getattr(config, key).replace("{bot}", "NotesBot"), key)
     if not 0 <= config.max_conflict_retries <= 20:
@@ -365,6 +418,42 @@ def _check_title(title: str, key: str) -> None:
         if prefix not in _NAMESPACES:
             raise ConfigError(f"{key}: {title!r} starts with {prefix + ':'!r}, not a namespace of this wiki "
                               "(an interwiki prefix would lead the bot to another wiki)")
+
+
+def _validate_crosslinks(s: SeriesConfig, where: str) -> None:
+    """The cross-links' pages must be writable: under the prefixes or named in
+    ``allowed_titles``; the central listing's columns must be known ones."""
+    from bot.publish.crosslinks import FIELDS  # the column kinds the listing knows
+
+    if not 1 <= s.duration_minutes <= 24 * 60:
+        raise ConfigError(f"{where}.duration_minutes: expected 1 to 1440")
+    for j, title in enumerate(s.allowed_titles):
+        _check_title(title, f"{where}.allowed_titles[{j}]")
+    if s.central_listing is not None:
+        _check_title(s.central_listing.page, f"{where}.central_listing.page")
+    for j, page in enumerate(s.announcements.pages):
+        _check_title(page, f"{where}.announcements.pages[{j}]")
+    if s.announcements.delivery_list is not None:
+        _check_title(s.announcements.delivery_list, f"{where}.announcements.delivery_list")
+    outside = "is outside allowed_prefixes: list it by name in allowed_titles"
+    if s.central_listing is not None:
+        c = s.central_listing
+        if not s.allows(c.page):
+            raise ConfigError(f"{where}.central_listing.page: {c.page!r} {outside}")
+        for name, value in (("upcoming_section", c.upcoming_section), ("past_section", c.past_section)):
+            if not value.strip():
+                raise ConfigError(f"{where}.central_listing.{name}: needs a section heading")
+        for header, kind in c.columns.items():
+            if kind not in FIELDS:
+                raise ConfigError(f"{where}.central_listing.columns.{header}: unknown column kind {kind!r} "
+                                  f"(known: {', '.join(FIELDS)})")
+    for name in ("session", "questions", "notes"):
+        for j, category in enumerate(getattr(s.categories, name)):
+            if not category.lower().startswith("category:") or len(category) <= len("category:"):
+                raise ConfigError(f"{where}.categories.{name}[{j}]: {category!r} is not a Category:… title")
+    for j, page in enumerate(s.announcements.pages):
+        if not s.allows(page):
+            raise ConfigError(f"{where}.announcements.pages[{j}]: {page!r} {outside}")
 
 
 def from_dict(data: dict[str, Any]) -> Config:

@@ -242,6 +242,14 @@ def human_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""English weekday names (not the locale's), as Meta's office-hours table writes them."""
+
+
+def weekday_name(day: date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
 def signature_timestamp(moment) -> str:
     """A time as four tildes write it on Meta-wiki: ``09:14, 2 July 2024 (UTC)``."""
     return f"{moment:%H:%M}, {human_date(moment.date())} ({SIGNATURE_ZONE})"

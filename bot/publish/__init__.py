@@ -6,10 +6,10 @@
 Pure functions over text and data: the plan is applied by ``bot/wiki/apply.py``.
 """
 
-from bot.publish.plan import (Edit, Plan, PlanError, PublishRefused, dates_listed_by, merge_edits, neighbour_titles,
+from bot.publish.plan import (Delivery, Edit, Plan, PlanError, PublishRefused, dates_listed_by, merge_edits, neighbour_titles,
                               new_session_titles, plan_draft, plan_draft_problems, plan_index, plan_new_session,
                               plan_publish, publish_titles, series_dates)
 
-__all__ = ["Edit", "Plan", "PlanError", "PublishRefused", "dates_listed_by", "merge_edits", "neighbour_titles",
+__all__ = ["Delivery", "Edit", "Plan", "PlanError", "PublishRefused", "dates_listed_by", "merge_edits", "neighbour_titles",
            "new_session_titles", "plan_draft", "plan_draft_problems", "plan_index", "plan_new_session",
            "plan_publish", "publish_titles", "series_dates"]

@@ -28,7 +28,7 @@ from bot import compile as compile_mod
 from bot import harvest as harvest_mod
 from bot import wikifacts
 from bot.model import PageState, Question, Revision, Session
-from bot.publish import pagetext
+from bot.publish import crosslinks, pagetext
 
 if TYPE_CHECKING:  # the configuration's types, for annotations only
     from bot.config import SeriesConfig
@@ -54,6 +54,11 @@ class Edit:
     """The page as read when the plan was made (set by :meth:`Plan.settle`)."""
     text: str | None = None
     """The text to save over ``base`` (set by :meth:`Plan.settle`)."""
+    new_section: tuple[str, str] | None = None
+    """(heading, text) of a section this edit adds at the end of the page: it is
+    saved with ``section=new`` (the wiki appends it to the page as it is then),
+    and ``change`` leaves the page as it is once a section with that heading is
+    on it.  A merged edit (two edits of one page) saves the whole text instead."""
 
     def new_text(self, current: str, exists: bool) -> str:
         """The change applied to ``current``: what to save over it."""
@@ -90,6 +95,11 @@ class Plan:
     """The session planned for, with its neighbours."""
     answered: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    refusals: list[tuple[str, str, str]] = field(default_factory=list)
+    """(title, kind, why) of the edits the planner would not make (a central
+    page it cannot read): reported as refused, not guessed at."""
+    deliveries: list["Delivery"] = field(default_factory=list)
+    """MassMessage requests to send after the edits they depend on."""
 
     def titles(self) -> list[str]:
         return list(dict.fromkeys(e.title for e in self.edits))
@@ -107,6 +117,15 @@ class Plan:
     @property
     def changed(self) -> list[Edit]:
         return [edit for edit in self.edits if edit.changes_page]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One ``action=massmessage`` request (its parameters, without the token)."""
+
+    delivery_list: str
+    params: Mapping[str, str]
+    depends_on: tuple[str, ...] = ()
 
 
 def merge_edits(edits: list[Edit]) -> list[Edit]:
@@ -196,14 +215,18 @@ def neighbour_titles(session: Session, series: "SeriesConfig", index_text: str,
     return [t for t in (linked.previous, linked.next) if t]
 
 
-def publish_titles(session: Session) -> list[str]:
-    """What :func:`plan_publish` needs read, besides the neighbours."""
-    return [session.title, session.questions_page, session.draft_page, session.notes_page, session.index_page]
+def publish_titles(session: Session, series: "SeriesConfig | None" = None) -> list[str]:
+    """What :func:`plan_publish` needs read, besides the neighbours (and, given
+    the series, the pages of its cross-links)."""
+    return [session.title, session.questions_page, session.draft_page, session.notes_page, session.index_page,
+            *(crosslink_titles(series) if series is not None else [])]
 
 
-def new_session_titles(session: Session) -> list[str]:
-    """What :func:`plan_new_session` needs read, besides the neighbours."""
-    return [session.title, session.questions_page, session.index_page]
+def new_session_titles(session: Session, series: "SeriesConfig | None" = None) -> list[str]:
+    """What :func:`plan_new_session` needs read, besides the neighbours (and,
+    given the series, the pages of its cross-links)."""
+    return [session.title, session.questions_page, session.index_page,
+            *(crosslink_titles(series) if series is not None else [])]
 
 
 # -- the pieces of a plan ----------------------------------------------------------------
@@ -407,7 +430,8 @@ def publish_conditions(draft: "compile_mod.Draft", session: Session, moment: dat
 
 
 def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset, *,
-                 manual_at: datetime | None = None, allowed_dates: "Collection[date] | None" = None) -> Plan:
+                 manual_at: datetime | None = None, allowed_dates: "Collection[date] | None" = None,
+                 massmessage: bool = False) -> Plan:
     """Everything publishing ``session`` changes: the notes, the session page
     (when the notes have a page of their own), the index line, the
     navigation, and the answered marks.  ``pages`` holds what was read
@@ -455,11 +479,13 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
     plan.edits.append(index_edit(session, tset, series, published=True))
     plan.edits += navigation_edits(session, series.navigation_template, pages)
     plan.edits.append(marks_edit(session, notes.answered, notes.written, series))
+    add_crosslinks(plan, pages, session, series, tset, event="published", massmessage=massmessage)
     return plan.settle(pages)
 
 
 def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
-                     allowed_dates: "Collection[date] | None" = None) -> Plan:
+                     allowed_dates: "Collection[date] | None" = None, *,
+                     massmessage: bool = False) -> Plan:
     """A new session: its page and questions page (created, never changed), its
     line on the index, and the navigation of it and its neighbours (among
     ``allowed_dates``, when given)."""
@@ -476,6 +502,7 @@ def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "
         index_edit(session, tset, series, published=False),
         *navigation_edits(session, series.navigation_template, pages),
     ]
+    add_crosslinks(plan, pages, session, series, tset, event="created", massmessage=massmessage)
     return plan.settle(pages)
 
 
@@ -544,3 +571,124 @@ def plan_draft(pages: Mapping[str, PageState], session: Session, questions: list
 def _text(pages: Mapping[str, PageState], title: str) -> str:
     page = pages.get(title)
     return page.text if page is not None and page.exists else ""
+
+
+# -- cross-links across Meta (the text changes are in bot/publish/crosslinks.py) ---------
+
+def crosslink_titles(series: "SeriesConfig") -> list[str]:
+    """The pages besides the series' own that the cross-links edit."""
+    titles = [series.central_listing.page] if series.central_listing is not None else []
+    return titles + list(series.announcements.pages)
+
+
+def add_crosslinks(plan: Plan, pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
+                   *, event: str, massmessage: bool) -> None:
+    """Append to ``plan`` the cross-links of ``event`` ('created' or
+    'published'): the central listing's row, the categories, the announcement."""
+    published = event == "published"
+    if not published:
+        plan.edits.append(start_edit(session, series))
+    plan.edits += category_edits(session, series, published=published)
+    listing = listing_edit(pages, session, series, plan, published=published)
+    if listing is not None:
+        plan.edits.append(listing)
+    plan.edits += announcement_edits(session, series, tset, plan, event=event, massmessage=massmessage)
+
+
+def listing_edit(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", plan: Plan, *,
+                 published: bool) -> Edit | None:
+    """The session's row on the central listing; a page the bot cannot read is
+    a refusal of the plan, not an edit."""
+    listing = series.central_listing
+    if listing is None:
+        return None
+    notes = notes_link(session) if published else None
+    page = pages.get(listing.page)
+    if page is None or not page.exists:
+        plan.refusals.append((listing.page, "listing", f"[[{listing.page}]] does not exist"))
+        return None
+    if page.redirect_target:
+        return None  # apply_plan refuses a redirect, naming its target
+    try:
+        crosslinks.update_listing(page.text, session, listing, duration=series.duration_minutes, notes=notes)
+    except crosslinks.ListingError as e:
+        plan.refusals.append((listing.page, "listing", str(e)))
+        return None
+
+    def change(text: str, exists: bool) -> str:
+        try:
+            return crosslinks.update_listing(text, session, listing, duration=series.duration_minutes, notes=notes)
+        except crosslinks.ListingError:
+            return text  # made unreadable between the read and the save: leave it, say nothing new
+
+    return Edit(
+        title=listing.page, kind="listing",
+        summary=(f"Office hours: notes of [[{session.title}]]" if published
+                 else f"Office hours: [[{session.title}]] on {wikifacts.human_date(session.date)}"),
+        change=change, depends_on=(session.notes_page,) if published else (session.title,),
+    )
+
+
+def category_edits(session: Session, series: "SeriesConfig", *, published: bool) -> list[Edit]:
+    """The configured categories on the session page and its questions page,
+    and, once published, on the notes page; a missing page is not created."""
+    wanted: dict[str, tuple[str, ...]] = {}
+    for title, categories in ((session.title, series.categories.session),
+                              (session.questions_page, series.categories.questions),
+                              (session.notes_page, series.categories.notes if published else ())):
+        wanted[title] = wanted.get(title, ()) + categories
+    return [Edit(title=title, kind="categories", summary=f"Categories of [[{session.title}]]",
+                 change=lambda text, exists, categories=categories: crosslinks.ensure_categories(
+                     text, exists, categories))
+            for title, categories in wanted.items() if categories]
+
+
+def announcement_edits(session: Session, series: "SeriesConfig", tset, plan: Plan, *, event: str,
+                       massmessage: bool) -> list[Edit]:
+    """The announcement of ``event`` as a new section on each configured page,
+    or one MassMessage request to the delivery list when the wiki has MassMessage."""
+    config = series.announcements
+    if not config.pages and not config.delivery_list:
+        return []
+    try:
+        body = tset.render("announcement", crosslinks.announcement_values(session, event, notes_link(session)))
+    except compile_mod.TemplateError as e:
+        raise PlanError(f"cannot write the announcement: {e}") from None
+    heading = crosslinks.announcement_heading(session, event)
+    depends = (session.notes_page,) if event == "published" else (session.title,)
+    if config.delivery_list and massmessage:
+        plan.deliveries.append(Delivery(config.delivery_list,
+                                        crosslinks.massmessage_request(config.delivery_list, heading, body),
+                                        depends))
+        return []
+    if config.delivery_list:
+        plan.notices.append(f"the wiki has no MassMessage: [[{config.delivery_list}]] is not used"
+                            + (", the announcement goes to the configured pages" if config.pages else ""))
+    return [Edit(title=page, kind="announcement", summary=f"[[{session.title}]]: {crosslinks.EVENTS[event]}",
+                 change=lambda text, exists: crosslinks.with_section(text, heading, body),
+                 new_section=(heading, body), depends_on=depends)
+            for page in config.pages]
+
+
+def start_edit(session: Session, series: "SeriesConfig") -> Edit:
+    """The session's start (``start=2024-07-11T18:00Z``) in its navigation
+    template, where the calendar feed finds a time given to ``new-session``."""
+    value = f"{session.date.isoformat()}T{session.time}Z"
+
+    def change(text: str, exists: bool) -> str:
+        if not exists or "start" in (pagetext.template_params(text, series.navigation_template) or {}):
+            return text  # recorded when the page was made: a later run without --time keeps it
+        return pagetext.set_template(text, series.navigation_template, {"start": value})
+
+    return Edit(title=session.title, kind="navigation", summary=f"Start of [[{session.title}]]", change=change)
+
+
+def start_param(text: str, series: "SeriesConfig", day: date) -> str | None:
+    """The start time (HH:MM, UTC) a session page records for ``day``, or None."""
+    params = pagetext.template_params(text, series.navigation_template) or {}
+    value = params.get("start", "")
+    if value[:10] == day.isoformat() and len(value) >= 16 and value[10] == "T":
+        hhmm = value[11:16]
+        if hhmm[:2].isdigit() and hhmm[3:].isdigit() and hhmm[2] == ":":
+            return hhmm
+    return None

@@ -255,6 +255,12 @@ def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> tuple[di
     return pages, allowed
 
 
+def uses_massmessage(ctx: Context) -> bool:
+    """Whether announcements go to the series' delivery list: one is
+    configured and the wiki has MassMessage (asked only then)."""
+    return bool(ctx.series.announcements.delivery_list) and ctx.wiki.has_extension("MassMessage")
+
+
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
     """Apply ``plan``; without ``-always``, asking before each save."""
     return apply_plan(plan, ctx.wiki, allowed=ctx.series.allows, simulate=ctx.simulate,
@@ -348,7 +354,7 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     that moment (a publish by hand); ``force`` publishes staff's latest
     revision whatever its status says."""
     tset = templates_for(ctx)
-    pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session))
+    pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session, ctx.series))
     latest = pages.get(session.draft_page) or PageState.missing(session.draft_page)
     draft = staff_draft(ctx, latest)
     show_on_draft(ctx, session, draft.box_note, latest)
@@ -364,7 +370,8 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     if draft.state is not None:
         pages[session.draft_page] = draft.state
     plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at,
-                                                        allowed_dates=allowed))
+                                                        allowed_dates=allowed,
+                                                        massmessage=uses_massmessage(ctx)))
     if draft.note:
         plan.notices.insert(0, f"[[{session.draft_page}]]: {draft.note}")
     report = run_plan(ctx, plan)
@@ -377,7 +384,30 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     if time:
         session = replace(session, time=time)
     tset = templates_for(ctx)
-    pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session))
-    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed))
+    pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session, ctx.series))
+    plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,
+                                                    massmessage=uses_massmessage(ctx)))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"New session [[{session.title}]]:")
+
+
+def calendar_feed(ctx: Context) -> bytes:
+    """The series' sessions as an RFC 5545 calendar (one read: the index)."""
+    from datetime import datetime, timezone
+
+    from bot.publish import ical
+
+    series = ctx.series
+    index = ctx.wiki.read([series.index_page])[series.index_page]
+    index_text = index.text if index.exists else ""
+    titles = ical.session_titles(index_text, series)
+    pages = ctx.wiki.read(titles) if titles else {}
+    entries = []
+    for session, published in ical.sessions(index_text, series, pages):
+        notes_url = None
+        if published:
+            page, _, section = publish.plan.notes_link(session).partition("#")
+            notes_url = ctx.wiki.page_url(page) + (f"#{section.replace(' ', '_')}" if section else "")
+        entries.append(ical.FeedEntry(session, ctx.wiki.page_url(session.title), notes_url))
+    return ical.build(entries, name=series.index_page.rsplit("/", 1)[-1], duration_minutes=series.duration_minutes,
+                      stamp=datetime.now(timezone.utc).replace(microsecond=0))

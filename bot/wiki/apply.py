@@ -166,6 +166,10 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             break
         report.outcomes.append(outcome)
         done[edit.title] = outcome.ok
+    for title, kind, why in plan.refusals:
+        report.outcomes.append(Outcome(title, kind, "refused", why))
+    for delivery in plan.deliveries:
+        report.outcomes.append(_deliver(delivery, wiki, done, simulate=simulate, out=out))
     return report
 
 
@@ -176,6 +180,25 @@ def _out_of_time(report: Report, rest: list[Edit], why: str) -> None:
                                        "not started: the run's time budget is spent; the next run does it"))
     logs.get_logger("apply").warning("%s: %d edit(s) not started, for the next run: %s", why, len(rest),
                                      ", ".join(f"[[{e.title}]]" for e in rest))
+
+
+def _deliver(delivery, wiki, done: dict[str, bool], *, simulate: bool, out) -> Outcome:
+    """One MassMessage request, after the edits it depends on; with
+    ``-simulate``, the request it would send."""
+    title = delivery.delivery_list
+    missing = [d for d in delivery.depends_on if done.get(d) is False]
+    if missing:
+        return Outcome(title, "announcement", "skipped", f"waits for [[{missing[0]}]]")
+    if simulate:
+        print(f"MassMessage request: {dict(delivery.params)}", file=out)
+        return Outcome(title, "announcement", "would update", "MassMessage")
+    try:
+        result = wiki.massmessage(dict(delivery.params))
+    except WikiError as e:
+        return Outcome(title, "announcement", "failed", logs.redact(str(e)))
+    if result.ok:
+        return Outcome(title, "announcement", "updated", "sent with MassMessage")
+    return Outcome(title, "announcement", result.status, result.message)
 
 
 def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker) -> Outcome:
@@ -192,7 +215,10 @@ def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, a
             return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
         if not asker.may_save(edit.title, state.text, new):
             return Outcome(edit.title, edit.kind, "declined", "not saved: you chose no")
-        result = wiki.save(state, new, edit.summary)
+        if edit.new_section is not None:
+            result = wiki.save(state, edit.new_section[1], edit.summary, new_section=edit.new_section[0])
+        else:
+            result = wiki.save(state, new, edit.summary)
         if result.status == "conflict" and result.state is not None:
             state = result.state
             if not state.bots_allowed:

@@ -323,8 +323,10 @@ class Wiki:
         return revids[title]
 
     # -- writing --------------------------------------------------------------
-    def save(self, state: PageState, text: str, summary: str) -> SaveResult:
-        """Save ``text`` over the page read as ``state``.
+    def save(self, state: PageState, text: str, summary: str, *,
+             new_section: str | None = None) -> SaveResult:
+        """Save ``text`` over the page read as ``state``; with ``new_section``
+        (a heading), add ``text`` as a new section under it (``section=new``).
 
         Returns a :class:`SaveResult`; raises :class:`StopRun` for a block, a
         lost login, or a shutoff page that no longer says the word, and
@@ -336,8 +338,14 @@ class Wiki:
         self._starting(f"save [[{state.title}]]")
         pwb = self._pywikibot
         title = state.title
-        if text == state.text and state.exists:
+        if text == state.text and state.exists and new_section is None:
             return SaveResult(title, "unchanged", state.revid)
+        if new_section is None:
+            def applied(now: PageState) -> bool:
+                return _applied(now, text)
+        else:
+            def applied(now: PageState) -> bool:
+                return _has_heading(now, new_section)
         if not state.bots_allowed:
             return SaveResult(title, "refused", message="{{bots}}/{{nobots}} on the page excludes this bot")
         # The API ignores conflicts between edits of one account: check that no
@@ -366,11 +374,13 @@ class Wiki:
             params.update(baserevid=state.revid, basetimestamp=None, nocreate=True)
         else:
             params.update(createonly=True)
+        if new_section is not None:
+            params.update(section="new", sectiontitle=new_section)
         try:
             self.site.editpage(page, summary=summary, **params)
         except pwb.exceptions.EditConflictError:
             now = self._read([title])[title]
-            if _applied(now, text):
+            if applied(now):
                 # Our own attempt was applied after all and its answer
                 # lost, and pywikibot sent it once more (a creation then
                 # comes back as "articleexists"): it counts as done.
@@ -391,7 +401,7 @@ class Wiki:
             # Not sent again: pywikibot retried it already, and the next
             # run does it (its plan finds the edit still to do).
             now = self._read([title])[title]
-            if _applied(now, text):
+            if applied(now):
                 return SaveResult(title, "saved" if state.exists else "created", now.revid)
             if now.revid != state.revid:
                 return SaveResult(title, "conflict", message="the page changed during a failed save", state=now)
@@ -402,6 +412,30 @@ class Wiki:
                 raise StopRun(f"[[{title}]]: {text_}") from None
             return SaveResult(title, "failed", message=text_)
         return SaveResult(title, "saved" if state.exists else "created", getattr(page, "_revid", None))
+
+    def has_extension(self, name: str) -> bool:
+        """Whether the wiki runs the extension ``name`` (``meta=siteinfo&siprop=extensions``)."""
+        pwb = self._pywikibot
+        try:
+            return bool(self.site.has_extension(name))
+        except pwb.exceptions.Error as e:
+            raise WikiError(f"the wiki did not say its extensions: {_one_line(e)}") from None
+
+    def massmessage(self, params: dict[str, str]) -> SaveResult:
+        """Send one ``action=massmessage`` request (``params`` without the token)."""
+        self._starting(f"MassMessage to [[{params['spamlist']}]]")
+        pwb = self._pywikibot
+        self._preflight(params["spamlist"])  # the shutoff check, as before every write
+        try:
+            self.site.simple_request(**params, token=self.site.tokens["csrf"],
+                                     assertuser=self.username).submit()
+        except pwb.exceptions.APIError as e:
+            if e.code in _STOP_CODES:
+                raise StopRun(f"[[{params['spamlist']}]]: the wiki refused the message ({e.code}): stopping") from None
+            return SaveResult(params["spamlist"], "refused", message=f"{e.code}: {_one_line(e.info)}")
+        except pwb.exceptions.Error as e:
+            return SaveResult(params["spamlist"], "failed", message=_one_line(e))
+        return SaveResult(params["spamlist"], "saved")
 
     # -- plumbing -------------------------------------------------------------
     def _request(self, **params: Any) -> dict:
@@ -416,6 +450,14 @@ def _applied(now: PageState, text: str) -> bool:
     """Whether the page as read ``now`` holds ``text`` (MediaWiki trims
     trailing white space on save, so a saved text may differ there)."""
     return now.exists and now.text.rstrip() == text.rstrip()
+
+
+def _has_heading(now: PageState, heading: str) -> bool:
+    """Whether the page as read ``now`` has a section called ``heading`` (a
+    ``section=new`` edit that was applied)."""
+    from bot.wikifacts import heading_text
+
+    return now.exists and any(heading_text(line) == heading.strip() for line in now.text.split("\n"))
 
 
 def _now() -> str:

@@ -1,0 +1,223 @@
+"""Cross-links across Meta, offline: the central listing, categories, announcements."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import mwparserfromhell
+import pytest
+
+from bot import config
+from bot.compile.templates import load_templates
+from bot.errors import ConfigError
+from bot.publish import crosslinks
+
+DATA = Path(__file__).resolve().parent / "data" / "crosslinks"
+LISTING = config.CentralListing()
+
+
+def session(day="2024-07-11", time="18:00"):
+    s = config.SeriesConfig().session(date.fromisoformat(day))
+    s.time = time
+    return s
+
+
+def other_rows(text: str, s) -> list[str]:
+    """Every row of every table that is not the bot's, as text."""
+    out = []
+    for table in mwparserfromhell.parse(text).filter_tags(recursive=True):
+        if table.tag == "table":
+            out += [str(r) for r in table.contents.filter_tags(recursive=False)
+                    if r.tag == "tr" and not crosslinks.links_session(r.contents, s)]
+    return out
+
+
+def without(text: str, removed: str) -> str:
+    assert text.count(removed) == 1, removed
+    return text.replace(removed, "", 1)
+
+
+@pytest.mark.parametrize("name", ["meta-office-hours.wiki", "bulleted-past.wiki"])
+def test_new_session_adds_one_row_and_leaves_the_rest_byte_for_byte(name):
+    text = (DATA / name).read_text()
+    s = session()
+    new = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    code = mwparserfromhell.parse(new)
+    table = crosslinks.read_table(code, LISTING.upcoming_section, {}, LISTING.page)
+    [ours] = [r for r in table.rows if crosslinks.links_session(r.contents, s)]
+    assert without(new, str(ours)) == text
+    assert 'class="vevent"' in str(ours) and 'class="dtstart" title="2024-07-11T18:00Z"' in str(ours)
+    assert 'class="summary"' in str(ours) and 'class="url"' in str(ours)
+    # The cells in the table's column order.
+    cells = [str(c.contents).strip() for c in ours.contents.filter_tags(recursive=False) if c.tag == "td"]
+    assert len(cells) == len(table.fields)
+    assert cells[table.fields.index("host")] == "Maggie Dennis"
+    if "day" in table.fields:
+        assert cells[table.fields.index("day")] == "Thursday"
+    # Sorted by date among the other rows.
+    dates = [crosslinks._day_of(r) for r in table.rows]
+    assert dates == sorted(dates)
+    assert crosslinks.update_listing(new, s, LISTING, duration=60, notes=None) == new
+
+
+@pytest.mark.parametrize("name", ["meta-office-hours.wiki", "bulleted-past.wiki"])
+def test_publishing_moves_the_row_to_the_past_with_the_notes_link(name):
+    text = (DATA / name).read_text()
+    s = session()
+    notes = s.title + "#Notes"
+    upcoming = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    published = crosslinks.update_listing(upcoming, s, LISTING, duration=60, notes=notes)
+    upcoming_part, past_part = published.split("== Past office hours ==")
+    assert s.title not in upcoming_part
+    assert past_part.count(f"[[{notes}|notes]]") == 1 and past_part.count(f"[[{s.title}|") == 1
+    assert other_rows(published, s) == other_rows(text, s)
+    assert crosslinks.update_listing(published, s, LISTING, duration=60, notes=notes) == published
+    # A new-session run after publishing does not put it back among the upcoming.
+    assert crosslinks.update_listing(published, s, LISTING, duration=60, notes=None) == published
+    # Published straight away (never listed as upcoming): the same page.
+    assert crosslinks.update_listing(text, s, LISTING, duration=60, notes=notes) == published
+
+
+def test_a_duplicate_row_from_a_crash_is_healed():
+    text = (DATA / "meta-office-hours.wiki").read_text()
+    s = session()
+    published = crosslinks.update_listing(text, s, LISTING, duration=60, notes=s.title + "#Notes")
+    code = mwparserfromhell.parse(published)
+    past = crosslinks.read_table(code, LISTING.past_section, {}, LISTING.page)
+    [row] = [r for r in past.rows if crosslinks.links_session(r.contents, s)]
+    doubled = published.replace(str(row), str(row) + str(row))
+    assert crosslinks.update_listing(doubled, s, LISTING, duration=60, notes=s.title + "#Notes") == published
+
+
+@pytest.mark.parametrize("case", json.loads((DATA / "unreadable.json").read_text()), ids=lambda c: c["why"])
+def test_a_table_it_cannot_read_is_reported(case):
+    with pytest.raises(crosslinks.ListingError, match=case["error"].replace("(", r"\(").replace(")", r"\)")):
+        crosslinks.update_listing(case["text"], session(), LISTING, duration=60, notes=None)
+
+
+def test_configured_columns_name_the_headers_it_does_not_know():
+    text = "== Upcoming office hours ==\n{|\n! Date !! Flavour !! Topics\n|}\n== Past office hours ==\n"
+    listing = config.CentralListing(columns={"flavour": "blank"})
+    new = crosslinks.update_listing(text, session(), listing, duration=60, notes=None)
+    assert new.startswith(text.split("|}")[0]) and new.count("|- class=\"vevent\"") == 1
+
+
+def test_categories_are_added_once_and_a_missing_page_is_not_created():
+    cats = ("Category:CR&S meetings", "Category:Office hours")
+    text = "Hello\n\n[[category:Office_hours|sort key]]"
+    once = crosslinks.ensure_categories(text, True, cats)
+    assert once == text + "\n[[Category:CR&S meetings]]"
+    assert crosslinks.ensure_categories(once, True, cats) == once
+    assert crosslinks.ensure_categories("", False, cats) == ""
+    assert crosslinks.ensure_categories("Body", True, cats[:1]) == "Body\n\n[[Category:CR&S meetings]]"
+    # A link to the category page (leading colon) is not a categorisation.
+    assert crosslinks.has_category("See [[:Category:CR&S meetings]]", cats[0]) is False
+
+
+def test_the_announcement_is_one_section_per_session_and_event():
+    tset = load_templates("conversation-hour-2024")
+    s = session()
+    heads = set()
+    for event in ("created", "published"):
+        values = crosslinks.announcement_values(s, event, s.title + "#Notes")
+        body = tset.render("announcement", values)
+        heading = crosslinks.announcement_heading(s, event)
+        heads.add(heading)
+        page = crosslinks.with_section("Talk text\n", heading, body)
+        assert page.startswith("Talk text\n\n== ") and crosslinks.has_section(page, heading)
+        assert crosslinks.with_section(page, heading, body) == page
+        assert s.title in body
+        assert ("notes" in body.lower()) == (event == "published")
+    assert len(heads) == 2
+
+
+def test_the_massmessage_request():
+    assert crosslinks.massmessage_request("Global message delivery/Targets/CR&S", "X: notes published", "Hi\n") == {
+        "action": "massmessage", "spamlist": "Global message delivery/Targets/CR&S",
+        "subject": "X: notes published", "message": "Hi"}
+
+
+@pytest.mark.parametrize("data, key", [
+    ({"central_listing": {}}, "series[0].central_listing.page: 'IRC office hours' is outside allowed_prefixes"),
+    ({"central_listing": {"page": "Talk:X"}, "allowed_titles": ["Talk:Y"]}, "central_listing.page"),
+    ({"central_listing": {"columns": {"When": "time-ish"}}, "allowed_titles": ["IRC office hours"]},
+     "series[0].central_listing.columns.When: unknown column kind"),
+    ({"central_listing": {"colour": "red"}}, "series[0].central_listing.colour: unknown key"),
+    ({"categories": {"session": ["CR&S meetings"]}}, "series[0].categories.session[0]"),
+    ({"announcements": {"pages": ["User talk:Someone"]}}, "series[0].announcements.pages[0]"),
+    ({"duration_minutes": 0}, "series[0].duration_minutes"),
+])
+def test_bad_crosslink_configuration_names_the_key(data, key):
+    with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
+        config.from_dict({"series": [data]})
+
+
+def test_titles_listed_by_name_are_allowed():
+    s = config.from_dict({"series": [{"allowed_titles": ["IRC office hours"], "central_listing": {}}]}).series[0]
+    assert s.allows("IRC_office_hours") and not s.allows("IRC office hours/Other")
+    assert s.categories.session == ("Category:CR&S meetings",)
+
+
+def test_the_calendar_has_one_event_per_session_with_stable_uids():
+    import icalendar
+    from datetime import datetime, timezone
+
+    from bot.publish import ical
+
+    series = config.SeriesConfig()
+    one, two = session("2024-07-11"), session("2024-10-17", "17:00")
+    index = (f"* [[{one.title}|11 July 2024]] – [[{one.title}#Notes|notes]]\n"
+             f"* [[{two.title}|17 October 2024]] – upcoming\n")
+    from bot.model import PageState
+    from bot.publish.plan import start_edit
+
+    created = start_edit(two, series).change("{{Conversation hour navigation|index=X}}\nText", True)
+    assert "start=2024-10-17T17:00Z" in created
+    found = ical.sessions(index, series, {two.title: PageState(two.title, True, created)})
+    assert [(s.title, p) for s, p in found] == [(one.title, True), (two.title, False)]
+    entries = [ical.FeedEntry(s, f"https://meta.example/wiki/{s.title}", "https://n.example/x#Notes" if p else None)
+               for s, p in found]
+    feeds = [ical.build(entries, name="CR&S", duration_minutes=90, stamp=datetime(2024, 7, 1, tzinfo=timezone.utc)),
+             ical.build(entries, name="CR&S", duration_minutes=90, stamp=datetime(2024, 8, 1, tzinfo=timezone.utc))]
+    uids = []
+    for data in feeds:
+        cal = icalendar.Calendar.from_ical(data)
+        events = cal.walk("VEVENT")
+        assert len(events) == 2
+        uids.append([str(e["UID"]) for e in events])
+        first = events[0]
+        assert first.decoded("DTSTART") == datetime(2024, 7, 11, 18, 0, tzinfo=timezone.utc)
+        assert first.decoded("DTEND") == datetime(2024, 7, 11, 19, 30, tzinfo=timezone.utc)
+        assert str(first["URL"]).endswith(one.title) and "https://n.example/x#Notes" in str(first["DESCRIPTION"])
+        assert "ATTACH" not in events[1] and "Notes:" not in str(events[1]["DESCRIPTION"])
+        assert events[1].decoded("DTSTART").hour == 17
+    assert uids[0] == uids[1] and len(set(uids[0])) == 2
+    # 2022 style: the notes have a page of their own.
+    s22 = config.SeriesConfig(style="office-hours-2022", notes_subpage="Notes").session(date(2022, 3, 24))
+    assert ical.is_published(f"* [[{s22.title}|24 March 2022]] – [[{s22.notes_page}|notes]]", s22)
+    assert not ical.is_published(f"* [[{s22.title}|24 March 2022]] – upcoming", s22)
+
+
+def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list():
+    from bot.model import PageState
+    from bot.publish import plan_new_session
+
+    series = config.from_dict({"series": [{"announcements": {
+        "delivery_list": "Global message delivery/Targets/CR&S",
+        "pages": [config.CRS + "/Conversation Hour/Talk"]}}]}).series[0]
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    with_mm = plan_new_session({}, s, series, tset, massmessage=True)
+    [delivery] = with_mm.deliveries
+    assert delivery.params["action"] == "massmessage"
+    assert delivery.params["spamlist"] == "Global message delivery/Targets/CR&S"
+    assert delivery.params["subject"] == "Conversation Hour 2024 10 17: upcoming session"
+    assert s.title in delivery.params["message"] and delivery.depends_on == (s.title,)
+    assert not [e for e in with_mm.edits if e.kind == "announcement"]
+    without_mm = plan_new_session({}, s, series, tset, massmessage=False)
+    assert not without_mm.deliveries
+    [edit] = [e for e in without_mm.edits if e.kind == "announcement"]
+    assert edit.new_section == (delivery.params["subject"], delivery.params["message"])
+    assert any("no MassMessage" in n for n in without_mm.notices)
