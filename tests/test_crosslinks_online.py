@@ -12,8 +12,11 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
-from scenario import Scenario
-from test_publish import ANSWERS, KILLER
+import signal
+
+from faultproxy import NO_FAULTS
+from scenario import ProxiedScenario, Scenario
+from test_publish import ANSWERS
 
 from bot.model import Session
 from bot.publish import crosslinks
@@ -22,10 +25,11 @@ DATA = Path(__file__).resolve().parent / "data" / "crosslinks"
 DAY = "2024-07-11"
 
 
-def crosslinked(wiki, tmp_path, central: str | None = "meta-office-hours.wiki", **listing) -> Scenario:
+def crosslinked(wiki, tmp_path, central: str | None = "meta-office-hours.wiki", proxy=None, **listing) -> Scenario:
     """A scenario whose series lists its sessions on a central page and
-    announces them on a talk page, both outside its prefixes (allowed by name)."""
-    s = Scenario(wiki, tmp_path)
+    announces them on a talk page, both outside its prefixes (allowed by name);
+    with ``proxy``, its bot reaches the wiki through it."""
+    s = ProxiedScenario(wiki, tmp_path, proxy=proxy) if proxy is not None else Scenario(wiki, tmp_path)
     s.central = f"Office hours {s.uid}"
     s.talk = f"Talk:Office hours {s.uid}"
     s.series_extra = {
@@ -187,8 +191,8 @@ def test_a_listing_outside_the_prefixes_and_not_named_is_a_configuration_error(w
         "series[0].central_listing.page: 'Main Page' is outside allowed_prefixes: list it by name in allowed_titles")
 
 
-def test_killed_after_each_edit_then_rerun_ends_with_one_row_and_one_announcement(wiki, tmp_path):
-    s = crosslinked(wiki, tmp_path)
+def test_killed_after_each_edit_then_rerun_ends_with_one_row_and_one_announcement(wiki, tmp_path, proxy):
+    s = crosslinked(wiki, tmp_path, proxy=proxy)
     first = date.fromisoformat(DAY)
     for command in ("new-session", "publish"):
         for k in range(1, 6):
@@ -197,11 +201,15 @@ def test_killed_after_each_edit_then_rerun_ends_with_one_row_and_one_announcemen
             if command == "publish":
                 s.run_ok("new-session", day, "-always")
                 prepare_for_publish(s, day)
-            killed = subprocess.run([sys.executable, "-c", KILLER, str(k), "--config", str(s.config_path),
-                                     command, day, "-always"], capture_output=True, text=True, env=s.env())
             # Each plan has five edits (session, questions, index, central page, talk page):
-            # killed after each of them in turn.
-            assert killed.returncode == 137, killed.stdout + killed.stderr
+            # the bot is killed (SIGKILL) right after the wiki applied each of them in turn.
+            proxy.use(NO_FAULTS)  # write numbers count from 1 again
+            bot: list[subprocess.Popen] = []
+            kill = proxy.on_write(lambda request: bot[0].kill(), number=k, after=True)
+            bot.append(s.start(command, day, "-always"))
+            out, err = bot[0].communicate(timeout=300)
+            assert kill.done, f"{kill}\n{out}\n{err}"
+            assert bot[0].returncode == -signal.SIGKILL, out + err
             s.run_ok(command, day, "-always")
             central = s.reader.text(s.central)
             rows = our_rows(central, session)
