@@ -97,6 +97,18 @@ def site(wiki: LocalWiki):
 
 
 @pytest.fixture(scope="session")
+def member(wiki: LocalWiki) -> WikiClient:
+    """A community member editing the wiki at the same time as the bot."""
+    return wiki.client("member")
+
+
+@pytest.fixture(scope="session")
+def admin(wiki: LocalWiki) -> WikiClient:
+    """A sysop of the wiki (protecting pages, editing another user's pages)."""
+    return wiki.client("admin")
+
+
+@pytest.fixture(scope="session")
 def reader(wiki: LocalWiki) -> WikiClient:
     """An anonymous reader, for checking what the pages say."""
     return wiki.client()
