@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pytest
@@ -143,8 +145,25 @@ def test_ids_are_stable_and_distinct():
     first, again = pick("zoom-chat.txt", "mails"), pick("zoom-chat.txt", "mails")
     ids = [q.id for q in first.questions]
     assert ids == [q.id for q in again.questions] and len(set(ids)) == len(ids)
-    # the sender and the time make the id, not the text: a typo fixed keeps it
     assert all(q.id.startswith("q-") for q in first.questions)
+
+
+def test_ids_do_not_depend_on_the_sender():
+    """The id is in the draft: were it a hash of the sender and the time, a
+    list of the call's participants would name each asker.  Renamed senders
+    keep every id; a typo fixed inside a word keeps it too."""
+    messages = read_messages(DATA / "zoom-chat.txt")[1] + read_messages(DATA / "mails")[1]
+    before = pick_questions(messages, hosts=HOSTS, topics=TOPICS)
+    others: dict[str, str] = {}
+    renamed = [m if m.host or m.sender in HOSTS else dataclasses.replace(
+        m, sender=others.setdefault(m.sender, f"Someone Else {len(others)}"), names=(*m.names, m.sender))
+        for m in messages]
+    after = pick_questions(renamed, hosts=HOSTS, topics=TOPICS)
+    assert [q.id for q in after.questions] == [q.id for q in before.questions]
+    first = next(i for i, m in enumerate(messages) if "?" in m.text and not m.host)
+    typo = messages[:first] + [dataclasses.replace(messages[first], text=messages[first].text.replace("e", "ee", 1))] \
+        + messages[first + 1:]
+    assert pick_questions(typo, hosts=HOSTS, topics=TOPICS).questions[0].id == before.questions[0].id
 
 
 def test_clean_body_removes_quotes_and_signatures():

@@ -15,8 +15,11 @@ questions by hand:
 Every message left out is listed with its reason.  Nothing that names a
 person reaches a question: the sender's names, any other sender's name or
 ``@handle`` become "another participant", e-mail addresses and phone
-numbers are removed.  The question's id comes from the channel, the sender
-and the time (never shown); the line in the draft says the channel.
+numbers are removed.  The question's id comes from the channel, the time and
+the initials of the question's first words (:func:`bot.harvest.ids.fingerprint`),
+never from the sender: the id is written in the draft, and a hash of a sender
+and a time could be checked against a list of the call's participants to
+name the asker.  The line in the draft says the channel.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from bot.harvest.channels.base import LIVE_CHAT, LeftOut, Message, Picked
-from bot.harvest.ids import comparable
+from bot.harvest.ids import comparable, fingerprint
 from bot.model import Question
 
 __all__ = ["BY_EMAIL", "FROM_LIVE_CHAT", "JOIN_SECONDS", "MENTION", "channel_note", "channel_section",
@@ -120,7 +123,7 @@ def pick_questions(messages: list[Message], *, hosts: Iterable[str] = (),
                 picked.left_out.append(_left(first, "the same question as an earlier one", names))
                 continue
             seen_texts.add(key)
-            base = "\x1f".join(("imported", first.channel, _name_key(first.sender), first.time))
+            base = "\x1f".join(("imported", first.channel, first.time, fingerprint(question_text)))
             question_id = _question_id(base, seen_ids[base])
             seen_ids[base] += 1
             topic = _topic(question_text + " " + first.subject, topics or {}) or channel_section(first.channel)
