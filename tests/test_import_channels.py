@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.harvest.channels import ChannelError, guess_channel, pick_questions, read_messages
+from bot.harvest.channels.base import Message
 from bot.harvest.channels.mail import clean_body, html_to_text
 from bot.harvest.channels.telegram import text_of
 
@@ -221,3 +222,30 @@ def test_reading_is_linear_in_the_size_of_the_chat(tmp_path):
 
     small, large = timed(1000), timed(8000)
     assert large < small * 8 * 3, (small, large)
+
+
+@pytest.mark.parametrize("text", [
+    "Hola a todos", "¡Buenos días!", "Bonsoir tout le monde", "Merci beaucoup !", "Guten Abend zusammen",
+    "Danke schön", "Olá pessoal", "Obrigada!", "Ciao a tutti", "Grazie mille", "Dzień dobry", "Dziękuję",
+    "Привет всем", "Спасибо!", "Дякую", "مرحبا بالجميع", "شكرا", "नमस्ते", "Terima kasih", "Asante sana",
+    "Merhaba", "大家好", "谢谢大家", "ありがとうございます", "안녕하세요"])
+def test_greetings_and_thanks_in_other_languages_are_not_questions(text):
+    message = Message(channel="zoom", source="chat.txt", where="line 1", sender="Ana Pereira", time="10:00:00",
+                      text=text, seconds=0.0)
+    picked = pick_questions([message], hosts=HOSTS)
+    assert picked.questions == [] and [i.reason for i in picked.left_out] == ["a greeting or thanks"]
+
+
+@pytest.mark.parametrize("text, question", [
+    ("Hola, ¿cuándo será la próxima sesión?", "¿cuándo será la próxima sesión?"),
+    ("Bonjour à tous, quand aura lieu la prochaine session ?", "quand aura lieu la prochaine session ?"),
+    ("Привет! Когда будет следующая встреча?", "Когда будет следующая встреча?"),
+    ("Merci — is there a page where I can read the policy?", None),
+])
+def test_a_question_after_a_greeting_is_kept(text, question):
+    message = Message(channel="zoom", source="chat.txt", where="line 1", sender="Ana Pereira", time="10:00:00",
+                      text=text, seconds=0.0)
+    picked = pick_questions([message], hosts=HOSTS)
+    assert len(picked.questions) == 1, picked.left_out
+    if question:
+        assert picked.questions[0].question.startswith(question)

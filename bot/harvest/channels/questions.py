@@ -60,11 +60,50 @@ _LINK = re.compile(r"^\s*(?:<?(?:https?://|www\.)\S+>?\s*)+$", re.IGNORECASE)
 _AGREE = re.compile(r"^\s*(?:\+\s*\d+|same(?: here| question| for me)?|this|agreed?|i agree|me too|\^+(?: ?this)?|"
                     r"exactly|yes|no|ok(?:ay)?|lol|great|good (?:point|question)|great (?:point|question)"
                     r"|(?:\+\s*\d+\s*)?(?:to|on) (?:this|that)(?: one)?)\s*[!.]*\s*$", re.IGNORECASE)
-_GREETING = re.compile(r"^\s*(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day|night)|welcome|"
-                       r"thanks?(?: you)?|thank you|thx|cheers|bye|goodbye|see you|bonjour|hola|salut|namaste)\b",
+#: Hellos, thanks and goodbyes in the languages of Wikimedia's chats (a
+#: Conversation Hour's chat is mostly English, with greetings in the
+#: participants' own languages).  Each is a regular expression.
+_HELLOS = {
+    "en": r"hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|welcome",
+    "es": r"hola|buen(?:os|as) (?:d[ií]as|tardes|noches)|saludos",
+    "fr": r"bonjour|bonsoir|salut|coucou",
+    "de": r"hallo|guten (?:morgen|tag|abend)|servus|moin",
+    "pt": r"ol[áa]|oi|bom dia|boa (?:tarde|noite)",
+    "it": r"ciao|buongiorno|buonasera|salve",
+    "nl": r"hoi|goedemorgen|goedemiddag|goedenavond",
+    "pl": r"cze[śs][ćc]|dzie[ńn] dobry|witam",
+    "ru": r"привет|здравствуйте|добрый (?:день|вечер)|доброе утро",
+    "uk": r"вітаю|добрий день|доброго (?:дня|ранку)",
+    "ar": r"مرحبا|السلام عليكم|أهلا",
+    "hi": r"namaste|नमस्ते|नमस्कार",
+    "id": r"halo|selamat (?:pagi|siang|sore|malam)",
+    "sw": r"habari|jambo|hujambo",
+    "tr": r"merhaba|selam",
+}
+_THANKS_AND_BYES = {
+    "en": r"thanks?(?: you)?|thank you|thx|ty|cheers|bye|goodbye|see you",
+    "es": r"gracias|adi[óo]s|hasta (?:luego|pronto)",
+    "fr": r"merci|au revoir|[àa] bient[ôo]t",
+    "de": r"danke(?: sch[öo]n)?|tsch[üu]ss|auf wiedersehen",
+    "pt": r"obrigad[oa]|valeu|tchau",
+    "it": r"grazie|arrivederci",
+    "nl": r"dank ?je(?: wel)?|bedankt|dag",
+    "pl": r"dzi[ęe]kuj[ęe]|dzi[ęe]ki",
+    "ru": r"спасибо|пока|до свидания",
+    "uk": r"дякую",
+    "ar": r"شكرا",
+    "hi": r"dhanyavaad|धन्यवाद|शुक्रिया",
+    "id": r"terima kasih|makasih",
+    "sw": r"asante",
+    "tr": r"te[şs]ekk[üu]rler|sa[ğg] ?ol",
+}
+#: Scripts without spaces between words: no word boundary after these.
+_UNSPACED = r"你好|大家好|谢谢|謝謝|こんにちは|ありがとう|안녕하세요|감사합니다"
+_HELLO = "|".join(_HELLOS.values())
+# (?!\w) rather than \b: a word ending in a combining vowel sign (नमस्ते) has no \b after it.
+_GREETING = re.compile(rf"^\s*[¡¿]?(?:(?:{_HELLO}|{'|'.join(_THANKS_AND_BYES.values())}|good night)(?!\w)|{_UNSPACED})",
                        re.IGNORECASE)
-_GREETING_PREFIX = re.compile(r"^\s*(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day))"
-                              r"(?:\s+[^\s,.!?]+){0,3}\s*[,.!:-]+\s+(?=\S)", re.IGNORECASE)
+_GREETING_PREFIX = re.compile(rf"^\s*[¡¿]?(?:{_HELLO})(?:\s+[^\s,.!?]+){{0,3}}\s*[,.!:-]+\s+(?=\S)", re.IGNORECASE)
 
 
 def channel_note(channel: str) -> str:
