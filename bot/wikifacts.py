@@ -92,13 +92,26 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*")
 _INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Direction marks that MediaWiki strips from titles."""
 
+_TITLE_SPACE = re.compile("[\\s_\u180e]+")
+"""What MediaWiki reads as one space in a title (``MediaWikiTitleCodec``:
+``[ _\\xA0\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]``).
+Python's ``str.split()`` alone misses U+180E (MONGOLIAN VOWEL SEPARATOR, no
+longer white space for Unicode), with which ``[[Category\u180e:X]]`` would
+pass for an ordinary link and categorise the page."""
+
+
+def title_spaces(text: str) -> str:
+    """``text`` with underscores and every kind of space MediaWiki collapses in
+    a title as one space, trimmed."""
+    return _TITLE_SPACE.sub(" ", text).strip(" ")
+
 
 def normalise_title(title: str) -> str:
     """A page title as MediaWiki compares them: entities decoded, direction
     marks dropped, underscores as spaces, runs of space as one, trimmed, first
     letter capital (Meta-wiki's ``$wgCapitalLinks``)."""
     title = _INVISIBLE.sub("", html.unescape(title))
-    title = " ".join(title.replace("_", " ").split())
+    title = title_spaces(title)
     first = title[:1].upper()
     return first + title[1:] if len(first) == 1 else title
 
@@ -111,7 +124,7 @@ def link_target(target: str) -> str:
     if "%" in target:
         target = unquote(target)
     target = _INVISIBLE.sub("", html.unescape(target))
-    return " ".join(target.replace("_", " ").split())
+    return title_spaces(target)
 
 
 BOT_ID = re.compile(r"q-[0-9a-f]{10}", re.IGNORECASE)
@@ -119,7 +132,7 @@ BOT_ID = re.compile(r"q-[0-9a-f]{10}", re.IGNORECASE)
 
 
 def _namespace_part(text: str) -> str:
-    return " ".join(_INVISIBLE.sub("", text).replace("_", " ").split()).casefold()
+    return title_spaces(_INVISIBLE.sub("", text)).casefold()
 
 
 def template_key(name: str) -> str:
@@ -191,7 +204,7 @@ def user_of_link(target: str, facts: "LanguageFacts | None" = None) -> str | Non
 def user_key(name: str) -> str:
     """A user name as MediaWiki compares them: underscores as spaces, runs of
     space as one, first letter capital."""
-    name = " ".join(name.replace("_", " ").split())
+    name = title_spaces(name)
     return name[:1].upper() + name[1:]
 
 

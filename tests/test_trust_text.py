@@ -23,7 +23,8 @@ def cases(name: str) -> list[str]:
 
 ATTRIBUTES = cases("attributes.txt")
 LINKS = cases("link-prefixes.txt")
-_ATTRIBUTE = re.compile(r"<\w+[^>]*\s(style|class|on\w+|data-[\w-]+)\s*=", re.IGNORECASE)
+# Any separator MediaWiki accepts before an attribute: a space, a quote, a slash.
+_ATTRIBUTE = re.compile(r"""<\w+[^>]*[\s"'/](style|class|on\w+|data-[\w-]+)\s*=""", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("text", ATTRIBUTES)
@@ -85,3 +86,13 @@ def test_a_heading_never_has_an_id_of_the_bots_form(heading, reader):
     assert "heading in the form of a question id changed" in changes
     html = reader.parse_html(text=f"== {plain} ==\ntext")
     assert not re.search(r'id="q-[0-9a-fA-F]{10}"', html), html
+
+
+@pytest.mark.parametrize("template, effect", [
+    ('<div title="x"style="position:fixed;top:0">withdrawn</div>', "the style 'position:fixed'"),
+    ("<div lang=en style='z-index:9'>over</div>", "the style 'z-index:'"),
+    ("[[Category\u180e:Withdrawn]]", "a category link [[Category:Withdrawn]]"),
+])
+def test_a_template_from_the_wiki_is_refused_for_what_mediawiki_would_read(template, effect):
+    from bot.compile.sanitize import page_effects
+    assert effect in page_effects(template)

@@ -104,9 +104,9 @@ def page_effects(text: str) -> set[str]:
         name = str(tag.tag).strip().lower()
         if name in PAGE_TAGS:
             effects.add(f"a <{name}> tag")
-        for attribute in tag.attributes:
-            if str(attribute.name).strip().lower() == "style" and _PAGE_STYLE.search(str(attribute.value or "")):
-                effects.add(f"the style {_PAGE_STYLE.search(str(attribute.value)).group(0).strip()!r}")
+        style = _PAGE_STYLE.search(mediawiki_attributes(tag).get("style", ""))
+        if style:
+            effects.add(f"the style {style.group(0).strip()!r}")
     return effects
 
 
@@ -310,7 +310,48 @@ def _is_marker(tag: Tag) -> bool:
 
 
 def _has_id(tag: Tag) -> bool:
-    return any(_is_id(attribute) for attribute in tag.attributes)
+    return any(_is_id(attribute) for attribute in tag.attributes) or "id" in mediawiki_attributes(tag)
+
+
+_SPACE = "\t\n\f\r "
+_MW_ATTRIBUTE = re.compile(
+    rf"""((?:[^{_SPACE}/>=]|=)[^{_SPACE}/>=]*)"""
+    rf"""(?:[{_SPACE}]*=[{_SPACE}]*(?:"([^"]*)(?:"|$)|'([^']*)(?:'|$)|((?:(?![{_SPACE}]|>).)*)))?""",
+    re.DOTALL)
+_MW_ATTRIBUTE_NAME = re.compile(r"[:\w][:\w.-]*")
+
+
+def mediawiki_attributes(tag: Tag) -> dict[str, str]:
+    """A tag's attributes as MediaWiki reads them (lower-case name → value).
+
+    Written here because mwparserfromhell reads some attributes otherwise:
+    MediaWiki needs no space between two attributes (``Sanitizer::
+    getAttribsRegex``), so ``<span title="x"style="position:fixed">`` has a
+    live ``style`` for MediaWiki and only a ``title`` whose value is
+    ``"x"style="position:fixed"`` for mwparserfromhell.  Names MediaWiki
+    drops (``Sanitizer::getAttribNameRegex``) are left out; of a name given
+    twice, the last counts, as in ``Sanitizer::decodeTagAttributes``.
+    """
+    raw = "".join(str(attribute) for attribute in tag.attributes)
+    attributes: dict[str, str] = {}
+    for match in _MW_ATTRIBUTE.finditer(raw):
+        name = match.group(1).lower()
+        if not _MW_ATTRIBUTE_NAME.fullmatch(name):
+            continue
+        value = next((v for v in match.groups()[1:] if v is not None), "")
+        attributes.pop(name, None)
+        attributes[name] = " ".join(value.split(None))
+    return attributes
+
+
+def _as_parsed(tag: Tag) -> dict[str, str]:
+    """A tag's attributes as mwparserfromhell reads them, in the form of :func:`mediawiki_attributes`."""
+    attributes: dict[str, str] = {}
+    for attribute in tag.attributes:
+        name = str(attribute.name).strip().lower()
+        attributes.pop(name, None)
+        attributes[name] = " ".join(str(attribute.value if attribute.value is not None else "").split(None))
+    return attributes
 
 
 def _is_id(attribute: Attribute) -> bool:
@@ -475,12 +516,23 @@ class _Cleaner:
         for attribute in node.attributes:
             if not _is_id(attribute) and attribute.value is not None and self.changed(attribute.value, name):
                 return self.literal(original, f"<{name}> tag")
+        read = mediawiki_attributes(node)
+        if read != _as_parsed(node):
+            # What MediaWiki would read is not what the tag shows: written again
+            # from MediaWiki's reading, one quoted attribute after another.
+            for attribute in list(node.attributes):
+                node.attributes.remove(attribute)
+            for key, value in read.items():
+                if key in KEPT_ATTRIBUTES:
+                    node.add(key, value.replace('"', "&quot;"))  # raw wikitext: entities stay as written
+            self.changes.add(f"attributes of <{name}> written as MediaWiki reads them")
         for attribute in [attribute for attribute in node.attributes if _is_id(attribute)]:
             node.attributes.remove(attribute)
             self.changes.add(f"id attribute removed from <{name}>")
+        for key in read.keys() - KEPT_ATTRIBUTES - {"id"}:
+            self.changes.add(f"{key} attribute removed from <{name}>")
         for attribute in [a for a in node.attributes if str(a.name).strip().lower() not in KEPT_ATTRIBUTES]:
             node.attributes.remove(attribute)
-            self.changes.add(f"{str(attribute.name).strip().lower()} attribute removed from <{name}>")
         if name != "nowiki" and node.contents is not None:
             self.clean(node.contents, name)
         return None

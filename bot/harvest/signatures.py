@@ -151,7 +151,7 @@ def normalise_user(name: str) -> str:
     trimmed and its first letter upper-cased; IP addresses are written the way
     MediaWiki writes them (IPv6 upper-case, in full, without leading zeros).
     """
-    name = " ".join(_INVISIBLE.sub("", html.unescape(name)).replace("_", " ").split())
+    name = wikifacts.title_spaces(_INVISIBLE.sub("", html.unescape(name)))
     address = _ip_address(name)
     if address is not None:
         return address
