@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,9 +122,70 @@ def test_a_mark_never_goes_past_the_next_bullet():
              "* Another? [[User:B|B]] 10:01, 1 July 2024 (UTC)"]
     assert mark_line(lines, 0) == 0
     assert mark_line(lines, 1) == 1
-    # A question whose signature is on its continuation line still gets it there.
-    lines = ["* A long question", ": continued [[User:A|A]] 10:00, 1 July 2024 (UTC)", "* Next"]
-    assert mark_line(lines, 0) == 1
+    # A signed reply under an unsigned question is someone else's comment (harvest
+    # reads it so): the mark stays on the question's own line.
+    for reply in (": continued", "*: I agree, good question", "** Same here", "#: +1", ":: me too", ";Note"):
+        lines = ["* Why is the sky blue?", f"{reply} [[User:Bob|Bob]] 10:00, 1 July 2024 (UTC)", "* Next"]
+        assert mark_line(lines, 0) == 0, reply
+    # A follow-up written as a reply over two lines of one depth, signed on its last.
+    lines = ["* Q? [[User:A|A]] 10:00, 1 July 2024 (UTC)", "*: And a follow-up", "*: on two lines?"
+             " [[User:B|B]] 10:05, 1 July 2024 (UTC)", "*:: A reply [[User:C|C]] 10:06, 1 July 2024 (UTC)"]
+    assert mark_line(lines, 1) == 2
+    # An unsigned follow-up: not onto the deeper reply under it.
+    lines = ["* Q? [[User:A|A]] 10:00, 1 July 2024 (UTC)", "*: And what about X?",
+             "*:: A reply [[User:C|C]] 10:06, 1 July 2024 (UTC)"]
+    assert mark_line(lines, 1) == 1
     # A question posted as a section: its first signed line.
     lines = ["== My question ==", "Some text", "* point [[User:A|A]] 10:00, 1 July 2024 (UTC)"]
     assert mark_line(lines, 0) == 2
+
+
+_EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+_THREADS = """== Trust and Safety ==
+* Why is the sky blue?
+*: I agree, good question [[User:Bob|Bob]] 10:00, 1 July 2024 (UTC)
+* A signed one? [[User:Ann|Ann]] 10:01, 1 July 2024 (UTC)
+*: And a follow-up
+*: on two lines? [[User:Cy|Cy]] 10:05, 1 July 2024 (UTC)
+*:: A reply to it [[User:Dee|Dee]] 10:06, 1 July 2024 (UTC)
+# Numbered, unsigned?
+#: +1 [[User:Eve|Eve]] 10:07, 1 July 2024 (UTC)
+== A question of my own ==
+Some context first.
+
+And then the question? [[User:Fay|Fay]] 10:08, 1 July 2024 (UTC)
+: A reply [[User:Gus|Gus]] 10:09, 1 July 2024 (UTC)
+"""
+
+
+@pytest.mark.parametrize("name", ["threads", "questions-2024-07-11.wiki"])
+def test_every_mark_goes_on_its_own_questions_line_never_on_a_reply(name):
+    """As harvest reads the page: a signed question's mark on its asker's
+    signature line, an unsigned one's on its own line; never on a line that
+    harvest reads as someone else's comment."""
+    from bot.config import SeriesConfig
+    from bot.harvest import harvest
+    from bot.publish.plan import add_marks
+
+    text = _THREADS if name == "threads" else (_EXAMPLES / name).read_text(encoding="utf-8")
+    series = SeriesConfig()
+    questions = harvest(text).questions
+    assert questions
+    marked = add_marks(text, {q.id: (f"Notes#{q.id}", False) for q in questions}, series).split("\n")
+    for q in questions:
+        on = [i for i, line in enumerate(marked) if f"Notes#{q.id}" in line]
+        askings = q.lines or [q.line]
+        assert len(on) == len(askings), (q.question, on)  # one after each asking of a merged duplicate
+        for i in on:
+            signed_by_asker = any(f"[[User:{a}" in marked[i].replace("_", " ") for a in q.askers)
+            assert signed_by_asker or i + 1 in askings, (q.question, marked[i])
+            if not q.askers:
+                assert i + 1 in askings, (q.question, marked[i])
+
+
+@pytest.mark.parametrize("after", ["=== Community sub-section ===\nTheirs.", "== Next ==", "==Tight==\n"])
+def test_a_deleted_end_marker_still_keeps_the_next_heading_on_its_own_line(after):
+    text = f"Intro.\n{pagetext.NOTES_BEGIN}\nold notes\n{after}"
+    new = pagetext.set_own_part(text, "new notes")
+    assert new == f"Intro.\n{pagetext.wrap_own('new notes')}\n{after}"
+    assert pagetext.set_own_part(new, "new notes") == new  # and the next run changes nothing

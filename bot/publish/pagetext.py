@@ -155,7 +155,8 @@ def own_part(text: str) -> tuple[int, int] | None:
     if end >= 0:
         return begin, end + len(NOTES_END)
     heading = re.compile(r"^=.*=[ \t]*$", re.M).search(text, begin + len(NOTES_BEGIN))
-    return begin, heading.start() if heading else len(text)
+    # Up to the line break before the heading: the heading keeps its own line.
+    return begin, heading.start() - 1 if heading else len(text)
 
 
 def own_text(text: str) -> str | None:
@@ -211,17 +212,30 @@ _SIGNATURE_HINT = re.compile(r"\[\[\s*(?:user|user talk|special:contributions)\s
 
 
 def mark_line(lines: list[str], start: int) -> int:
-    """Index of the line a question's mark goes on: its signature line (for a
-    question posted as a section, the first signed line from its start).
-    Never past the next heading, nor, for a question on a bullet, past the
-    next bullet: an unsigned question's mark stays on its own line."""
-    bullet = _top_bullet(lines[start]) if start < len(lines) else False
+    """Index of the line a question's mark goes on: its signature's line, as
+    harvest reads the page (:mod:`bot.harvest.page`), never a reply's.
+
+    * A question on a bullet is that one line: a signed line after it is a
+      reply (``*:``, ``**``, ``:``), someone else's comment, and the mark of an
+      unsigned question stays on its own line.
+    * A follow-up written as a reply over several lines of one depth, signed
+      on its last: that line.
+    * A question posted as a section: its first signed line from its start,
+      never past the next heading.
+    """
+    if start >= len(lines) or _top_bullet(lines[start]):
+        return start
+    prefix = _LIST_PREFIX.match(lines[start]).group(0)
     for i in range(start, min(len(lines), start + 50)):
-        if i > start and (lines[i].startswith("=") or (bullet and _top_bullet(lines[i]))):
+        if i > start and (lines[i].startswith("=")
+                          or (prefix and _LIST_PREFIX.match(lines[i]).group(0) != prefix)):
             break
         if _SIGNATURE_HINT.search(lines[i]):
             return i
     return start
+
+
+_LIST_PREFIX = re.compile(r"[*#:;]*")
 
 
 def _top_bullet(line: str) -> bool:
