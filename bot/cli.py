@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from bot import config as config_mod
 from bot import logs
 from bot.config import RunOptions
 from bot.environment import Environment
@@ -176,32 +177,54 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
     raise AssertionError(f"unknown command {name!r}")  # pragma: no cover - argparse knows the commands
 
 
+def _pywikibot_folder(global_args: Sequence[str], env: Environment) -> Path:
+    """The folder pywikibot will read its configuration from (``-dir:``, else
+    ``PYWIKIBOT_DIR``, else the working directory), as
+    :func:`bot.wiki.connection.pywikibot_folder` finds it, without checking it."""
+    dirs = [a[len("-dir:"):] for a in global_args if a.startswith("-dir:")]
+    if dirs:
+        return Path(dirs[-1]).expanduser()
+    return env.pywikibot_dir or Path.cwd()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every line goes through logging (:mod:`bot.logs`): a user error is one
+    ``notesbot: …`` line on stderr, a bug one line there and its traceback in
+    the log file, all of them redacted."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     env = Environment.read()
+    log = logs.get_logger()
     try:
         global_args, own, bot_opts = split_args(argv)
         logs.setup(env.log_file, debug=any(a == "-debug" or a.startswith("-debug:") for a in global_args),
                    secrets=env.secrets)
+        # The password file's secrets, before anything can fail: pywikibot's
+        # configuration registers them too, but only once it is read.
+        logs.register_secrets_from_password_file(_pywikibot_folder(global_args, env) / "user-password.cfg")
         args = parser.parse_args(own)
         if not args.command:
             parser.print_help()
             return 2
         options = RunOptions(config_file=Path(args.config) if args.config else None, series=args.series,
                              pywikibot_args=tuple(global_args), always="-always" in bot_opts)
+        # The log file's rotation is a local setting (the on-wiki page may
+        # not set it): the local configuration alone decides it.
+        local = config_mod.load(options.config_file, environment=env)
+        logs.set_rotation(local.log_file_max_bytes, local.log_file_backups)
         return dispatch(args, options, env)
     except NotesbotError as e:
-        print(f"notesbot: {logs.redact(str(e))}", file=sys.stderr)
+        log.error("%s", e, extra=logs.PLAIN)
         return e.exit_code
     except KeyboardInterrupt:
-        print("notesbot: interrupted", file=sys.stderr)
+        log.error("interrupted", extra=logs.PLAIN)
         return 130
     except Exception as e:  # a bug: one line here, the traceback in the log
         where = logs.record_crash(e)
-        print(f"notesbot: internal error (a bug in notesbot, not in what you typed): "
-              f"{type(e).__name__}: {logs.redact(' '.join(str(e).split()))[:200]}; "
-              f"the traceback is in {where}", file=sys.stderr)
+        # Redacted before it is cut short: a secret cut in two would not be recognised.
+        text = " ".join(logs.redact(str(e)).split())[:200]
+        log.error("internal error (a bug in notesbot, not in what you typed): %s: %s; the traceback is in %s",
+                  type(e).__name__, text, where, extra=logs.PLAIN)
         return 1
 
 

@@ -70,14 +70,15 @@ def print_harvest(result, source: str, as_json: bool) -> None:
     from bot import harvest as harvest_mod
 
     for notice in result.notices:
-        print(f"notesbot: {source}: {notice}", file=sys.stderr)
+        log.info("%s: %s", source, notice)
     for problem in result.problems:
-        print(f"notesbot: {source}: {problem}", file=sys.stderr)
+        log.warning("%s: %s", source, problem, extra=logs.PLAIN)
     if as_json:
-        json.dump([q.to_json() for q in result.questions], sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        # Data for compile --questions, not a message: written as it is, byte
+        # for byte (redacting it would change the questions), and not logged.
+        sys.stdout.write(json.dumps([q.to_json() for q in result.questions], ensure_ascii=False, indent=1) + "\n")
     else:
-        print(harvest_mod.format_table(result.questions))
+        logs.output(harvest_mod.format_table(result.questions))
 
 
 # -- offline -------------------------------------------------------------------
@@ -136,14 +137,16 @@ def compile(options: RunOptions, env: Environment, *, questions: str | None, dra
             text, neutralised = out.text, out.neutralised
         else:
             for problem in parsed.problems:
-                print(f"notesbot: {draft}: {problem}", file=sys.stderr)
+                log.warning("%s: %s", draft, problem, extra=logs.PLAIN)
             notes = compile_mod.render_notes(parsed, the_session, tset, translate=translate or series.translate,
                                              unanswered_heading=series.unanswered_heading)
             text, neutralised = notes.text, notes.neutralised
     except compile_mod.TemplateError as e:
         raise UsageError(str(e)) from None
     for item in neutralised:
-        print(f"notesbot: neutralised: {item}", file=sys.stderr)
+        log.info("neutralised: %s", item)
+    # The draft or the notes: wikitext to save, written as it is (like
+    # harvest --json), not a message.
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -204,7 +207,7 @@ def check(options: RunOptions, env: Environment, *, session: str | None, draft: 
         text, source = page.text, f"[[{the_session.draft_page}]]"
     findings = check_mod.check_draft(text, series.all_speakers)
     for finding in findings:
-        print(f"{source}: {finding}")
+        logs.output(f"{source}: {finding}")
     code = check_mod.exit_code(findings)
     if not findings:
         log.info("%s: no problem found", source)
@@ -342,7 +345,7 @@ def ical(options: RunOptions, env: Environment, *, output: str | None) -> int:
 
     with operations.Context.open(options, env) as ctx:
         data = operations.calendar_feed(ctx)
-    if output is None:
+    if output is None:  # the feed itself, as it is (not a message)
         sys.stdout.write(data.decode("utf-8"))
         return 0
     write_atomically(Path(output), data)

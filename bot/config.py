@@ -202,6 +202,11 @@ class Config:
     max_conflict_retries: int = 5
     status_page: str = "User:{bot}/Status"
     log_file: str | None = None
+    log_file_max_bytes: int = 5 * 1024 * 1024
+    """The log file (``NOTESBOT_LOG_FILE``) is rotated when it would grow past this
+    many bytes: ``notesbot.log`` becomes ``notesbot.log.1``, and so on (a local setting)."""
+    log_file_backups: int = 5
+    """How many rotated log files are kept besides the current one (a local setting)."""
     lock_file: str | None = None
     lock_wait: int = 30
     """Seconds a writing command waits for another run to finish before giving up."""
@@ -258,7 +263,7 @@ trusted = wikifacts.listed_user
 needs_groups = wikifacts.names_groups
 
 
-LOCAL_ONLY = ("lock_file", "log_file", "onwiki_config")
+LOCAL_ONLY = ("lock_file", "log_file", "log_file_max_bytes", "log_file_backups", "onwiki_config")
 """Keys the on-wiki page may not set: paths on the bot's machine (and where
 the on-wiki page itself is).  Whoever can edit a wiki page must not choose
 which local file the bot opens or writes."""
@@ -376,7 +381,8 @@ def _validate(config: Config) -> Config:
         raise ConfigError("max_conflict_retries: expected 0 to 20")
     for key, low, high in (("max_retries", 0, 15), ("retry_wait_seconds", 0, 120), ("retry_max_seconds", 0, 600),
                            ("request_timeout_seconds", 1, 300), ("run_budget_seconds", 10, 86400),
-                           ("lock_wait", 0, 3600)):
+                           ("lock_wait", 0, 3600), ("log_file_max_bytes", 1024, 1 << 30),
+                           ("log_file_backups", 1, 100)):
         if not low <= getattr(config, key) <= high:
             raise ConfigError(f"{key}: expected {low} to {high}, got {getattr(config, key)}")
     needed = (REQUESTS_PER_EDIT + 1) * config.worst_request_seconds

@@ -41,11 +41,13 @@ def clean_logging():
     """Undo what logs.setup() and the tests do to the process-wide logging state."""
     root = logging.getLogger()
     watched = [root, logging.getLogger("notesbot"), logging.getLogger("pywiki"),
-               logging.getLogger("pywiki.test")]
+               logging.getLogger("pywiki.test"), logging.getLogger("notesbot.output"),
+               logging.getLogger("notesbot.crash")]
     saved = [(lg, list(lg.handlers), lg.level, lg.propagate) for lg in watched]
     factory = logging.getLogRecordFactory()
     logs.forget_secrets()
     yield
+    logs.teardown()
     for logger, handlers, level, propagate in saved:
         for handler in list(logger.handlers):
             if handler not in handlers:
@@ -516,3 +518,353 @@ def test_no_edit_token_in_any_log_with_debug(own_wiki, tmp_path, recording_proxy
     assert any("action=edit" in text and "token=<redacted>" in text for text in _debug_logs(outputs))
     assert _leaks(secrets, outputs) == []
 
+
+
+# -- every line through logging: the bot's messages, results, rotation -----------------------
+
+NOTESBOT = Path(sys.executable).parent / "notesbot"
+DRAFTS = Path(__file__).resolve().parent / "data" / "drafts"
+EXAMPLE_QUESTIONS = Path(__file__).resolve().parent / "data" / "examples" / "questions-2024-07-11.wiki"
+
+
+def _offline(tmp_path: Path, *args: str, log_file: Path | None = None, config: dict | None = None,
+             extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real ``notesbot`` command, offline, with its log file in ``log_file``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTESBOT_")}
+    env["NOTESBOT_LOCK_DIR"] = str(tmp_path / "locks")
+    if log_file is not None:
+        env["NOTESBOT_LOG_FILE"] = str(log_file)
+    env.update(extra_env or {})
+    if config is not None:
+        (tmp_path / "notesbot.json").write_text(json.dumps(config))
+        args = ("--config", str(tmp_path / "notesbot.json"), *args)
+    return subprocess.run([str(NOTESBOT), *args], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+
+
+def test_the_bots_own_messages_and_results_reach_the_log_file(tmp_path):
+    """Not only pywikibot's records: the bot's warnings and notices (on
+    stderr) and a command's results (on stdout) are in the log file too."""
+    log_file = tmp_path / "notesbot.log"
+    draft = DRAFTS / "check-duplicate-id.wiki"
+    compiled = _offline(tmp_path, "compile", "--draft", str(draft), "--session", "2024-07-11", log_file=log_file)
+    assert compiled.returncode == 0, compiled.stderr
+    pinged = _offline(tmp_path, "compile", "--draft", str(DRAFTS / "check-names-ping.wiki"), "--session",
+                      "2024-07-11", log_file=log_file)
+    assert "notesbot: neutralised: q-00000000c1: template {{ping|Example Editor}} shown as text" in pinged.stderr
+    checked = _offline(tmp_path, "check", "--draft", str(draft), log_file=log_file)
+    harvested = _offline(tmp_path, "harvest", "--file", str(EXAMPLE_QUESTIONS), log_file=log_file)
+    assert harvested.returncode == 0, harvested.stderr
+    text = log_file.read_text()
+
+    # stderr: the same lines as ever, and each of them in the log file.
+    problem = f"notesbot: {draft}: line 9: question id q-00000000c1 used twice"
+    assert problem in compiled.stderr, compiled.stderr
+    for line in (compiled.stderr + pinged.stderr).splitlines():
+        assert line.startswith("notesbot: ") and line[len("notesbot: "):] in text, line
+    assert re.search(r"^\S+Z WARNING +notesbot\.commands: " + re.escape(problem[len("notesbot: "):]), text, re.M)
+    assert re.search(r"^\S+Z INFO +notesbot\.commands: neutralised: ", text, re.M)
+    # stdout: the results, bare, and in the log file too.
+    finding = [line for line in checked.stdout.splitlines() if "used twice" in line]
+    assert finding and finding[0].startswith(f"{draft}: line 9: ")
+    assert re.search(r"^\S+Z INFO +notesbot\.output: " + re.escape(finding[0]) + "$", text, re.M)
+    assert harvested.stdout.startswith("ID ") and harvested.stdout.splitlines()[1] in text
+    assert log_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_log_file_rotates_by_size_and_stays_private(tmp_path):
+    """The long-running ``notesbot schedule`` must not fill the disk: the log
+    file is rotated at ``log_file_max_bytes``, ``log_file_backups`` old files
+    kept, every one of them readable by its owner only."""
+    log_file = tmp_path / "logs" / "notesbot.log"
+    config = {"log_file_max_bytes": 2048, "log_file_backups": 2}
+    runs = []
+    for _ in range(6):  # each run logs a table of about 1.5 KB
+        result = _offline(tmp_path, "harvest", "--file", str(EXAMPLE_QUESTIONS), log_file=log_file, config=config)
+        assert result.returncode == 0, result.stderr
+        runs.append(result.stdout)
+    files = sorted(p.name for p in log_file.parent.iterdir())
+    assert files == ["notesbot.log", "notesbot.log.1", "notesbot.log.2"], files
+    for path in log_file.parent.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600, path
+        assert path.stat().st_size < 2048 + len(runs[0]) + 200, path
+        assert "notesbot.output: ID " in path.read_text(), path
+
+    # Without the setting, the default (5 MiB) keeps one file.
+    (tmp_path / "notesbot.json").unlink()
+    other = tmp_path / "other.log"
+    for _ in range(3):
+        assert _offline(tmp_path, "harvest", "--file", str(EXAMPLE_QUESTIONS), log_file=other).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("other")) == ["other.log"]
+
+
+def test_the_log_file_is_never_opened_through_a_link(tmp_path):
+    target = tmp_path / "someone-elses-file"
+    target.write_text("theirs\n")
+    link = tmp_path / "notesbot.log"
+    link.symlink_to(target)
+    result = _offline(tmp_path, "harvest", "--file", str(EXAMPLE_QUESTIONS), log_file=link)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"notesbot: log file {str(link)!r}: cannot open it (it is a symbolic link: "
+                                     "refused (the bot does not follow links for its log file))")
+    assert target.read_text() == "theirs\n"
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"log_file_max_bytes": 100}, "log_file_max_bytes: expected 1024 to 1073741824, got 100"),
+    ({"log_file_backups": 0}, "log_file_backups: expected 1 to 100, got 0"),
+    ({"log_file_backups": "3"}, 'log_file_backups: expected a whole number, got "3"'),
+])
+def test_log_rotation_settings_are_checked(tmp_path, settings, message):
+    result = _offline(tmp_path, "harvest", "--file", str(EXAMPLE_QUESTIONS), config=settings,
+                      log_file=tmp_path / "n.log")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"notesbot: {tmp_path / 'notesbot.json'}: {message}"
+
+
+def test_the_wiki_may_not_set_the_log_files_rotation():
+    from bot import config
+    from bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="log_file_max_bytes: a local setting"):
+        config.merge({}, {"log_file_max_bytes": 1024})
+    assert config.from_dict({}).log_file_max_bytes == logs.DEFAULT_MAX_BYTES
+
+
+# -- the planted secret: a failed tick, a scheduler error, a crash ------------------------------
+
+PLANTED = "planted-access-secret-5e1f0c"
+
+_WRAPPER = """\
+import os
+import sys
+
+SECRET = " and ".join(os.environ["TEST_PLANTED"].split("\\n"))
+{patch}
+from bot import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+#: Faults planted in the real command, each holding the secrets in its message.
+FAULTS = {
+    # A session's step fails with a NotesbotError (the failed tick).
+    "tick": """
+from bot.errors import WikiError
+from bot.run import operations
+
+def harvest_into_draft(ctx, session):
+    raise WikiError("the wiki refused the save of " + SECRET)
+
+operations.harvest_into_draft = harvest_into_draft
+""",
+    # The scheduler's tick: first a bug, then a NotesbotError, after the login.
+    "schedule": """
+from bot.errors import WikiError
+from bot.run import tick as tick_mod
+
+calls = []
+
+def tick(ctx, moment):
+    calls.append(1)
+    if len(calls) == 1:
+        raise RuntimeError("tick bug near " + SECRET)
+    raise WikiError("wiki error near " + SECRET)
+
+tick_mod.tick = tick
+""",
+    # A bug after the login: a traceback whose message, and the message of
+    # the exception it was raised from, hold the secrets.
+    "crash": """
+from bot.run import tick as tick_mod
+
+def survey(ctx, moment, seen=None):
+    try:
+        {}["lookup " + SECRET]
+    except KeyError as e:
+        raise RuntimeError("a bug with " + SECRET) from e
+
+tick_mod.survey = survey
+""",
+    # A bug before pywikibot is even imported (its configuration, which
+    # names the password file, not read yet).
+    "early crash": """
+from bot import commands
+
+def parse_moment(value, option="--now"):
+    raise ValueError("cannot parse " + SECRET)
+
+commands.parse_moment = parse_moment
+""",
+}
+
+
+def _run_with_fault(fault: str, pywikibot_dir: Path, tmp_path: Path, secrets: list[str], *args: str,
+                    log_file: Path | None, env_secret: bool = True, timeout: int = 300):
+    """The real command (``bot.cli.main`` in a process of its own) with one
+    of :data:`FAULTS` planted; every output it made, by name: stdout, stderr,
+    the log file and its backups, pywikibot's logs, crash files."""
+    wrapper = tmp_path / "notesbot_with_fault.py"
+    wrapper.write_text(_WRAPPER.format(patch=FAULTS[fault]))
+    temp = tmp_path / "tmp"
+    temp.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTESBOT_")}
+    env.update(PYWIKIBOT_DIR=str(pywikibot_dir), NOTESBOT_LOCK_DIR=str(tmp_path / "locks"), TMPDIR=str(temp),
+               TEST_PLANTED="\n".join(secrets))
+    if env_secret:
+        env["NOTESBOT_ACCESS_SECRET"] = PLANTED
+    if log_file is not None:
+        env["NOTESBOT_LOG_FILE"] = str(log_file)
+    proc = subprocess.run([sys.executable, str(wrapper), *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=timeout)
+    outputs = {"stdout": proc.stdout, "stderr": proc.stderr}
+    files = [*(log_file.parent.glob(log_file.name + "*") if log_file is not None else []),
+             *(pywikibot_dir / "logs").rglob("*"), *temp.rglob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        outputs[str(path.relative_to(tmp_path))] = path.read_text(encoding="utf-8", errors="replace")
+    return proc, outputs
+
+
+def _secret_leaks(secrets: list[str], outputs: dict[str, str]) -> list[str]:
+    return [f"secret {i} in {name}" for i, secret in enumerate(secrets) for name, text in outputs.items()
+            if any(form in text for form in _forms(secret))]
+
+
+def _password_file_secret(pywikibot_dir: Path) -> str:
+    for line in (pywikibot_dir / "user-password.cfg").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            entry = ast.literal_eval(line.replace("BotPassword", ""))
+            return entry[-1][1] if isinstance(entry[-1], tuple) else entry[-1]
+    raise AssertionError("no secret in the password file")
+
+
+def test_a_crash_before_pywikibot_starts_leaks_no_password_file_secret(tmp_path):
+    """A bug before pywikibot has read its configuration: the secret of the
+    password file (no environment variable names it) is not in the one
+    line on stderr, nor in the traceback, written to a private file of its
+    own when there is no log file."""
+    folder = tmp_path / "pywikibot"
+    folder.mkdir()
+    (folder / "user-config.py").write_text("family = 'meta'\nmylang = 'meta'\n"
+                                           "password_file = 'user-password.cfg'\n")
+    secret = "pwfile-only-secret-93ac1d77"
+    (folder / "user-password.cfg").write_text(f"('NotesBot', BotPassword('notesbot', {secret!r}))\n")
+    proc, outputs = _run_with_fault("early crash", folder, tmp_path, [secret], "run", "--now", "x",
+                                    log_file=None, env_secret=False, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert line.startswith("notesbot: internal error (a bug in notesbot, not in what you typed): "
+                           "ValueError: cannot parse <redacted>; the traceback is in ")
+    crash_files = [name for name in outputs if name.startswith("tmp/notesbot-crash-")]
+    assert len(crash_files) == 1, sorted(outputs)
+    crash = outputs[crash_files[0]]
+    assert "Traceback (most recent call last)" in crash and "ValueError: cannot parse <redacted>" in crash
+    assert (tmp_path / crash_files[0]).stat().st_mode & 0o777 == 0o600
+    assert _secret_leaks([secret], outputs) == []
+
+
+def test_the_scheduler_logs_a_failed_ticks_error_redacted(tmp_path, clean_logging):
+    """In-process: the scheduler meets a bug and an error holding the secret;
+    its lines (stderr and log file) and the bug's traceback say <redacted>."""
+    from bot.errors import WikiError
+    from bot.run import scheduling
+
+    stream = io.StringIO()
+    log_file = tmp_path / "notesbot.log"
+    logs.setup(log_file, stream=stream, secrets=[PLANTED])
+    calls = []
+
+    def tick() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyError(f"bug near {PLANTED}")
+        raise WikiError(f"wiki error near {PLANTED}")
+
+    assert scheduling.run_schedule("* * * * * *", tick, max_ticks=2) == 1
+    err, text = stream.getvalue(), log_file.read_text()
+    assert f"notesbot: tick failed: KeyError: 'bug near <redacted>'; the traceback is in {log_file}\n" in err
+    assert "notesbot: wiki error near <redacted>\n" in err
+    assert "notesbot schedule: stopped after 2 tick(s)" in err and "Traceback" not in err
+    assert "Traceback (most recent call last)" in text and "KeyError: 'bug near <redacted>'" in text
+    assert "notesbot.schedule: tick 2 at" in text
+    assert PLANTED not in err + text
+
+
+@pytest.fixture
+def planted(wiki, tmp_path):
+    """A scenario with one session, and a copy of the wiki's pywikibot folder
+    (no session cookies: each run logs in with its password) for runs with
+    ``-debug``; the secrets: the BotPassword (in the copy's password file)
+    and the planted environment secret."""
+    from scenario import Scenario
+
+    s = Scenario(wiki, tmp_path)
+    s.run_ok("new-session", "2031-05-15", "-always")
+    copy = tmp_path / "pywikibot"
+    shutil.copytree(wiki.pywikibot_dir, copy,
+                    ignore=shutil.ignore_patterns("logs", "apicache*", "*.lwp", "throttle.ctrl"))
+    secrets = [_password_file_secret(copy), PLANTED]
+    assert secrets[0] == wiki.accounts["bot"].password
+    return s, copy, secrets
+
+
+@pytest.mark.wiki
+def test_no_secret_in_any_output_when_a_tick_fails(planted, tmp_path):
+    """(a) A session's step fails with an error whose message holds the
+    secrets: its line on stderr, the log file, pywikibot's -debug log and the
+    status page (a page everyone can read) say <redacted>."""
+    s, copy, secrets = planted
+    log_file = tmp_path / "logs" / "notesbot.log"
+    proc, outputs = _run_with_fault("tick", copy, tmp_path, secrets, "--config", str(s.config_path), "-debug",
+                                    f"-dir:{copy}", "run", "--now", "2031-05-01T12:00:00Z", "-always",
+                                    log_file=log_file)
+    assert proc.returncode == 1, redact(proc.stderr)[-3000:]
+    line = f"notesbot: [[{s.session('2031-05-15')}]]: the wiki refused the save of <redacted> and <redacted>"
+    assert line in proc.stderr.splitlines(), redact(proc.stderr)[-3000:]
+    assert re.search(r"ERROR +notesbot\.tick: " + re.escape(line[len("notesbot: "):]), outputs["logs/notesbot.log"])
+    assert any("lgpassword=<redacted>" in text for name, text in outputs.items() if name.startswith("pywikibot/logs"))
+    status = s.reader.text(s.status)
+    assert "error: the wiki refused the save of &lt;redacted> and &lt;redacted>" in status, status
+    outputs["the status page"] = status
+    assert _secret_leaks(secrets, outputs) == []
+
+
+@pytest.mark.wiki
+def test_no_secret_in_any_output_when_the_scheduler_meets_errors(planted, tmp_path):
+    """(b) ``notesbot schedule``: a tick that meets a bug and one that fails,
+    both after the login, with the secrets in their messages."""
+    s, copy, secrets = planted
+    log_file = tmp_path / "notesbot.log"
+    proc, outputs = _run_with_fault("schedule", copy, tmp_path, secrets, "--config", str(s.config_path),
+                                    "-debug", f"-dir:{copy}", "schedule", "--cron", "* * * * * *",
+                                    "--max-ticks", "2", log_file=log_file)
+    assert proc.returncode == 1, redact(proc.stderr)[-3000:]
+    err = proc.stderr
+    assert "notesbot: tick failed: RuntimeError: tick bug near <redacted> and <redacted>; the traceback is in" in err
+    assert "notesbot: wiki error near <redacted> and <redacted>\n" in err
+    assert "notesbot schedule: stopped after 2 tick(s)" in err
+    text = outputs["notesbot.log"]
+    assert "Traceback (most recent call last)" in text and "RuntimeError: tick bug near <redacted>" in text
+    assert "notesbot.schedule: tick 1 at" in text
+    assert _secret_leaks(secrets, outputs) == []
+
+
+@pytest.mark.wiki
+def test_no_secret_in_any_output_of_a_crash(planted, tmp_path):
+    """(c) A bug after the login (exit 1): one line on stderr, the traceback
+    in the log file; the secrets are in its message and in the message of
+    the exception it was raised from, and nowhere in any output."""
+    s, copy, secrets = planted
+    log_file = tmp_path / "notesbot.log"
+    proc, outputs = _run_with_fault("crash", copy, tmp_path, secrets, "--config", str(s.config_path), "-debug",
+                                    f"-dir:{copy}", "run", "-always", log_file=log_file)
+    assert proc.returncode == 1, redact(proc.stderr)[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == ("notesbot: internal error (a bug in notesbot, not in what you typed): RuntimeError: "
+                    f"a bug with <redacted> and <redacted>; the traceback is in {log_file}")
+    assert "Traceback" not in proc.stderr
+    text = outputs["notesbot.log"]
+    assert "ERROR    notesbot.crash: internal error: RuntimeError" in text
+    assert "KeyError: 'lookup <redacted> and <redacted>'" in text
+    assert "RuntimeError: a bug with <redacted> and <redacted>" in text
+    assert not list(tmp_path.glob("tmp/notesbot-crash-*")), "with a log file, no crash file of its own"
+    assert _secret_leaks(secrets, outputs) == []

@@ -8,7 +8,6 @@ here builds wikitext itself, and nothing is computed again while applying.
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -270,9 +269,8 @@ def run_plan(ctx: Context, plan: publish.Plan) -> Report:
 def finish(ctx: Context, report: Report, heading: str) -> int:
     ctx.reports.append(report)
     for notice in report.notices:
-        print(f"notesbot: {notice}", file=sys.stderr)
-    print(heading)
-    print(report.table())
+        log.info("%s", notice)
+    logs.output(f"{heading}\n{report.table()}")
     return 0 if report.ok else 1
 
 
@@ -295,7 +293,7 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     tset = templates_for(ctx)
     result, source = harvest_page(ctx, session.questions_page)
     for problem in result.problems:
-        print(f"notesbot: {source}: {problem}", file=sys.stderr)
+        log.warning("%s: %s", source, problem, extra=logs.PLAIN)
     pages = ctx.wiki.read([session.draft_page])
     plan = planned(lambda: publish.plan_draft(pages, session, result.questions, tset))
     report = run_plan(ctx, plan)
@@ -318,9 +316,9 @@ def import_into_draft(ctx: Context, session: Session, messages: list, *, verbose
     _, kept_out = imports.new_questions(draft.text, draft.exists, picked.questions, known)
     if verbose:
         for item in picked.left_out:
-            print(f"notesbot: {item}", file=sys.stderr)
+            log.info("%s", item)
         for question, reason in kept_out:
-            print(f"notesbot: not added ({reason}): {question.question[:70]!r}", file=sys.stderr)
+            log.info("not added (%s): %r", reason, question.question[:70])
     channel_names = sorted({m.channel for m in messages})
     source = " and ".join(["the live chat"] * bool(set(channel_names) & channels.LIVE_CHAT)
                           + ["email"] * ("email" in channel_names))
@@ -343,7 +341,7 @@ def show_on_draft(ctx: Context, session: Session, note: str, current: PageState 
     plan = publish.Plan(edits=[publish.plan.draft_box_edit(session, note)]).settle({session.draft_page: current})
     report = run_plan(ctx, plan)
     for notice in report.notices:
-        print(f"notesbot: {notice}", file=sys.stderr)
+        log.info("%s", notice)
     return 0 if report.ok else 1
 
 
@@ -359,13 +357,13 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     draft = staff_draft(ctx, latest)
     show_on_draft(ctx, session, draft.box_note, latest)
     if draft.state is not None and not draft.ready and not force:
-        print(f"notesbot: [[{session.draft_page}]]: the last revision saved by staff does not say "
-              f"status=ready: nothing published" + (f" ({draft.note})" if draft.note else ""), file=sys.stderr)
+        log.warning("[[%s]]: the last revision saved by staff does not say status=ready: nothing published%s",
+                    session.draft_page, f" ({draft.note})" if draft.note else "", extra=logs.PLAIN)
         if manual_at is None:
             return 1
         # By hand, the planner goes on to say every condition that is missing.
     if draft.state is None and pages.get(session.draft_page, PageState.missing("")).exists:
-        print(f"notesbot: [[{session.draft_page}]]: {draft.note}", file=sys.stderr)
+        log.warning("[[%s]]: %s", session.draft_page, draft.note, extra=logs.PLAIN)
         return 1
     if draft.state is not None:
         pages[session.draft_page] = draft.state

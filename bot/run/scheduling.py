@@ -12,14 +12,19 @@ overlaps with a manual ``publish``.
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from datetime import datetime, timezone
 from typing import Callable
 
-from bot.errors import NotesbotError, StopRun, UsageError
+from bot import logs
+from bot.errors import NotesbotError, UsageError
 
 MISFIRE_GRACE_SECONDS = 300
+
+log = logs.get_logger("schedule")
+
+#: The scheduler's own lines start ``notesbot schedule: `` on stderr.
+_OWN = {"notesbot_prefix": "notesbot schedule"}
 
 
 def trigger_from(expr: str):
@@ -51,17 +56,17 @@ def run_schedule(expr: str, tick: Callable[[], int], *, max_ticks: int | None = 
     def one_tick() -> None:
         state["ticks"] += 1
         started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"notesbot schedule: tick {state['ticks']} at {started} UTC", file=sys.stderr, flush=True)
+        log.info("tick %d at %s UTC", state["ticks"], started, extra=_OWN)
         try:
             code = tick()
-        except StopRun as e:
-            print(f"notesbot: {e}", file=sys.stderr, flush=True)
-            code = e.exit_code
-        except NotesbotError as e:
-            print(f"notesbot: {e}", file=sys.stderr, flush=True)
+        except NotesbotError as e:  # StopRun among them
+            log.error("%s", e, extra=logs.PLAIN)
             code = e.exit_code
         except Exception as e:  # a tick must never end the scheduler
-            print(f"notesbot: tick failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+            # A bug: one line here, its traceback in the log file; both redacted.
+            where = logs.record_crash(e, "tick failed")
+            log.error("tick failed: %s: %s; the traceback is in %s", type(e).__name__,
+                      " ".join(logs.redact(str(e)).split())[:200], where, extra=logs.PLAIN)
             code = 1
         state["exit"] = max(state["exit"], code) if code != 3 else 3
         if max_ticks and state["ticks"] >= max_ticks:
@@ -71,16 +76,14 @@ def run_schedule(expr: str, tick: Callable[[], int], *, max_ticks: int | None = 
                       misfire_grace_time=MISFIRE_GRACE_SECONDS)
 
     def stop(signum, frame) -> None:
-        print(f"notesbot schedule: {signal.Signals(signum).name}: stopping after the tick in progress",
-              file=sys.stderr, flush=True)
+        log.info("%s: stopping after the tick in progress", signal.Signals(signum).name, extra=_OWN)
         # Not in the handler itself: the signal may land while the main thread
         # holds the executor's lock (inside submit), which shutdown needs too.
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"notesbot schedule: next tick at {trigger.get_next_fire_time(None, datetime.now(timezone.utc))}",
-          file=sys.stderr, flush=True)
+    log.info("next tick at %s", trigger.get_next_fire_time(None, datetime.now(timezone.utc)), extra=_OWN)
     scheduler.start()
-    print(f"notesbot schedule: stopped after {state['ticks']} tick(s)", file=sys.stderr, flush=True)
+    log.info("stopped after %d tick(s)", state["ticks"], extra=_OWN)
     return state["exit"] if state["exit"] in (0, 1, 3) else 1

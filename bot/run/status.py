@@ -6,12 +6,11 @@ nothing to do must not edit.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot import publish, wikifacts
+from bot import logs, publish, wikifacts
 from bot.compile.draft import inert
 from bot.wiki import apply_plan
 
@@ -111,7 +110,8 @@ def write_status_page(ctx: Context, rows: list[SessionStatus], moment: datetime,
     of the run alone is not a change)."""
     title = ctx.title(ctx.config.status_page)
     if not title.startswith(f"User:{ctx.bot}/"):
-        print(f"notesbot: status_page: {title!r} is not in the bot's own user space: not written", file=sys.stderr)
+        logs.get_logger("status").error("status_page: %r is not in the bot's own user space: not written", title,
+                                        extra=logs.PLAIN)
         return 1
     page = ctx.wiki.read([title])[title]
     new = status_text(rows, moment, code)

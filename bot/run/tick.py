@@ -27,18 +27,19 @@ import dataclasses
 import hashlib
 import json
 import os
-import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from bot import compile as compile_mod
-from bot import publish
+from bot import logs, publish
 from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
 from bot.run import operations
 from bot.run.lock import open_private
 from bot.run.operations import Context
 from bot.run.status import SessionStatus, write_status_page
+
+log = logs.get_logger("tick")
 
 
 def session_start(series, day: date) -> datetime:
@@ -201,8 +202,8 @@ def save_cache(ctx: Context, data: dict) -> None:
             f.write(json.dumps(data, indent=1, sort_keys=True))
         os.replace(temporary, path)
     except (OSError, NotesbotError) as e:  # only a shortcut: the next tick does the full work
-        print(f"notesbot: could not write the tick cache {path}: {getattr(e, 'strerror', None) or e}",
-              file=sys.stderr)
+        log.warning("could not write the tick cache %s: %s", path, getattr(e, "strerror", None) or e,
+                    extra=logs.PLAIN)
         try:
             temporary.unlink()
         except OSError:
@@ -263,7 +264,7 @@ def forget_cache(ctx: Context) -> None:
 def _tick(ctx: Context, moment: datetime) -> int:
     cache = load_cache(ctx)
     if nothing_changed(ctx, moment, cache):
-        print("Nothing changed on the wiki since the last tick: no edit.")
+        logs.output("Nothing changed on the wiki since the last tick: no edit.")
         return 0
     worst = 0
     seen: dict[str, int | None] = {}
@@ -285,9 +286,11 @@ def _tick(ctx: Context, moment: datetime) -> int:
         except (StopRun, OutOfTime):
             raise
         except NotesbotError as e:
-            print(f"notesbot: [[{session.title}]]: {e}", file=sys.stderr)
+            # Its text goes through the secret filter, on stderr, in the log
+            # and on the status page (a page everyone can read) alike.
+            log.error("[[%s]]: %s", session.title, e, extra=logs.PLAIN)
             code = e.exit_code
-            status.result = f"error: {e}"
+            status.result = f"error: {logs.redact(str(e))}"
         worst = max(worst, code)
     after = survey(ctx, moment)
     edits = sum(report.edits for report in ctx.reports)
@@ -324,9 +327,7 @@ def show_status(ctx: Context) -> int:
     table = [header] + [(s.series, s.session, s.state, str(s.harvested), str(s.answered), str(s.written),
                          str(len(s.problems)), s.waiting_for(links=False)) for s in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    for row in table:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
-    for s in rows:
-        for finding in s.problems:
-            print(f"[[{s.draft_page}]]: {finding}")
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+    lines += [f"[[{s.draft_page}]]: {finding}" for s in rows for finding in s.problems]
+    logs.output("\n".join(lines))
     return 0

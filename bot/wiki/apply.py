@@ -21,7 +21,8 @@ order:
   is not started: it and the edits after it are "skipped", listed in the
   log, and the next run, whose plan still holds them, does them.
 
-With ``-simulate`` nothing is saved: the diff of each edit is printed.
+With ``-simulate`` nothing is saved: the diff of each edit is shown (on
+stdout, and in the log file: :func:`bot.logs.output`).
 Without ``-always`` (a run by hand), each save first shows its diff and asks,
 as every pywikibot script does (``BaseBot.userPut``): yes saves it, no skips
 it, all saves it and the rest without asking, quit saves nothing more.
@@ -32,7 +33,7 @@ from __future__ import annotations
 import difflib
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, TextIO
+from typing import Callable
 
 from bot import logs
 from bot.errors import OutOfTime, WikiError
@@ -122,16 +123,16 @@ class _Asker:
 
 
 def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bool, max_retries: int,
-               out: TextIO | None = None, ask: bool = False) -> Report:
+               out: Callable[[str], None] | None = None, ask: bool = False) -> Report:
     """Apply the settled edits of ``plan`` (see the module docstring), each over
     the page as the plan read it.  The diffs of ``-simulate`` go to ``out``,
-    by default the ``sys.stdout`` of the moment (not the one of the moment
-    this module was imported, which a caller may have closed since)."""
-    out = sys.stdout if out is None else out
+    by default :func:`bot.logs.output` (stdout and the log file); coloured
+    when the ``sys.stdout`` of the moment is a terminal."""
+    out = logs.output if out is None else out
     report = Report(notices=list(plan.notices))
     edits = plan.edits
     done: dict[str, bool] = {}
-    colour = out.isatty()
+    colour = out is logs.output and sys.stdout.isatty()
     asker = _Asker(wiki.confirm if ask and not simulate else None)
     for position, edit in enumerate(edits):
         if getattr(wiki, "out_of_time", None) and wiki.out_of_time():
@@ -190,7 +191,7 @@ def _deliver(delivery, wiki, done: dict[str, bool], *, simulate: bool, out) -> O
     if missing:
         return Outcome(title, "announcement", "skipped", f"waits for [[{missing[0]}]]")
     if simulate:
-        print(f"MassMessage request: {dict(delivery.params)}", file=out)
+        out(f"MassMessage request: {dict(delivery.params)}")
         return Outcome(title, "announcement", "would update", "MassMessage")
     try:
         result = wiki.massmessage(dict(delivery.params))
@@ -211,7 +212,7 @@ def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, a
         if (state.exists and same_text(new, state.text)) or (not state.exists and not new.strip()):
             return Outcome(edit.title, edit.kind, "unchanged", url=wiki.page_url(edit.title) if state.exists else "")
         if simulate:
-            print(diff(edit.title, state.text, new, colour), file=out)
+            out(diff(edit.title, state.text, new, colour))
             return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
         if not asker.may_save(edit.title, state.text, new):
             return Outcome(edit.title, edit.kind, "declined", "not saved: you chose no")
