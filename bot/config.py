@@ -201,7 +201,6 @@ class Config:
     """Cron expression for ``notesbot schedule`` (minute hour day month weekday, UTC)."""
     max_conflict_retries: int = 5
     status_page: str = "User:{bot}/Status"
-    log_file: str | None = None
     log_file_max_bytes: int = 5 * 1024 * 1024
     """The log file (``NOTESBOT_LOG_FILE``) is rotated when it would grow past this
     many bytes: ``notesbot.log`` becomes ``notesbot.log.1``, and so on (a local setting)."""
@@ -263,7 +262,7 @@ trusted = wikifacts.listed_user
 needs_groups = wikifacts.names_groups
 
 
-LOCAL_ONLY = ("lock_file", "log_file", "log_file_max_bytes", "log_file_backups", "onwiki_config")
+LOCAL_ONLY = ("lock_file", "log_file_max_bytes", "log_file_backups", "onwiki_config")
 """Keys the on-wiki page may not set: paths on the bot's machine (and where
 the on-wiki page itself is).  Whoever can edit a wiki page must not choose
 which local file the bot opens or writes."""
