@@ -285,24 +285,24 @@ def _user_mentions(text: str) -> list[tuple[int, int, str]]:
         if not word:
             continue
         folded = " ".join(before.replace("_", " ").casefold().split())
-        namespace = next((ns for ns in sorted(_INDEX.get(word[1].casefold(), ()), key=len, reverse=True)
+        last = word[1].replace("_", " ").split()[-1].casefold() if word[1].strip("_") else ""
+        namespace = next((ns for ns in sorted(_INDEX.get(last, ()), key=len, reverse=True)
                           if folded.endswith(ns) and (len(folded) == len(ns) or not folded[-len(ns) - 1].isalnum())),
                          None)
         after = colon.end()
         if namespace is None:
-            if word[1].casefold() not in _SPECIAL[0]:
+            if last not in _SPECIAL[0]:
                 continue
             page = re.match(r"([^/\]|\n]{1,60})/", text[after:])
             if not page or " ".join(page[1].replace("_", " ").casefold().split()) not in _SPECIAL[1]:
                 continue
-            start_ns, after = colon.start() - len(word[1]), after + page.end()
+            start_ns, after = colon.start() - len(last), after + page.end()
         else:
             start_ns = colon.start() - _start_of(before, namespace)
         start = start_ns - len(_INTERWIKI_BEFORE.search(text[max(0, start_ns - 60):start_ns])[0])
         url = _URL_BEFORE.search(text[max(0, start - 200):start])
         if url:
             start -= len(url[0])
-            start -= len(re.search(r"\S*$", text[max(0, start - 200):start])[0])
         linked = text[start:start_ns].lstrip(":").startswith("[[")
         if linked:
             close = text.find("]]", after)
