@@ -296,9 +296,10 @@ def test_a_youtube_handle_written_without_its_at(tmp_path):
 
 
 @pytest.mark.parametrize("sender, text, gone", [
-    ("Jan van der Berg", "I am Jan van der Berg: why is the U4C so slow?", ["Jan", "van der", "Berg"]),
-    ("J. R. Okoro", "J. R. Okoro here. Why is the U4C so slow?", ["Okoro", "J. R."]),
-    ("María José García-López", "Soy María José García. ¿Why is the U4C so slow?", ["María", "José", "García"]),
+    ("Jan van der Berg", "Van der Berg here: why is the U4C so slow?", ["Van der", "Berg"]),
+    ("J. R. Okoro", "J.R. Okoro here. Why is the U4C so slow?", ["Okoro", "J.R."]),
+    ("María José García-López", "Soy Maria Jose Garcia-Lopez. ¿Why is the U4C so slow?",
+     ["Maria", "Jose", "Garcia", "Lopez"]),
     ("Tomás Ibarra", "Tomas Ibarra again: why is the U4C so slow?", ["Tomas", "Ibarra"]),
     ("Michał Wiśniewski", "Michal Wisniewski asks: why is the U4C so slow?", ["Michal", "Wisniewski"]),
     ("Piotr Nowak", "Pytanie od Piotra Nowaka: dlaczego U4C działa tak wolno?", ["Piotr", "Nowak"]),
@@ -328,7 +329,7 @@ def test_an_email_local_part_and_a_handle_in_small_letters():
     "u:JaneD", "Special:Contributions/JaneD", "[[Special:Contributions/JaneD|my edits]]",
     "https://en.wikipedia.org/wiki/User:JaneD", "meta.wikimedia.org/wiki/User_talk:JaneD",
     "https://meta.wikimedia.org/w/index.php?title=User:JaneD&action=history", "{{ping|JaneD}}",
-    "Użytkownik:JaneD", "Участник:JaneD", "利用者:JaneD", "Usuario:JaneD", "user:JaneD", "@JaneD",
+    "Użytkownik:JaneD", "Участник:JaneD", "利用者:JaneD", "Usuario:JaneD", "user:JaneD",
 ])
 def test_wiki_user_names_in_any_form_and_language(form):
     text = f"Will the U4C publish its decisions? ({form} on enwiki)"
@@ -391,9 +392,9 @@ ASKED = "Will the U4C publish its decisions?"
 
 @pytest.mark.parametrize("body, content_type", [
     (f"<div>{ASKED}</div><div>Piotr Nowak<br>Wikimedia Polska</div>", "text/html"),
-    (f"<p>{ASKED}</p><p>Saludos,<br>Piotr Nowak<br>Wikimedia Polska</p>", "text/html"),
+    (f"<p>{ASKED}<br>Saludos cordiales,<br>Piotr Nowak<br>Wikimedia Polska</p>", "text/html"),
     (f"<div>{ASKED}</div><div id='Signature'><p>P. Nowak</p><p>Wikimedia Polska</p></div>", "text/html"),
-    (f"{ASKED}\n\nSaludos,\nPiotr Nowak\nWikimedia Polska\n", "text/plain"),
+    (f"{ASKED}\nSaludos,\nPiotr Nowak\nWikimedia Polska\n", "text/plain"),
     (f"{ASKED}\n\nPozdrawiam,\nPiotr\n", "text/plain"),
     (f"{ASKED}\nMit freundlichen Grüßen\nPiotr Nowak\n", "text/plain"),
     (f"{ASKED}\n\nCordialement,\nP. Nowak (Wikimedia Polska)\n", "text/plain"),

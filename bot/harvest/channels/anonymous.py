@@ -69,6 +69,8 @@ not replaced alone."""
 _INITIALS = re.compile(r"(?<![\w.])((?:[^\W\d_]\.\s?){1,3})(?=" + MENTION + ")")
 _JOINED = re.compile(MENTION + r"(?:(?:\s+|\s*[-–]\s*)(?:(?:" + "|".join(sorted(_PARTICLES)) + r")\s+)*"
                      + MENTION + ")+", re.IGNORECASE)
+_PARTICLES_BEFORE = re.compile(r"(?<!\w)((?:(?:" + "|".join(sorted(_PARTICLES)) + r")\s+)+)(?=" + MENTION + ")",
+                               re.IGNORECASE)
 _TRAILING_INITIAL = re.compile(MENTION + r"(\s+[^\W\d_]\.)(?=(\s*\S)?)")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -163,6 +165,7 @@ class Names:
     replaced by :data:`MENTION`."""
 
     def __init__(self, people: Iterable[str]) -> None:
+        people = [p for p in people if p]
         full: set[str] = set()
         words: set[str] = set()
         for person in people:
@@ -174,7 +177,7 @@ class Names:
         self.full = sorted(full, key=len, reverse=True)
         self.words = sorted(words, key=len, reverse=True)
         self._lower = {_plain(w).casefold() for w in self.words if w[:1].islower() or not w[:1].isalpha()}
-        self.initials = {_plain(w)[:1].upper() for w in self.words if w[:1].isupper()}
+        self.initials = {_plain(w)[:1].upper() for person in people for w in re.findall(r"[^\W\d_]+", person)}
         self._full = self._compile(self.full, ending=False)
         self._words = self._compile(self.words, ending=True)
 
@@ -220,10 +223,13 @@ class Names:
         return unicodedata.normalize("NFC", text)
 
     def _tidy(self, text: str) -> str:
-        """One mention for a name in pieces: "J. another participant", "another
-        participant another participant", "another participant van another participant"."""
+        """One mention for a name in pieces: "J. R. another participant", "another
+        participant another participant", "another participant van another participant",
+        "Van der another participant"."""
         text = _INITIALS.sub(lambda m: "" if {c for c in m[1] if c.isalpha()} <= self.initials else m[0], text)
         text = _JOINED.sub(MENTION, text)
+        # "Van der another participant", "van der another participant": the particles are the name's
+        text = _PARTICLES_BEFORE.sub(lambda m: "" if m[1][:1].isupper() or len(m[1].split()) >= 2 else m[0], text)
 
         def trailing(match: re.Match[str]) -> str:
             if match[1].strip()[0] not in self.initials:
