@@ -414,3 +414,10 @@ def test_a_short_last_line_that_is_no_signature_is_kept():
         "the budget for small wikis (by email)"
     assert clean_body(f"{ASKED}\n\nThanks!\nAnd will it be translated?", ["Piotr Nowak"]) == \
         f"{ASKED}\n\nThanks!\nAnd will it be translated?"
+
+
+def test_a_declined_name_goes_and_words_that_only_start_like_a_name_stay():
+    messages = [chat("Piotra Nowaka and Jane ask: is the Rio de Janeiro meeting in Janet's plan?", "Piotr Nowak"),
+                chat("Hello", "Jane Doe")]
+    assert only_question(messages) == ("another participant and another participant ask: is the Rio de Janeiro "
+                                       "meeting in Janet's plan? (from the live chat)")

@@ -58,12 +58,12 @@ _LIKE.update({"ß": "(?:ß|ss)", "æ": "(?:æ|ae)", "œ": "(?:œ|oe)"})
 _VOWELS = frozenset("aeiouyаеёиоуыэюяіїєѣαεηιουω")
 
 _PARTICLES = frozenset("""van von de der den del della dei degli di da das do dos du la le les lo los las el al
-bin binti ibn ben bint ter ten te op zu zur af av y e und and""".split())
+bin binti ibn ben bint ter ten te op zu zur af av""".split())
 """Small words inside names ("Jan van der Berg", "María de los Ángeles"): not a name alone."""
 COMMON_WORDS = frozenset("""a an as at be by do he if in is it me my no of on or so to up us we the for will may
 can hope grace faith joy mark bill rose page wiki user users channel group admin info contact mail email office
 team hello support help answers noreply reply another participant removed address phone number deleted account
-""".split()) | _PARTICLES
+y e und and""".split()) | _PARTICLES
 """Words that are part of some people's names (or of handles and addresses) but mostly mean something else:
 not replaced alone."""
 _INITIALS = re.compile(r"(?<![\w.])((?:[^\W\d_]\.\s?){1,3})(?=" + MENTION + ")")
@@ -86,8 +86,9 @@ def _plain(text: str) -> str:
 
 def _pattern_of(name: str, *, ending: bool = False) -> str:
     """A regular expression for ``name`` in NFD text: any accents, any space, underscore
-    or dot between its words; ``ending``: an ending of up to three letters, as
-    languages that decline names add ("Piotra", "Olenu")."""
+    or dot between its words; ``ending`` (a word of five letters or more): an
+    ending of up to three letters, as languages that decline names add
+    ("Piotra", "Olenu")."""
     plain = _plain(name)
     if ending and len(plain) >= 5 and plain[-1].casefold() in _VOWELS:
         plain = plain[:-1]
@@ -104,7 +105,7 @@ def _pattern_of(name: str, *, ending: bool = False) -> str:
         else:
             out.append(re.escape(char) + _MARKS)
     pattern = "".join(out)
-    if ending and len(plain) >= 4 and not _UNSPACED.search(plain):
+    if ending and len(_plain(name)) >= 5 and not _UNSPACED.search(plain):
         pattern += rf"(?:[^\W\d_][{_MARK}]*){{0,3}}"
     return pattern
 

@@ -182,9 +182,17 @@ _CLOSING_AND_NAME = re.compile(rf"^\s*(?:{_CLOSING_WORDS})\s*[,.!]*\s*[-–—~]
 """A closing and the name after it on the same line: "Best, Jane", "Saludos — Piotr"."""
 _DASH_NAME = re.compile(r"^\s*(?:[-–—~]+|--\s)\s*[^\W\d_][^?!:;]{0,40}$")
 """A signature line started by a dash: "— Jane", "-JD", "~Piotr Nowak"."""
-_NAME_LINE = re.compile(r"^\s*(?:[^\W\d_]\.\s*|[^\W\d_a-z][\w'’.-]*\s*|(?:van|von|de|der|den|del|da|di|du|la|le|"
-                        r"dos|das|do|bin|ibn|al|el|y)\s+){1,5}$")
-"""A line that is a name: up to five capitalised words or initials, particles between them."""
+_PARTICLES = frozenset("van von de der den del da di du la le dos das do bin ibn al el y".split())
+
+
+def _name_line(line: str) -> bool:
+    """Whether a line is a name: up to five capitalised words or initials, particles between them."""
+    words = line.replace(",", " ").split()
+    return 0 < len(words) <= 5 and all(
+        w in _PARTICLES or (w[:1].isupper() and not any(c.isdigit() for c in w)
+                            and re.fullmatch(r"[\w'’.-]+", w) is not None) for w in words)
+
+
 _GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening)|hola|estimad[oa]s?|"
                        r"querid[oa]s?|bonjour|cher|chère|chers|hallo|liebe[rs]?|sehr geehrte[rs]?|olá|prezad[oa]s?|"
                        r"caro|cara|ciao|beste|dzień dobry|szanowni|здравствуйте|привіт|вітаю)\b[^.?!\n]{0,40}[,!:]?\s*$",
@@ -245,7 +253,7 @@ def _signature_start(lines: list[str], names: Names) -> int:
     for n, i in enumerate(block):
         line = lines[i]
         if (names.found_in(line) and len(line.split()) <= 6) or _DASH_NAME.match(line) \
-                or (n == 0 and _NAME_LINE.match(line) and len(block) <= 4):
+                or (n == 0 and _name_line(line) and len(block) <= 4):
             return i
     return len(lines)
 
