@@ -329,7 +329,8 @@ def test_an_email_local_part_and_a_handle_in_small_letters():
     "u:JaneD", "Special:Contributions/JaneD", "[[Special:Contributions/JaneD|my edits]]",
     "https://en.wikipedia.org/wiki/User:JaneD", "meta.wikimedia.org/wiki/User_talk:JaneD",
     "https://meta.wikimedia.org/w/index.php?title=User:JaneD&action=history", "{{ping|JaneD}}",
-    "Użytkownik:JaneD", "Участник:JaneD", "利用者:JaneD", "Usuario:JaneD", "user:JaneD",
+    "Użytkownik:JaneD", "Участник:JaneD", "利用者:JaneD", "Usuario:JaneD", "user:JaneD", "[[User: JaneD|Jane D]]",
+    "[[ Użytkownik : JaneD ]]", "https://pl.wikipedia.org/wiki/U%C5%BCytkownik:JaneD",
 ])
 def test_wiki_user_names_in_any_form_and_language(form):
     text = f"Will the U4C publish its decisions? ({form} on enwiki)"
@@ -342,9 +343,10 @@ def test_wiki_user_names_in_any_form_and_language(form):
 
 def test_a_wiki_user_name_given_once_goes_everywhere():
     messages = [chat("I am [[User:Kestrel88|Kestrel]] on dewiki.", "Someone"),
-                dataclasses.replace(chat("Kestrel88 again: why is the U4C so slow?", "Someone Else"), seconds=300.0)]
+                dataclasses.replace(chat("As a new user: Kestrel88 asks, why is the U4C so slow?", "Someone Else"),
+                                    seconds=300.0)]
     got = only_question(messages)
-    assert got == "another participant again: why is the U4C so slow? (from the live chat)"
+    assert got == "As a new user: another participant asks, why is the U4C so slow? (from the live chat)"
 
 
 def test_names_the_files_give_of_other_people_are_not_kept(tmp_path):

@@ -245,12 +245,14 @@ class Names:
 _SHORT_USER = frozenset({"u", "ut"})
 """Short forms of the User namespace that people write (``u:Jane``)."""
 _NAME_CHARS = r"[^\s\[\]{}|#<>/:,;()?!\"“”«»]"
-_COLON = re.compile(r"[ _]*:[ _]*(?=\S)")
+_COLON = re.compile(r"[ _]*:(?=[^\s:])")
+"""The colon of ``User:X`` (none of "a new user: how…")."""
 _WORD_BEFORE = re.compile(rf"([\w{_MARK}'’‐-]+)$")
 _INTERWIKI_BEFORE = re.compile(r"(?:\[\[[ _]*)?:?(?:(?<![\w-])[a-z][a-z0-9-]{0,19}:)*$", re.IGNORECASE)
 _URL_BEFORE = re.compile(r"(?:(?:https?://)?[\w.-]+\.[a-z]{2,}(?::\d+)?)?/(?:wiki/|w/index\.php\?(?:\S*&)?title=)$",
                          re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\]|]+", re.IGNORECASE)
+_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
 _TEMPLATE = re.compile(r"\{\{\s*([^{}|]+?)\s*\|([^{}]*)\}\}")
 
 
@@ -286,6 +288,10 @@ def _user_mentions(text: str) -> list[tuple[int, int, str]]:
             users = [p.strip() for p in match[2].split("|") if p.strip() and "=" not in p]
             found.append((match.start(), match.end(), users[0] if users else ""))
             found += [(match.end(), match.end(), u) for u in users[1:]]
+    for link in _LINK.finditer(text):  # [[User: X|…]], spaces and all, as MediaWiki reads it
+        user = wikifacts.user_of_link(unicodedata.normalize("NFC", link[1]))
+        if user:
+            found.append((link.start(), link.end(), user))
     for colon in _COLON.finditer(text):
         before = text[max(0, colon.start() - 80):colon.start()]
         word = _WORD_BEFORE.search(before)
@@ -365,7 +371,7 @@ def without_wiki_users(text: str) -> str:
 
 
 def _user_of_url(url: str) -> str | None:
-    url = unquote(url)
+    url = unicodedata.normalize("NFC", unquote(url))
     match = re.search(r"/wiki/([^?#\s]+)|[?&]title=([^&#\s]+)", url)
     if not match:
         return None
