@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from bot import wikifacts
+from bot.compile.draft import without_speaker
 
 __all__ = ["keep_markers", "markers", "split_markup", "translatable_template", "units"]
 
@@ -222,22 +223,25 @@ def _plain_heading(line: str) -> str:
 # -- matching old units to new ----------------------------------------------------------
 
 def _match(old: list[Unit], new: list[Unit]) -> dict[int, Unit]:
-    """New unit index → the marked old unit it is: by question (and place on
-    the question's line), answer text, heading text or fixed text; then each
-    question's answers left over, between two answers that kept their text,
-    by their place (or, when some were added or removed there, by likeness)."""
+    """New unit index → the marked old unit it is: first by identity (a
+    question by its id; an answer, a heading or fixed text by its exact
+    text); then the units left over of each question's answers, of the
+    headings and of the fixed text, by an alignment that keeps their order
+    (:func:`_align`)."""
     given: dict[int, int] = {}
     by_key = {key: i for i, key in enumerate(_keys(old))}
     for j, key in enumerate(_keys(new)):
         i = by_key.get(key)
         if i is not None:
             given[j] = i
-    old_answers, new_answers = _answers(old), _answers(new)
-    for owner, news in new_answers.items():
-        olds = old_answers.get(owner, [])
-        for old_gap, new_gap in _gaps(olds, news, given):
-            for i, j in _pair(old_gap, new_gap, old, new):
-                given[j] = i
+    matched = set(given.values())
+    old_groups = _groups(old)
+    for group, news in _groups(new).items():
+        olds = old_groups.get(group, [])
+        left_old = [(k, i) for k, i in enumerate(olds) if i not in matched]
+        left_new = [(k, j) for k, j in enumerate(news) if j not in given]
+        for i, j in _align(left_old, left_new, old, new, same_count=len(olds) == len(news)):
+            given[j] = i
     return {j: old[i] for j, i in given.items() if old[i].marker is not None}
 
 
@@ -254,52 +258,101 @@ def _keys(found: list[Unit]) -> list[tuple]:
     return out
 
 
-def _answers(found: list[Unit]) -> dict[str, list[int]]:
-    """Question id → the indexes of its answer units, in order."""
-    out: dict[str, list[int]] = {}
+def _groups(found: list[Unit]) -> dict[tuple[str, str], list[int]]:
+    """The indexes of the units that may be aligned with each other, in
+    order: each question's answers, the headings, the fixed text."""
+    out: dict[tuple[str, str], list[int]] = {}
     for i, unit in enumerate(found):
-        if unit.role == "a":
-            out.setdefault(unit.owner, []).append(i)
+        if unit.role != "q":  # a question is its id, or a new question
+            out.setdefault((unit.role, unit.owner), []).append(i)
     return out
 
 
-def _gaps(olds: list[int], news: list[int], given: dict[int, int]) -> list[tuple[list[int], list[int]]]:
-    """The runs of a question's unmatched old and new answers that lie between
-    the same two matched answers (matches out of order are no boundary)."""
-    place = {i: k for k, i in enumerate(olds)}
-    bounds, last = [(-1, -1)], -1
-    for k, j in enumerate(news):
-        i = given.get(j)
-        if i is not None and place.get(i, -1) > last:
-            bounds.append((place[i], k))
-            last = place[i]
-    bounds.append((len(olds), len(news)))
-    matched = set(given.values())
-    out = []
-    for (o1, n1), (o2, n2) in zip(bounds, bounds[1:]):
-        old_gap = [i for i in olds[o1 + 1:o2] if i not in matched]
-        new_gap = [j for j in news[n1 + 1:n2] if j not in given]
-        if old_gap and new_gap:
-            out.append((old_gap, new_gap))
-    return out
+LIKE = 0.5
+"""How alike two texts must be, their speakers left out, to be one unit edited."""
+CLOSE = 0.3
+"""How alike two texts in the same place must be, when there are as many as before."""
+COMPARED = 300
+"""Characters of each text compared: a bound on the cost of one comparison."""
+ALIGNED = 32
+"""The most units of a group aligned together (see :func:`_align`)."""
 
 
-def _pair(old_gap: list[int], new_gap: list[int], old: list[Unit], new: list[Unit]) -> list[tuple[int, int]]:
-    """Pairs of one gap: by place when the gap kept its size, else each new
-    answer with the most alike old one left (at least half alike), in order."""
-    if len(old_gap) == len(new_gap):
-        return list(zip(old_gap, new_gap))
-    pairs, start = [], 0
-    for j in new_gap:
-        best, best_ratio = None, 0.5
-        for k in range(start, len(old_gap)):
-            ratio = SequenceMatcher(None, old[old_gap[k]].text, new[j].text, autojunk=False).ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = k, ratio
-        if best is not None:
-            pairs.append((old_gap[best], j))
-            start = best + 1
+def _align(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: list[Unit], new: list[Unit], *,
+           same_count: bool) -> list[tuple[int, int]]:
+    """The pairs (old unit, new unit) of one group's units left over, each
+    given as (place in the group, index): of the sets of pairs in the same
+    order on both sides (no two pairs cross), the one with the greatest
+    total likeness, a pair being two texts at least :data:`LIKE` alike once
+    the speakers and emphasis are left out, or, when the group has as many
+    units as before (``same_count``), two texts in the same place at least
+    :data:`CLOSE` alike.  A shared speaker alone makes no pair.
+
+    A longest-common-subsequence table over the units, at most
+    :data:`ALIGNED` × :data:`ALIGNED` cells: a bigger group (which no notes
+    have) is cut into consecutive blocks aligned one by one, so that hostile
+    text costs linear time."""
+    if not olds or not news:
+        return []
+    pairs: list[tuple[int, int]] = []
+    blocks = -(-max(len(olds), len(news)) // ALIGNED)
+    for b in range(blocks):
+        pairs += _align_block(olds[len(olds) * b // blocks:len(olds) * (b + 1) // blocks],
+                              news[len(news) * b // blocks:len(news) * (b + 1) // blocks],
+                              old, new, same_count=same_count)
     return pairs
+
+
+def _align_block(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: list[Unit], new: list[Unit], *,
+                 same_count: bool) -> list[tuple[int, int]]:
+    if not olds or not news:
+        return []
+    old_cores, new_cores = [_core(old[i]) for _, i in olds], [_core(new[j]) for _, j in news]
+    rows, cols = len(olds), len(news)
+    weight = [[0.0] * cols for _ in range(rows)]
+    for r in range(rows):
+        for c in range(cols):
+            cut = CLOSE if same_count and olds[r][0] == news[c][0] else LIKE
+            weight[r][c] = _likeness(old_cores[r], new_cores[c], cut)
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for r in range(rows):
+        for c in range(cols):
+            take = best[r][c] + weight[r][c] if weight[r][c] else 0.0
+            best[r + 1][c + 1] = max(best[r][c + 1], best[r + 1][c], take)
+    pairs = []
+    r, c = rows, cols
+    while r and c:
+        if best[r][c] == best[r - 1][c]:
+            r -= 1
+        elif best[r][c] == best[r][c - 1]:
+            c -= 1
+        else:
+            pairs.append((olds[r - 1][1], news[c - 1][1]))
+            r, c = r - 1, c - 1
+    return pairs[::-1]
+
+
+_EMPHASIS = re.compile(r"'{2,}")
+
+
+def _core(unit: Unit) -> str:
+    """What of a unit's text is compared: an answer without the speaker it
+    starts with (``Maggie:``, ``'''Jan Eissfeldt:'''``, ``Jack —``) and its
+    list markers; bold and italic quotes left out, case folded, cut to
+    :data:`COMPARED` characters."""
+    text = without_speaker(unit.text) if unit.role == "a" else unit.text
+    return _SPACE.sub(" ", _EMPHASIS.sub("", text)).strip().casefold()[:COMPARED]
+
+
+def _likeness(a: str, b: str, cut: float) -> float:
+    """How alike ``a`` and ``b`` are (0 to 1), or 0 when less than ``cut``."""
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < cut or matcher.quick_ratio() < cut:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= cut else 0.0
 
 
 def _form(source: Unit, target: Unit) -> tuple[str, str]:
