@@ -153,10 +153,13 @@ def test_markers_stay_on_their_units(sections, changes, style, rnd):
     # unit of the same question, or the same heading; and on a unit whose text
     # comes from the same paragraph of the first draft (the same question, the
     # same answer edited, split or merged, the same heading renamed), unless
-    # the two texts are the same (then nothing tells them apart).
+    # the two texts are the same, or the old text was there twice (then
+    # nothing tells them apart).
     new_units = named(new)
     assert len(markers(new)) == len(new_units)
     old_sources, new_sources = sources(old, sections), sources(new, after)
+    for number, unit in old_units.items():  # copies of one text are one source: nothing tells them apart
+        old_sources[number] = set().union(*(old_sources[n] for n, other in old_units.items() if other == unit))
     for number, (owner, line) in new_units.items():
         assert number in old_units, f"marker {number} is new"
         old_owner, old_line = old_units[number]

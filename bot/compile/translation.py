@@ -41,11 +41,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from bot import wikifacts
-from bot.compile.draft import without_speaker
+from bot.compile.draft import speaker_of, without_speaker
 
 __all__ = ["keep_markers", "markers", "split_markup", "translatable_template", "units"]
 
@@ -225,14 +226,17 @@ def _plain_heading(line: str) -> str:
 def _match(old: list[Unit], new: list[Unit]) -> dict[int, Unit]:
     """New unit index → the marked old unit it is: first by identity (a
     question by its id; an answer, a heading or fixed text by its exact
-    text); then the units left over of each question's answers, of the
-    headings and of the fixed text, by an alignment that keeps their order
-    (:func:`_align`)."""
+    text, when that text is there once before and once after); then the
+    units left over of each question's answers, of the headings and of the
+    fixed text, by an alignment that keeps their order (:func:`_align`)."""
     given: dict[int, int] = {}
-    by_key = {key: i for i, key in enumerate(_keys(old))}
-    for j, key in enumerate(_keys(new)):
+    old_keys, new_keys = _keys(old), _keys(new)
+    count = Counter(key[:-1] for key in old_keys) + Counter(key[:-1] for key in new_keys)
+    by_key = {key: i for i, key in enumerate(old_keys)}
+    for j, key in enumerate(new_keys):
         i = by_key.get(key)
-        if i is not None:
+        # a text there twice is no identity: its copies are told apart by their order
+        if i is not None and (key[0] == "q" or count[key[:-1]] == 2):
             given[j] = i
     matched = set(given.values())
     old_groups = _groups(old)
@@ -270,7 +274,7 @@ def _groups(found: list[Unit]) -> dict[tuple[str, str], list[int]]:
 
 LIKE = 0.5
 """How alike two texts must be, their speakers left out, to be one unit edited."""
-CLOSE = 0.3
+CLOSE = 0.25
 """How alike two texts in the same place must be, when there are as many as before."""
 COMPARED = 300
 """Characters of each text compared: a bound on the cost of one comparison."""
@@ -285,8 +289,9 @@ def _align(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: list[U
     order on both sides (no two pairs cross), the one with the greatest
     total likeness, a pair being two texts at least :data:`LIKE` alike once
     the speakers and emphasis are left out, or, when the group has as many
-    units as before (``same_count``), two texts in the same place at least
-    :data:`CLOSE` alike.  A shared speaker alone makes no pair.
+    units as before (``same_count``), two texts in the same place, by the
+    same speaker, at least :data:`CLOSE` alike.  A shared speaker alone makes
+    no pair.
 
     A longest-common-subsequence table over the units, at most
     :data:`ALIGNED` × :data:`ALIGNED` cells: a bigger group (which no notes
@@ -307,13 +312,14 @@ def _align_block(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: 
                  same_count: bool) -> list[tuple[int, int]]:
     if not olds or not news:
         return []
-    old_cores, new_cores = [_core(old[i]) for _, i in olds], [_core(new[j]) for _, j in news]
+    old_cores, new_cores = [_Core(old[i]) for _, i in olds], [_Core(new[j]) for _, j in news]
     rows, cols = len(olds), len(news)
     weight = [[0.0] * cols for _ in range(rows)]
     for r in range(rows):
         for c in range(cols):
-            cut = CLOSE if same_count and olds[r][0] == news[c][0] else LIKE
-            weight[r][c] = _likeness(old_cores[r], new_cores[c], cut)
+            a, b = old_cores[r], new_cores[c]
+            cut = CLOSE if same_count and olds[r][0] == news[c][0] and a.speaker == b.speaker else LIKE
+            weight[r][c] = _likeness(a, b, cut)
     best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for r in range(rows):
         for c in range(cols):
@@ -333,25 +339,37 @@ def _align_block(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: 
 
 
 _EMPHASIS = re.compile(r"'{2,}")
+_WORD = re.compile(r"\w+")
 
 
-def _core(unit: Unit) -> str:
+class _Core:
     """What of a unit's text is compared: an answer without the speaker it
     starts with (``Maggie:``, ``'''Jan Eissfeldt:'''``, ``Jack —``) and its
     list markers; bold and italic quotes left out, case folded, cut to
-    :data:`COMPARED` characters."""
-    text = without_speaker(unit.text) if unit.role == "a" else unit.text
-    return _SPACE.sub(" ", _EMPHASIS.sub("", text)).strip().casefold()[:COMPARED]
+    :data:`COMPARED` characters; and its words."""
+
+    def __init__(self, unit: Unit) -> None:
+        answer = unit.role == "a"
+        self.speaker = speaker_of(unit.text) if answer else None
+        text = without_speaker(unit.text) if answer else unit.text
+        self.text = _SPACE.sub(" ", _EMPHASIS.sub("", text)).strip().casefold()[:COMPARED]
+        self.words = _WORD.findall(self.text)
 
 
-def _likeness(a: str, b: str, cut: float) -> float:
-    """How alike ``a`` and ``b`` are (0 to 1), or 0 when less than ``cut``."""
-    if not a or not b:
-        return 1.0 if a == b else 0.0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < cut or matcher.quick_ratio() < cut:
+def _likeness(a: _Core, b: _Core, cut: float) -> float:
+    """How alike ``a`` and ``b`` are (0 to 1: the mean of how alike their words
+    and their letters are), or 0 when less than ``cut``.  Neither alone is
+    enough: two unrelated sentences can have half their letters in common,
+    and a word corrected is a word changed."""
+    if a.text == b.text:
+        return 1.0
+    if not a.text or not b.text:
         return 0.0
-    ratio = matcher.ratio()
+    words = SequenceMatcher(None, a.words, b.words, autojunk=False).ratio() if a.words and b.words else 0.0
+    letters = SequenceMatcher(None, a.text, b.text, autojunk=False)
+    if (words + letters.real_quick_ratio()) / 2 < cut or (words + letters.quick_ratio()) / 2 < cut:
+        return 0.0
+    ratio = (words + letters.ratio()) / 2
     return ratio if ratio >= cut else 0.0
 
 
