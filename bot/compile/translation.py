@@ -278,7 +278,7 @@ CLOSE = 0.25
 """How alike two texts in the same place must be, when there are as many as before."""
 COMPARED = 300
 """Characters of each text compared: a bound on the cost of one comparison."""
-ALIGNED = 32
+ALIGNED = 16
 """The most units of a group aligned together (see :func:`_align`)."""
 
 
@@ -315,11 +315,15 @@ def _align_block(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: 
     old_cores, new_cores = [_Core(old[i]) for _, i in olds], [_Core(new[j]) for _, j in news]
     rows, cols = len(olds), len(news)
     weight = [[0.0] * cols for _ in range(rows)]
-    for r in range(rows):
-        for c in range(cols):
-            a, b = old_cores[r], new_cores[c]
+    letters, words = SequenceMatcher(None, "", "", autojunk=False), SequenceMatcher(None, [], [], autojunk=False)
+    for c in range(cols):
+        b = new_cores[c]
+        letters.set_seq2(b.text)  # difflib indexes the second sequence once for all the first ones
+        words.set_seq2(b.words)
+        for r in range(rows):
+            a = old_cores[r]
             cut = CLOSE if same_count and olds[r][0] == news[c][0] and a.speaker == b.speaker else LIKE
-            weight[r][c] = _likeness(a, b, cut)
+            weight[r][c] = _likeness(a, b, cut, letters, words)
     best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for r in range(rows):
         for c in range(cols):
@@ -356,20 +360,26 @@ class _Core:
         self.words = _WORD.findall(self.text)
 
 
-def _likeness(a: _Core, b: _Core, cut: float) -> float:
+def _likeness(a: _Core, b: _Core, cut: float, letters: SequenceMatcher, words: SequenceMatcher) -> float:
     """How alike ``a`` and ``b`` are (0 to 1: the mean of how alike their words
-    and their letters are), or 0 when less than ``cut``.  Neither alone is
-    enough: two unrelated sentences can have half their letters in common,
-    and a word corrected is a word changed."""
+    and their letters are), or 0 when less than ``cut``; ``letters`` and
+    ``words`` are matchers whose second sequence is ``b``'s.  Neither alone
+    is enough: two unrelated sentences can have half their letters in
+    common, and a word corrected is a word changed."""
     if a.text == b.text:
         return 1.0
     if not a.text or not b.text:
         return 0.0
-    words = SequenceMatcher(None, a.words, b.words, autojunk=False).ratio() if a.words and b.words else 0.0
-    letters = SequenceMatcher(None, a.text, b.text, autojunk=False)
-    if (words + letters.real_quick_ratio()) / 2 < cut or (words + letters.quick_ratio()) / 2 < cut:
+    most_words = 2 * min(len(a.words), len(b.words)) / ((len(a.words) + len(b.words)) or 1)
+    most_letters = 2 * min(len(a.text), len(b.text)) / (len(a.text) + len(b.text))
+    if (most_words + most_letters) / 2 < cut:
         return 0.0
-    ratio = (words + letters.ratio()) / 2
+    words.set_seq1(a.words)
+    same_words = words.ratio() if a.words and b.words else 0.0
+    letters.set_seq1(a.text)
+    if (same_words + letters.quick_ratio()) / 2 < cut:
+        return 0.0
+    ratio = (same_words + letters.ratio()) / 2
     return ratio if ratio >= cut else 0.0
 
 
