@@ -16,9 +16,13 @@ notes rendered anew, unit by unit:
 
 * a unit is the same unit when it comes from the same question (the anchor
   ``<span id="q-…"></span>`` on its line), the same answer paragraph of that
-  question (the lines after the question: its text, else its position among
-  the question's answers), the same heading (its text) or the same fixed text
-  (its text, with ``<tvar>`` values left out);
+  question (the lines after the question), the same heading or the same fixed
+  text (with ``<tvar>`` values left out): first by its exact text (there once
+  before and once after); then the answers of each question left over (and
+  the headings, and the fixed text) by the alignment in order with the
+  greatest likeness, the speakers left out (a shared ``Maggie:`` makes no
+  two answers alike), and by their place only when there are as many as
+  before, by the same speaker, and their texts are close;
 * a unit whose text changed keeps its marker (Translate shows its translations
   as outdated); a new unit gets none (the next marking gives it one); a gone
   unit takes its marker away; a marker is never written twice nor put on
