@@ -44,7 +44,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.compile import keep_markers, load_templates, parse_draft, render_draft, render_notes, update_draft  # noqa: E402
+from bot.compile import (keep_markers, load_templates, parse_draft, render_draft, render_notes,  # noqa: E402
+                         update_draft)
 from bot.harvest import harvest  # noqa: E402
 from bot.model import Session  # noqa: E402
 

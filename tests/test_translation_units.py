@@ -170,7 +170,8 @@ def test_a_deleted_answer_takes_its_marker_away():
 
 def test_two_answers_swapped_keep_their_markers_by_text_and_edited_ones_never_take_each_others():
     old = question("1", ["Maggie: The committee meets monthly.", "Kaarel: The vote is in May."])
-    before, after = republished(old, question("1", ["Kaarel: The vote is in May.", "Maggie: The committee meets monthly."]))
+    before, after = republished(old, question("1", ["Kaarel: The vote is in May.",
+                                                    "Maggie: The committee meets monthly."]))
     assert after == before
     before, after = republished(old, question("1", ["Kaarel: The vote is in June.",
                                                     "Maggie: The committee meets weekly."]))
@@ -194,14 +195,16 @@ def test_short_answers_by_one_speaker_keep_their_markers_by_place_only_when_noth
 def test_an_answer_split_in_two_keeps_its_marker_on_one_of_them():
     before, after = republished(
         question("1", ["Maggie: The slides are on Commons. The recording follows next week, with captions."]),
-        question("1", ["Maggie: The slides are on Commons.", "Maggie: The recording follows next week, with captions."]))
+        question("1", ["Maggie: The slides are on Commons.",
+                       "Maggie: The recording follows next week, with captions."]))
     assert after == {"Why 1?": before["Why 1?"], "Maggie: The recording follows next week, with captions.":
                      before["Maggie: The slides are on Commons. The recording follows next week, with captions."]}
 
 
 def test_two_answers_merged_keep_the_marker_of_the_one_most_alike():
     before, after = republished(
-        question("1", ["Maggie: The slides are on Commons.", "Maggie: The recording follows next week, with captions."]),
+        question("1", ["Maggie: The slides are on Commons.",
+                       "Maggie: The recording follows next week, with captions."]),
         question("1", ["Maggie: The slides are on Commons, and the recording follows next week, with captions."]))
     assert after == {"Why 1?": before["Why 1?"], "Maggie: The slides are on Commons, and the recording follows next "
                      "week, with captions.": before["Maggie: The recording follows next week, with captions."]}
