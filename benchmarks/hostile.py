@@ -25,6 +25,10 @@ the worst case of its alignment of a question's answers:
 * one question's answers all the same text, one more added;
 * every heading renamed.
 
+It also runs every case of ``tests/data/hostile/`` through the whole
+pipeline, as ``tests/test_hostile.py`` does, and prints the slowest (target:
+under a second of CPU each; the test checks only a loose five seconds).
+
 Times are the best of several runs of CPU time.  With ``--check`` the script
 exits non-zero when a ratio is above 15 (a loose bound, so that a busy machine
 does not fail it) or when a stage raises; ``--quick`` takes a smaller n and
@@ -164,6 +168,15 @@ def best(fn: Callable[[], object], runs: int) -> float:
     return min(times)
 
 
+def slowest_case(runs: int) -> tuple[str, float]:
+    """The case of ``tests/data/hostile/`` that takes longest through the pipeline, and its best time."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from test_hostile import CASES, run_case  # the test's own pipeline, not a copy
+    timed = {stem: best(lambda: run_case(stem), max(1, runs // 2)) for stem in CASES}
+    stem = max(timed, key=timed.get)
+    return stem, timed[stem]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="n = 200 and fewer runs")
@@ -191,6 +204,9 @@ def main() -> int:
         flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
         print(f"{kind:28} {'keep markers':14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
     print(f"worst ratio: {worst:.1f}")
+    slowest, seconds = slowest_case(runs)
+    print(f"slowest case of tests/data/hostile/: {slowest} {seconds:.3f} s (target < 1 s)"
+          + ("" if seconds < 1.0 else "  over target"))
     if args.check and worst > LOOSE_SCALING:
         print(f"FAIL: a ratio above {LOOSE_SCALING:g} (quadratic or worse)")
         return 1
