@@ -64,7 +64,10 @@ class Edit:
         """The change applied to ``current``: what to save over it."""
         if self.create_only and exists:
             return current
-        return self.change(current, exists)
+        try:
+            return self.change(current, exists)
+        except (compile_mod.DraftError, PlanError) as e:  # the page became one the change cannot apply to
+            raise PageChanged(f"[[{self.title}]] is not as the bot can update it: {e}") from None
 
     def text_for(self, state: PageState) -> str:
         """The text to save over ``state``: the planned text if ``state`` is the
@@ -411,6 +414,12 @@ def topic_aliases(series: "SeriesConfig") -> dict[str, str]:
 
 class PlanError(ValueError):
     """A plan that cannot be made from what was read; the message says why, for a person."""
+
+
+class PageChanged(PlanError):
+    """An edit's change no longer applies to the page as it is now (somebody
+    saved it in the meantime: staff created the draft by hand, say); that
+    edit fails with this message, the others go on."""
 
 
 class PublishRefused(PlanError):

@@ -37,7 +37,7 @@ from typing import Callable
 
 from bot import logs
 from bot.errors import OutOfTime, WikiError
-from bot.publish.plan import Edit, Plan
+from bot.publish.plan import Edit, PageChanged, Plan
 
 
 @dataclass
@@ -159,6 +159,10 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             for rest in edits[position:]:
                 report.outcomes.append(Outcome(rest.title, rest.kind, "skipped", "not saved: you chose quit"))
             break
+        except PageChanged as e:
+            report.outcomes.append(Outcome(edit.title, edit.kind, "failed", str(e)))
+            done[edit.title] = False
+            continue
         except WikiError as e:
             report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
             for rest in edits[position + 1:]:
