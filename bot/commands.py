@@ -244,7 +244,8 @@ def harvest_page(options: RunOptions, env: Environment, *, page: str | None, ses
 
     if to_draft and not session:
         raise UsageError("--to-draft goes with --session")
-    with operations.Context.open(options, env, write=to_draft) as ctx:
+    reads = operations.draft_reads(lambda series: session_for(series, session)) if to_draft else None
+    with operations.Context.open(options, env, write=to_draft, reads=reads) as ctx:
         if to_draft:
             return operations.harvest_into_draft(ctx, session_for(ctx.series, session))
         title = page or session_for(ctx.series, session).questions_page
@@ -268,7 +269,8 @@ def import_files(options: RunOptions, env: Environment, *, session: str, files: 
         except channels.ChannelError as e:
             raise UsageError(str(e)) from None
         messages += found
-    with operations.Context.open(options, env, write=True) as ctx:
+    reads = operations.draft_reads(lambda series: session_for(series, session))
+    with operations.Context.open(options, env, write=True, reads=reads) as ctx:
         return operations.import_into_draft(ctx, session_for(ctx.series, session), messages, verbose=verbose)
 
 
@@ -277,7 +279,8 @@ def publish(options: RunOptions, env: Environment, *, session: str, force: bool 
     that has started, unless ``force``."""
     from bot.run import operations
 
-    with operations.Context.open(options, env, write=True) as ctx:
+    reads = operations.publish_reads(lambda series: session_for(series, session))
+    with operations.Context.open(options, env, write=True, reads=reads) as ctx:
         return operations.publish_session(ctx, session_for(ctx.series, session),
                                           manual_at=None if force else datetime.now(timezone.utc), force=force)
 
@@ -287,7 +290,8 @@ def new_session(options: RunOptions, env: Environment, *, day: str, time: str | 
 
     the_day = parse_day(day, "DATE")
     the_time = parse_clock(time) if time is not None else None
-    with operations.Context.open(options, env, write=True) as ctx:
+    with operations.Context.open(options, env, write=True,
+                                 reads=operations.new_session_reads(the_day, the_time)) as ctx:
         return operations.new_session(ctx, the_day, the_time)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Iterator
+from typing import Callable, Iterator
 
 from bot import compile as compile_mod
 from bot import config as config_mod
@@ -54,10 +54,15 @@ class Context:
     @classmethod
     @contextmanager
     def open(cls, options: config_mod.RunOptions, environment: Environment, *, write: bool = False,
-             ) -> Iterator["Context"]:
+             reads: "Callable[[Context], list[str]] | None" = None) -> Iterator["Context"]:
         """Connect, read and validate the configuration (local file, then the
         bot's on-wiki JSON page over it) and, for a writing command, take the
-        writers' lock and check the shutoff page, all before any edit."""
+        writers' lock and check the shutoff page, all before any edit.
+
+        ``reads`` names the pages the command will read (given a context made
+        of the local configuration alone, see :func:`publish_reads`): they
+        are read in the same batch as the configuration and the shutoff
+        page, and the command's own reads get them from it (``Wiki.read``)."""
         local = config_mod.load(options.config_file, environment=environment)
         wiki = connect(list(options.pywikibot_args), environment, local.shutoff_page, local.shutoff_word,
                        config=local)
@@ -65,7 +70,19 @@ class Context:
         onwiki_title = local.onwiki_config.replace("{bot}", bot)
         if not onwiki_title.startswith(f"User:{bot}/"):
             raise UsageError(f"onwiki_config: {onwiki_title!r} is not in the bot's own user space")
-        pages = wiki.read([onwiki_title, wiki.shutoff.title])
+        ahead = _reads_ahead(cls, wiki, local, options, environment, reads) if reads is not None else []
+        try:
+            wiki.prefetch([onwiki_title, wiki.shutoff.title, *ahead])
+            with cls._configured(wiki, options, environment, write, onwiki_title) as ctx:
+                yield ctx
+        finally:
+            wiki.drop_prefetched()
+
+    @classmethod
+    @contextmanager
+    def _configured(cls, wiki: Wiki, options: config_mod.RunOptions, environment: Environment, write: bool,
+                    onwiki_title: str) -> Iterator["Context"]:
+        pages = wiki.read([onwiki_title, wiki.shutoff.title])  # from the first batch
         onwiki = pages[onwiki_title]
         cfg = config_mod.load(options.config_file, environment=environment,
                               onwiki_text=onwiki.text if onwiki.exists else None,
@@ -85,6 +102,65 @@ class Context:
                                   "the bot makes no edit")
                 raise StopRun(f"[[{wiki.shutoff.title}]] does not say {wiki.shutoff.word!r}: the bot makes no edit")
             yield ctx
+
+
+def _reads_ahead(cls, wiki: Wiki, local: config_mod.Config, options: config_mod.RunOptions,
+                 environment: Environment, reads: "Callable[[Context], list[str]]") -> list[str]:
+    """The titles ``reads`` names from the local configuration alone (the
+    on-wiki one is not read yet): only a guess, which the command's own
+    reads complete.  A guess that cannot be made (a series or session the
+    on-wiki configuration may define) is no guess: the command says what is
+    wrong, later, with the whole configuration."""
+    try:
+        series = local.series_named(options.series) if options.series else local.series[0]
+        ctx = cls(wiki=wiki, config=local, series=series, environment=environment, simulate=wiki.simulate,
+                  always=options.always)
+        return list(reads(ctx))
+    except (UsageError, IndexError):
+        return []
+
+
+def publish_reads(pick: "Callable[[config_mod.SeriesConfig], Session]") -> "Callable[[Context], list[str]]":
+    """What :func:`publish_session` reads, for ``Context.open(reads=…)``:
+    the session's pages, its templates, and the neighbouring sessions the
+    index names, found from the index's history (read now, and used again
+    by :func:`listed_dates` if the index has not changed since)."""
+    def reads(ctx: Context) -> list[str]:
+        session = pick(ctx.series)
+        return [*publish.publish_titles(session, ctx.series), *_template_titles(ctx),
+                *_neighbours_ahead(ctx, session)]
+    return reads
+
+
+def new_session_reads(day: date, time: str | None) -> "Callable[[Context], list[str]]":
+    """What :func:`new_session` reads (see :func:`publish_reads`)."""
+    def reads(ctx: Context) -> list[str]:
+        session = _new_session(ctx, day, time)
+        return [*publish.new_session_titles(session, ctx.series), *_template_titles(ctx),
+                *_neighbours_ahead(ctx, session)]
+    return reads
+
+
+def draft_reads(pick: "Callable[[config_mod.SeriesConfig], Session]") -> "Callable[[Context], list[str]]":
+    """What :func:`harvest_into_draft` and :func:`import_into_draft` read:
+    the questions page, the draft and the templates."""
+    def reads(ctx: Context) -> list[str]:
+        session = pick(ctx.series)
+        return [session.questions_page, session.draft_page, *_template_titles(ctx)]
+    return reads
+
+
+def _template_titles(ctx: Context) -> list[str]:
+    return list((ctx.series.templates or {}).values())
+
+
+def _neighbours_ahead(ctx: Context, session: Session) -> list[str]:
+    """The neighbours :func:`read_for_plan` will read, from the index's history."""
+    history = ctx.wiki.prefetch_history(session.index_page)
+    if not history:
+        return []
+    allowed = _dates_listed(ctx, history)
+    return publish.neighbour_titles(session, ctx.series, history[-1].text, allowed)
 
 
 # -- who decides -----------------------------------------------------------------
@@ -163,11 +239,13 @@ def listed_dates(ctx: Context, index: PageState) -> set[date]:
         if not index.exists:
             ctx._listed[key] = set()
         else:
-            history = ctx.wiki.history(index.title)
-            ctx._listed[key] = publish.dates_listed_by(
-                history, ctx.series,
-                lambda user: is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators))
+            ctx._listed[key] = _dates_listed(ctx, ctx.wiki.history(index.title, latest=index.revid))
     return ctx._listed[key]
+
+
+def _dates_listed(ctx: Context, history: list) -> set[date]:
+    return publish.dates_listed_by(
+        history, ctx.series, lambda user: is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators))
 
 
 # -- reading helpers ---------------------------------------------------------
@@ -378,10 +456,13 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     return finish(ctx, report, f"{verb} [[{session.title}]]:")
 
 
-def new_session(ctx: Context, day: date, time: str | None) -> int:
+def _new_session(ctx: Context, day: date, time: str | None) -> Session:
     session = ctx.series.session(day)
-    if time:
-        session = replace(session, time=time)
+    return replace(session, time=time) if time else session
+
+
+def new_session(ctx: Context, day: date, time: str | None) -> int:
+    session = _new_session(ctx, day, time)
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session, ctx.series))
     plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,

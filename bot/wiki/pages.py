@@ -90,6 +90,11 @@ class Wiki:
     it read, so that pywikibot need not fetch the page again."""
     budget: Budget | None = None
     """The run's deadline; None: no limit (a test's or a tool's own Wiki)."""
+    _prefetched: dict[str, PageState] = field(default_factory=dict, repr=False)
+    """Pages read ahead in the run's first batch (:meth:`prefetch`), each
+    handed out once by :meth:`read`; a save or a fresh read of the page drops it."""
+    _prefetched_history: dict[str, list[Revision]] = field(default_factory=dict, repr=False)
+    """Histories read ahead (:meth:`prefetch_history`), each handed out once by :meth:`history`."""
 
     # -- the run's budget ---------------------------------------------------------
     def out_of_time(self) -> bool:
@@ -146,14 +151,39 @@ class Wiki:
     def read(self, titles: Iterable[str]) -> dict[str, PageState]:
         """Read every title in one batched request (``preloadpages``, with the
         templates used, so that ``{{nobots}}`` needs no further request).
+        A title read ahead in the run's first batch (:meth:`prefetch`) is not
+        read again: the state read then is handed out, once (a save checks
+        the page's latest revision anyway, so a page read a little earlier is
+        never saved over a newer revision).
         Past the run's deadline, raises :class:`~bot.errors.OutOfTime`."""
         self._starting("read a page")
-        return self._read(titles)
+        wanted = list(dict.fromkeys(titles))
+        ahead = {t: self._prefetched.pop(t) for t in wanted if t in self._prefetched}
+        rest = [t for t in wanted if t not in ahead]
+        if rest:
+            ahead.update(self._read(rest))
+        return {t: ahead[t] for t in wanted}
+
+    def prefetch(self, titles: Iterable[str]) -> dict[str, PageState]:
+        """Read ``titles`` in one batch, as :meth:`read`, and keep each state
+        for the first later :meth:`read` of its title (the run's first batch:
+        the configuration, the shutoff page and the pages the command will
+        need, in one request)."""
+        states = self.read(titles)
+        self._prefetched.update(states)
+        return states
+
+    def drop_prefetched(self) -> None:
+        """Forget every page and history read ahead and not used (the end of a run)."""
+        self._prefetched.clear()
+        self._prefetched_history.clear()
 
     def _read(self, titles: Iterable[str]) -> dict[str, PageState]:
         """:meth:`read`, also past the deadline (for an edit in progress)."""
         pwb = self._pywikibot
         wanted = list(dict.fromkeys(titles))
+        for title in wanted:  # read now: what was read ahead is older
+            self._prefetched.pop(title, None)
         pages = [pwb.Page(self.site, t) for t in wanted]
         read_at = _now()
         states = {}
@@ -204,22 +234,46 @@ class Wiki:
         self._starting("check the pages' revisions")
         return self._latest_revids(titles)
 
-    def _latest_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
+    def _latest_revids(self, titles: Iterable[str], *, token: bool = False) -> dict[str, int | None]:
+        """:meth:`latest_revids`; with ``token``, the first request also
+        fetches the edit token and gives it to pywikibot's token cache."""
         wanted = list(dict.fromkeys(titles))
         result: dict[str, int | None] = {t: None for t in wanted}
         for chunk in _chunks(wanted, 50):
-            data = self._request(action="query", prop="info", titles="|".join(chunk), formatversion=2)
+            params: dict[str, Any] = dict(action="query", prop="info", titles="|".join(chunk), formatversion=2)
+            if token:
+                params.update(meta="tokens", type="csrf")
+            data = self._request(**params)
+            if token:
+                self._keep_csrf_token(data["query"].get("tokens", {}).get("csrftoken"))
+                token = False
             normalized = {n["to"]: n["from"] for n in data["query"].get("normalized", [])}
             for page in data["query"].get("pages", []):
                 title = normalized.get(page["title"], page["title"])
                 result[title] = None if page.get("missing") else page.get("lastrevid")
         return result
 
-    def history(self, title: str, limit: int = 500) -> list[Revision]:
+    def history(self, title: str, limit: int = 500, *, latest: int | None = None) -> list[Revision]:
         """The page's revisions with their text, oldest first, in as few
         requests as the API allows (a bot gets 500 revisions with content per
-        request)."""
+        request).  With ``latest`` (the page's revision as read), a history
+        read ahead (:meth:`prefetch_history`) whose last revision is that one
+        is handed out instead, once."""
+        ahead = self._prefetched_history.pop(title, None)
+        if ahead is not None and latest is not None and ahead and ahead[-1].revid == latest:
+            return ahead
         self._starting("read a history")
+        return self._history(title, limit)
+
+    def prefetch_history(self, title: str, limit: int = 500) -> list[Revision]:
+        """:meth:`history`, kept for the first later ``history(title, latest=…)``
+        that names its last revision."""
+        self._starting("read a history")
+        revisions = self._history(title, limit)
+        self._prefetched_history[title] = revisions
+        return revisions
+
+    def _history(self, title: str, limit: int) -> list[Revision]:
         pwb = self._pywikibot
         page = pwb.Page(self.site, title)
         revisions = []
@@ -311,9 +365,11 @@ class Wiki:
     def _preflight(self, title: str) -> int | None:
         """Just before a write, in one request: the latest revision of
         ``title``, and whether the shutoff page changed since it was last read
-        (it is read again only then).  Raises :class:`StopRun` if it no longer
-        says the word."""
-        revids = self._latest_revids([title, self.shutoff.title])
+        (it is read again only then); before the run's first write, the same
+        request also fetches the edit token (``meta=tokens``), which
+        pywikibot would otherwise ask for on its own.  Raises :class:`StopRun`
+        if the shutoff page no longer says the word."""
+        revids = self._latest_revids([title, self.shutoff.title], token=not self._has_csrf_token())
         seen = self._shutoff_seen
         if seen is None or seen[0] != revids[self.shutoff.title]:
             self.shutoff_allows()
@@ -321,6 +377,34 @@ class Wiki:
             raise StopRun(f"[[{self.shutoff.title}]] no longer says {self.shutoff.word!r}: "
                           "stopping before any further edit")
         return revids[title]
+
+    def _token_wallet(self) -> dict | None:
+        """pywikibot's cache of this account's tokens (``site.tokens``, a
+        ``TokenWallet``), if it is the one pywikibot would use now; None if
+        its shape is not the one known here (the token is then left to
+        pywikibot, at the cost of its own ``meta=tokens`` request)."""
+        user = self.site.user()
+        wallet = getattr(self.site, "tokens", None)
+        tokens = getattr(wallet, "_tokens", None)
+        if user is None or not isinstance(tokens, dict) or not hasattr(wallet, "_currentuser"):
+            return None
+        if wallet._currentuser != user:
+            # What the wallet itself does when asked for a token by another
+            # user than the one it holds tokens for (it was made before the login).
+            wallet._currentuser = user
+            wallet.clear()
+            tokens = wallet._tokens
+        return tokens if isinstance(tokens, dict) else None
+
+    def _has_csrf_token(self) -> bool:
+        tokens = self._token_wallet()
+        return tokens is None or "csrf" in tokens
+
+    def _keep_csrf_token(self, token: str | None) -> None:
+        tokens = self._token_wallet()
+        # "+\\" alone is the token of a logged-out user: never kept.
+        if tokens is not None and token and token != "+\\":
+            tokens["csrf"] = token
 
     # -- writing --------------------------------------------------------------
     def save(self, state: PageState, text: str, summary: str, *,
@@ -338,6 +422,7 @@ class Wiki:
         self._starting(f"save [[{state.title}]]")
         pwb = self._pywikibot
         title = state.title
+        self._prefetched.pop(title, None)  # whatever happens now, what was read ahead is stale
         if text == state.text and state.exists and new_section is None:
             return SaveResult(title, "unchanged", state.revid)
         if new_section is None:
@@ -376,6 +461,13 @@ class Wiki:
             params.update(createonly=True)
         if new_section is not None:
             params.update(section="new", sectiontitle=new_section)
+        elif not state.exists:
+            # A creation sends its text as ``appendtext`` (to an empty page:
+            # the same page): with ``text``, pywikibot's ``editpage`` would
+            # first ask for the latest revision of a page the batch read
+            # found missing, one request for nothing; ``createonly`` still
+            # refuses the save if somebody created the page meanwhile.
+            params["appendtext"] = params.pop("text")
         try:
             self.site.editpage(page, summary=summary, **params)
         except pwb.exceptions.EditConflictError:
