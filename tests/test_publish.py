@@ -98,6 +98,39 @@ def test_one_edit_per_changed_page(scenario: Scenario):
     assert sorted(titles) == sorted(set(titles)) == sorted([s.session(DAY), s.index, s.questions(DAY)])
 
 
+def test_a_publish_of_n_changed_pages_makes_at_most_2n_plus_3_requests(scenario: Scenario, wiki):
+    """A check and an edit for each changed page, and three requests more:
+    the login check, the index's history, and one batch for the
+    configuration, the shutoff page and every page the plan reads (the
+    neighbour's too).  The edit token comes with the first check, and the
+    session page is created without a read of its own."""
+    s = scenario
+    previous = s.session("2024-04-11")
+    s.admin.edit(s.index, f"* [[{previous}|11 April 2024]] – [[{previous}#Notes|notes]]\n", "The series so far")
+    s.admin.edit(previous, f"{{{{Conversation hour navigation|previous=|next=|index={s.index}}}}}\n"
+                           "The previous session.\n", "The previous session")
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+
+    def publish() -> tuple[int, list[str]]:
+        before = {c["revid"] for c in s.bot_edits()}
+        start = wiki.log_position()
+        s.run_ok("publish", DAY, "-always")
+        requests = wiki.requests_since(start)
+        return requests, [c["title"] for c in s.bot_edits() if c["revid"] not in before]
+
+    requests, edited = publish()
+    assert sorted(edited) == sorted([s.session(DAY), s.index, s.questions(DAY), previous])
+    assert requests <= 2 * len(edited) + 3, f"{requests} requests for {len(edited)} edits"
+
+    # Later answers: fewer pages change, and the bound follows them.
+    s.answer(DAY, {"U4C vote": [": Kaarel: One more answer, later."]})
+    requests, edited = publish()
+    assert s.session(DAY) in edited and previous not in edited and s.index not in edited
+    assert requests <= 2 * len(edited) + 3, f"{requests} requests for {len(edited)} edits"
+
+
 def test_simulate_prints_the_plan_and_writes_nothing(scenario: Scenario):
     s = scenario
     s.post_example_questions(DAY)
