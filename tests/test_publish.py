@@ -112,6 +112,9 @@ def test_a_publish_of_n_changed_pages_makes_at_most_2n_plus_3_requests(scenario:
     s.post_example_questions(DAY)
     s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
     s.answer(DAY, ANSWERS)
+    # pywikibot's cache of the API's parameters (paraminfo, kept in the
+    # pywikibot folder for weeks) filled as on any run but a folder's first.
+    s.run_ok("publish", DAY, "-simulate")
 
     def publish() -> tuple[int, list[str]]:
         before = {c["revid"] for c in s.bot_edits()}
@@ -129,6 +132,49 @@ def test_a_publish_of_n_changed_pages_makes_at_most_2n_plus_3_requests(scenario:
     requests, edited = publish()
     assert s.session(DAY) in edited and previous not in edited and s.index not in edited
     assert requests <= 2 * len(edited) + 3, f"{requests} requests for {len(edited)} edits"
+
+
+def test_a_page_created_by_somebody_while_the_bot_creates_it_is_kept(wiki, tmp_path, proxy):
+    """The bot creates the session page without reading it first (it read
+    it missing in its first batch); somebody creates it just before the
+    bot's creation reaches the wiki: ``createonly`` refuses the bot's save,
+    and the bot puts its notes on the page as that person left it."""
+    s = ProxiedScenario(wiki, tmp_path, proxy=proxy)
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    mine = "A welcome written by a member while the bot was saving."
+    created = f"{{{{Conversation hour navigation|previous=|next=|index={s.index}}}}}\n{mine}\n"
+    hook = s.when_saving(s.session(DAY), lambda: s.member.edit(s.session(DAY), created, "Created meanwhile"))
+    s.run_ok("publish", DAY, "-always")
+    assert hook.done, hook
+    page = s.reader.text(s.session(DAY))
+    assert page.count(mine) == 1, page
+    # Computed over the member's page (its navigation box updated), not added after it.
+    assert page.count("{{Conversation hour navigation") == 1, page
+    assert page.count("== Notes ==") == 1 and "Maggie: We have public pages with professional resources." in page
+
+
+def test_a_community_edit_to_a_page_read_in_the_first_batch_is_kept(wiki, tmp_path, proxy):
+    """The previous session's page is read in the run's first batch and saved
+    last; the member edits it while the bot saves the first page: the check
+    before its save finds the new revision, and the bot's change is made on
+    the member's text."""
+    s = ProxiedScenario(wiki, tmp_path, proxy=proxy)
+    previous = s.session("2024-04-11")
+    s.admin.edit(s.index, f"* [[{previous}|11 April 2024]] – [[{previous}#Notes|notes]]\n", "The series so far")
+    s.admin.edit(previous, f"{{{{Conversation hour navigation|previous=|next=|index={s.index}}}}}\n"
+                           "The previous session.\n", "The previous session")
+    s.post_example_questions(DAY)
+    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
+    s.answer(DAY, ANSWERS)
+    late = "A line the member added while the bot was publishing."
+    hook = s.when_saving(s.session(DAY), lambda: s.member.edit(previous, s.member.text(previous) + "\n" + late,
+                                                               "Added meanwhile"))
+    s.run_ok("publish", DAY, "-always")
+    assert hook.done, hook
+    page = s.reader.text(previous)
+    assert late in page and f"next={s.session(DAY)}" in page.replace(" |", "|"), page
 
 
 def test_simulate_prints_the_plan_and_writes_nothing(scenario: Scenario):
