@@ -95,6 +95,8 @@ class Wiki:
     handed out once by :meth:`read`; a save or a fresh read of the page drops it."""
     _prefetched_history: dict[str, list[Revision]] = field(default_factory=dict, repr=False)
     """Histories read ahead (:meth:`prefetch_history`), each handed out once by :meth:`history`."""
+    _token_asked: bool = field(default=False, repr=False)
+    """Whether a check before a write has asked for the edit token already."""
 
     # -- the run's budget ---------------------------------------------------------
     def out_of_time(self) -> bool:
@@ -136,17 +138,14 @@ class Wiki:
         namespaces and their aliases, the time zone, and the month names and "UTC" in
         its content language, in one ``meta=siteinfo|allmessages`` request (once per run)."""
         if self._facts is None:
-            from bot import wikifacts
-
-            answer = self._request(action="query", meta="siteinfo|allmessages",
-                                   siprop="general|namespaces|namespacealiases",
-                                   ammessages="|".join(wikifacts.SITE_MESSAGES), amenableparser="",
-                                   formatversion="2")
-            query = answer.get("query", {})
-            messages = {m["name"]: m.get("content", m.get("*", "")) for m in query.get("allmessages", [])
-                        if "missing" not in m}
-            self._facts = wikifacts.site_facts(query, messages)
+            self._keep_facts(self._request(action="query", **_FACTS_QUERY, formatversion="2"))
         return self._facts
+
+    def _keep_facts(self, answer: dict) -> None:
+        query = answer.get("query", {})
+        messages = {m["name"]: m.get("content", m.get("*", "")) for m in query.get("allmessages", [])
+                    if "missing" not in m}
+        self._facts = wikifacts.site_facts(query, messages)
 
     def read(self, titles: Iterable[str]) -> dict[str, PageState]:
         """Read every title in one batched request (``preloadpages``, with the
@@ -267,27 +266,46 @@ class Wiki:
 
     def prefetch_history(self, title: str, limit: int = 500) -> list[Revision]:
         """:meth:`history`, kept for the first later ``history(title, latest=…)``
-        that names its last revision."""
+        that names its last revision; the same request also brings the
+        wiki's language facts (:meth:`language_facts`), if not known yet."""
         self._starting("read a history")
-        revisions = self._history(title, limit)
+        revisions = self._history(title, limit, facts=self._facts is None)
         self._prefetched_history[title] = revisions
         return revisions
 
-    def _history(self, title: str, limit: int) -> list[Revision]:
-        pwb = self._pywikibot
-        page = pwb.Page(self.site, title)
-        revisions = []
-        try:
-            for rev in page.revisions(content=True, reverse=True, total=limit):
+    def _history(self, title: str, limit: int, *, facts: bool = False) -> list[Revision]:
+        """The revisions of ``title`` (``prop=revisions``, oldest first, up to
+        ``limit``, continued as the API says); with ``facts``, the first
+        request also asks for the language facts (``meta=siteinfo|allmessages``)."""
+        params: dict[str, Any] = dict(action="query", prop="revisions", titles=title, rvdir="newer",
+                                      rvprop="ids|user|timestamp|comment|content", rvslots="main",
+                                      rvlimit=min(limit, 500), formatversion="2")
+        if facts:
+            params.update(_FACTS_QUERY)
+        revisions: list[Revision] = []
+        while True:
+            try:
+                answer = self._request(**params)
+            except WikiError as e:
+                raise WikiError(f"[[{title}]]: could not read the history: {e}") from None
+            if facts:
+                self._keep_facts(answer)
+                facts = False
+                for key in _FACTS_QUERY:
+                    params.pop(key)
+            pages = answer.get("query", {}).get("pages", [])
+            if not pages or pages[0].get("missing") or pages[0].get("invalid"):
+                return []
+            for rev in pages[0].get("revisions", []):
                 revisions.append(Revision(
-                    revid=rev.revid, user=rev.user or "", text=rev.text or "",
-                    timestamp=rev.timestamp.replace(tzinfo=timezone.utc), comment=rev.comment or "",
+                    revid=rev["revid"], user=rev.get("user") or "", comment=rev.get("comment") or "",
+                    text=rev.get("slots", {}).get("main", {}).get("content") or "",
+                    timestamp=datetime.fromisoformat(rev["timestamp"].replace("Z", "+00:00")),
                 ))
-        except pwb.exceptions.NoPageError:
-            return []
-        except pwb.exceptions.Error as e:
-            raise WikiError(f"[[{title}]]: could not read the history: {_one_line(e)}") from None
-        return revisions
+            more = answer.get("continue")
+            if not more or len(revisions) >= limit:
+                return revisions[:limit]
+            params.update(more, rvlimit=min(limit - len(revisions), 500))
 
     def edit_protection(self, titles: Iterable[str]) -> dict[str, frozenset[str]]:
         """The levels (``sysop``, ``editinterface``…) protecting each page from
@@ -369,7 +387,9 @@ class Wiki:
         request also fetches the edit token (``meta=tokens``), which
         pywikibot would otherwise ask for on its own.  Raises :class:`StopRun`
         if the shutoff page no longer says the word."""
-        revids = self._latest_revids([title, self.shutoff.title], token=not self._has_csrf_token())
+        token = not self._token_asked and not self._has_csrf_token()
+        self._token_asked = self._token_asked or token  # asked once: else pywikibot's own request
+        revids = self._latest_revids([title, self.shutoff.title], token=token)
         seen = self._shutoff_seen
         if seen is None or seen[0] != revids[self.shutoff.title]:
             self.shutoff_allows()
@@ -536,6 +556,11 @@ class Wiki:
             return self.site.simple_request(**params).submit()
         except pwb.exceptions.Error as e:
             raise WikiError(f"the wiki did not answer: {_one_line(e)}") from None
+
+
+#: The parameters of the language facts' query (:meth:`Wiki.language_facts`).
+_FACTS_QUERY = dict(meta="siteinfo|allmessages", siprop="general|namespaces|namespacealiases",
+                    ammessages="|".join(wikifacts.SITE_MESSAGES), amenableparser="")
 
 
 def _applied(now: PageState, text: str) -> bool:
