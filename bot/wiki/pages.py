@@ -489,7 +489,7 @@ class Wiki:
             # refuses the save if somebody created the page meanwhile.
             params["appendtext"] = params.pop("text")
         try:
-            self.site.editpage(page, summary=summary, **params)
+            saved = self.site.editpage(page, summary=summary, **params)
         except pwb.exceptions.EditConflictError:
             now = self._read([title])[title]
             if applied(now):
@@ -523,6 +523,12 @@ class Wiki:
             if "blocked" in text_.lower():
                 raise StopRun(f"[[{title}]]: {text_}") from None
             return SaveResult(title, "failed", message=text_)
+        if saved is False:
+            # pywikibot's editpage answers False, having only logged it, when
+            # the wiki's result is not Success (a captcha, an extension's
+            # own refusal): nothing was saved.
+            return SaveResult(title, "failed", message="the wiki did not save the edit (a captcha or another "
+                                                       "refusal without an error code); see the log")
         return SaveResult(title, "saved" if state.exists else "created", getattr(page, "_revid", None))
 
     def has_extension(self, name: str) -> bool:
