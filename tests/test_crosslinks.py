@@ -80,15 +80,96 @@ def test_publishing_moves_the_row_to_the_past_with_the_notes_link(name):
     assert crosslinks.update_listing(text, s, LISTING, duration=60, notes=notes) == published
 
 
-def test_a_duplicate_row_from_a_crash_is_healed():
+def own_rows(text: str, s) -> list[str]:
+    """The rows (and bulleted lines) that carry the bot's marker for ``s``."""
+    marker = crosslinks.listing_marker(s)
+    rows = [str(t) for t in mwparserfromhell.parse(text).filter_tags(recursive=True)
+            if t.tag == "tr" and marker in str(t)]
+    return rows + [l for l in text.split("\n") if l.startswith("*") and marker in l]
+
+
+def test_two_rows_with_the_marker_are_reported_not_guessed():
     text = (DATA / "meta-office-hours.wiki").read_text()
     s = session()
+    for notes in (None, s.title + "#Notes"):
+        listed = crosslinks.update_listing(text, s, LISTING, duration=60, notes=notes)
+        [row] = own_rows(listed, s)
+        doubled = listed.replace(row, row + row.replace("2024-07-11", "2024-07-18"))
+        for again in (None, s.title + "#Notes"):
+            with pytest.raises(crosslinks.ListingError, match=r"2 rows are the bot's .*does not guess"):
+                crosslinks.update_listing(doubled, s, LISTING, duration=60, notes=again)
+
+
+def another_team(s, where: str) -> str:
+    """An upcoming row of another team that links the session page: in its
+    topics cell, in a footnote, or in its link column (a table with one)."""
+    link = f"[[{s.title}|CR&S conversation hour]]"
+    if where == "topics":
+        return f"|-\n| Thursday || 2024-07-11 || 20:00 || Product team || Talk pages; after the {link}\n"
+    if where == "footnote":
+        return (f"|-\n| Thursday || 2024-07-11 || 20:00 || Product team || Talk pages"
+                f"<ref>Right after the {link}.</ref>\n")
+    return f"|-\n|2024-07-11||20:00||Product team||Talk pages||{link}\n"
+
+
+@pytest.mark.parametrize("where", ["topics", "footnote", "link cell"])
+def test_another_teams_row_that_links_the_session_is_never_taken_for_the_bots(where):
+    name = "bulleted-past.wiki" if where == "link cell" else "meta-office-hours.wiki"
+    text = (DATA / name).read_text()
+    s = session()
+    theirs = another_team(s, where)
+    text = text.replace("|}\n", theirs + "|}\n", 1)
+    new = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    [ours] = own_rows(new, s)  # the bot adds its own row beside theirs
+    assert without(new, ours) == text
+    published = crosslinks.update_listing(new, s, LISTING, duration=60, notes=s.title + "#Notes")
+    upcoming, past = published.split("== Past office hours ==")
+    assert theirs in upcoming  # never changed or removed
+    [moved] = own_rows(past, s)
+    assert f"[[{s.title}#Notes|notes]]" in moved
+    assert without(published, moved + "\n" * moved.startswith("*")) == text
+    assert crosslinks.update_listing(published, s, LISTING, duration=60, notes=s.title + "#Notes") == published
+
+
+def test_another_teams_past_line_that_links_the_session_is_kept():
+    text = (DATA / "bulleted-past.wiki").read_text()
+    s = session()
+    theirs = f"* 2024-07-11: Product team – talk pages, after the [[{s.title}|CR&S conversation hour]]"
+    text = text.replace("* 2024-10-01", theirs + "\n* 2024-10-01", 1)
     published = crosslinks.update_listing(text, s, LISTING, duration=60, notes=s.title + "#Notes")
-    code = mwparserfromhell.parse(published)
-    past = crosslinks.read_table(code, LISTING.past_section, {}, LISTING.page)
-    [row] = [r for r in past.rows if crosslinks.links_session(r.contents, s)]
-    doubled = published.replace(str(row), str(row) + str(row))
-    assert crosslinks.update_listing(doubled, s, LISTING, duration=60, notes=s.title + "#Notes") == published
+    assert theirs + "\n" in published
+    [line] = own_rows(published, s)
+    assert without(published, line + "\n") == text
+    # Before publishing, their line is not the bot's listing among the past ones.
+    assert own_rows(crosslinks.update_listing(text, s, LISTING, duration=60, notes=None), s)
+
+
+def test_a_row_a_person_copied_from_the_bots_is_not_the_bots():
+    text = (DATA / "meta-office-hours.wiki").read_text()
+    s = session()
+    listed = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    [ours] = own_rows(listed, s)
+    unmarked = ours.replace(crosslinks.listing_marker(s) + "\n", "")
+    for copy in (unmarked, unmarked.replace("Maggie Dennis", "Product team").replace("2024-07-11", "2024-07-12")):
+        with_copy = listed.replace(ours, ours + copy)
+        published = crosslinks.update_listing(with_copy, s, LISTING, duration=60, notes=s.title + "#Notes")
+        assert copy in published.split("== Past office hours ==")[0]
+        [moved] = own_rows(published, s)
+        assert "#Notes|notes]]" in moved and published.count(crosslinks.listing_marker(s)) == 1
+
+
+def test_a_row_an_earlier_version_wrote_without_the_marker_is_still_the_bots():
+    text = (DATA / "meta-office-hours.wiki").read_text()
+    s = session()
+    listed = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    legacy = listed.replace(crosslinks.listing_marker(s) + "\n", "")
+    assert crosslinks.update_listing(legacy, s, LISTING, duration=60, notes=None) == legacy
+    published = crosslinks.update_listing(legacy, s, LISTING, duration=60, notes=s.title + "#Notes")
+    assert s.title not in published.split("== Past office hours ==")[0]
+    assert published == crosslinks.update_listing(listed, s, LISTING, duration=60, notes=s.title + "#Notes")
+    old_past = published.replace(crosslinks.listing_marker(s) + "\n", "")
+    assert crosslinks.update_listing(old_past, s, LISTING, duration=60, notes=None,
+                                     notes_link=s.title + "#Notes") == old_past
 
 
 @pytest.mark.parametrize("case", json.loads((DATA / "unreadable.json").read_text()), ids=lambda c: c["why"])

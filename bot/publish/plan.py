@@ -610,14 +610,16 @@ def listing_edit(pages: Mapping[str, PageState], session: Session, series: "Seri
     if page.redirect_target:
         return None  # apply_plan refuses a redirect, naming its target
     try:
-        crosslinks.update_listing(page.text, session, listing, duration=series.duration_minutes, notes=notes)
+        crosslinks.update_listing(page.text, session, listing, duration=series.duration_minutes, notes=notes,
+                                  notes_link=notes_link(session))
     except crosslinks.ListingError as e:
         plan.refusals.append((listing.page, "listing", str(e)))
         return None
 
     def change(text: str, exists: bool) -> str:
         try:
-            return crosslinks.update_listing(text, session, listing, duration=series.duration_minutes, notes=notes)
+            return crosslinks.update_listing(text, session, listing, duration=series.duration_minutes, notes=notes,
+                                             notes_link=notes_link(session))
         except crosslinks.ListingError:
             return text  # made unreadable between the read and the save: leave it, say nothing new
 
