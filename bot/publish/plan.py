@@ -43,7 +43,8 @@ class Edit:
 
     title: str
     kind: str
-    """'notes', 'session', 'index', 'navigation', 'marks', 'draft', 'questions', 'status'."""
+    """'notes', 'session', 'index', 'navigation', 'marks', 'draft', 'questions', 'status', 'listing',
+    'categories', 'announcement', 'announcement record'."""
     summary: str
     change: Change
     depends_on: tuple[str, ...] = ()
