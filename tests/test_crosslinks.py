@@ -80,15 +80,96 @@ def test_publishing_moves_the_row_to_the_past_with_the_notes_link(name):
     assert crosslinks.update_listing(text, s, LISTING, duration=60, notes=notes) == published
 
 
-def test_a_duplicate_row_from_a_crash_is_healed():
+def own_rows(text: str, s) -> list[str]:
+    """The rows (and bulleted lines) that carry the bot's marker for ``s``."""
+    marker = crosslinks.listing_marker(s)
+    rows = [str(t) for t in mwparserfromhell.parse(text).filter_tags(recursive=True)
+            if t.tag == "tr" and marker in str(t)]
+    return rows + [l for l in text.split("\n") if l.startswith("*") and marker in l]
+
+
+def test_two_rows_with_the_marker_are_reported_not_guessed():
     text = (DATA / "meta-office-hours.wiki").read_text()
     s = session()
+    for notes in (None, s.title + "#Notes"):
+        listed = crosslinks.update_listing(text, s, LISTING, duration=60, notes=notes)
+        [row] = own_rows(listed, s)
+        doubled = listed.replace(row, row + row.replace("2024-07-11", "2024-07-18"))
+        for again in (None, s.title + "#Notes"):
+            with pytest.raises(crosslinks.ListingError, match=r"2 rows are the bot's .*does not guess"):
+                crosslinks.update_listing(doubled, s, LISTING, duration=60, notes=again)
+
+
+def another_team(s, where: str) -> str:
+    """An upcoming row of another team that links the session page: in its
+    topics cell, in a footnote, or in its link column (a table with one)."""
+    link = f"[[{s.title}|CR&S conversation hour]]"
+    if where == "topics":
+        return f"|-\n| Thursday || 2024-07-11 || 20:00 || Product team || Talk pages; after the {link}\n"
+    if where == "footnote":
+        return (f"|-\n| Thursday || 2024-07-11 || 20:00 || Product team || Talk pages"
+                f"<ref>Right after the {link}.</ref>\n")
+    return f"|-\n|2024-07-11||20:00||Product team||Talk pages||{link}\n"
+
+
+@pytest.mark.parametrize("where", ["topics", "footnote", "link cell"])
+def test_another_teams_row_that_links_the_session_is_never_taken_for_the_bots(where):
+    name = "bulleted-past.wiki" if where == "link cell" else "meta-office-hours.wiki"
+    text = (DATA / name).read_text()
+    s = session()
+    theirs = another_team(s, where)
+    text = text.replace("|}\n", theirs + "|}\n", 1)
+    new = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    [ours] = own_rows(new, s)  # the bot adds its own row beside theirs
+    assert without(new, ours) == text
+    published = crosslinks.update_listing(new, s, LISTING, duration=60, notes=s.title + "#Notes")
+    upcoming, past = published.split("== Past office hours ==")
+    assert theirs in upcoming  # never changed or removed
+    [moved] = own_rows(past, s)
+    assert f"[[{s.title}#Notes|notes]]" in moved
+    assert without(published, moved + "\n" * moved.startswith("*")) == text
+    assert crosslinks.update_listing(published, s, LISTING, duration=60, notes=s.title + "#Notes") == published
+
+
+def test_another_teams_past_line_that_links_the_session_is_kept():
+    text = (DATA / "bulleted-past.wiki").read_text()
+    s = session()
+    theirs = f"* 2024-07-11: Product team – talk pages, after the [[{s.title}|CR&S conversation hour]]"
+    text = text.replace("* 2024-10-01", theirs + "\n* 2024-10-01", 1)
     published = crosslinks.update_listing(text, s, LISTING, duration=60, notes=s.title + "#Notes")
-    code = mwparserfromhell.parse(published)
-    past = crosslinks.read_table(code, LISTING.past_section, {}, LISTING.page)
-    [row] = [r for r in past.rows if crosslinks.links_session(r.contents, s)]
-    doubled = published.replace(str(row), str(row) + str(row))
-    assert crosslinks.update_listing(doubled, s, LISTING, duration=60, notes=s.title + "#Notes") == published
+    assert theirs + "\n" in published
+    [line] = own_rows(published, s)
+    assert without(published, line + "\n") == text
+    # Before publishing, their line is not the bot's listing among the past ones.
+    assert own_rows(crosslinks.update_listing(text, s, LISTING, duration=60, notes=None), s)
+
+
+def test_a_row_a_person_copied_from_the_bots_is_not_the_bots():
+    text = (DATA / "meta-office-hours.wiki").read_text()
+    s = session()
+    listed = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    [ours] = own_rows(listed, s)
+    unmarked = ours.replace(crosslinks.listing_marker(s) + "\n", "")
+    for copy in (unmarked, unmarked.replace("Maggie Dennis", "Product team").replace("2024-07-11", "2024-07-12")):
+        with_copy = listed.replace(ours, ours + copy)
+        published = crosslinks.update_listing(with_copy, s, LISTING, duration=60, notes=s.title + "#Notes")
+        assert copy in published.split("== Past office hours ==")[0]
+        [moved] = own_rows(published, s)
+        assert "#Notes|notes]]" in moved and published.count(crosslinks.listing_marker(s)) == 1
+
+
+def test_a_row_an_earlier_version_wrote_without_the_marker_is_still_the_bots():
+    text = (DATA / "meta-office-hours.wiki").read_text()
+    s = session()
+    listed = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
+    legacy = listed.replace(crosslinks.listing_marker(s) + "\n", "")
+    assert crosslinks.update_listing(legacy, s, LISTING, duration=60, notes=None) == legacy
+    published = crosslinks.update_listing(legacy, s, LISTING, duration=60, notes=s.title + "#Notes")
+    assert s.title not in published.split("== Past office hours ==")[0]
+    assert published == crosslinks.update_listing(listed, s, LISTING, duration=60, notes=s.title + "#Notes")
+    old_past = published.replace(crosslinks.listing_marker(s) + "\n", "")
+    assert crosslinks.update_listing(old_past, s, LISTING, duration=60, notes=None,
+                                     notes_link=s.title + "#Notes") == old_past
 
 
 @pytest.mark.parametrize("case", json.loads((DATA / "unreadable.json").read_text()), ids=lambda c: c["why"])
@@ -221,3 +302,192 @@ def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list()
     [edit] = [e for e in without_mm.edits if e.kind == "announcement"]
     assert edit.new_section == (delivery.params["subject"], delivery.params["message"])
     assert any("no MassMessage" in n for n in without_mm.notices)
+
+
+# -- announcements: exactly once, by the bot's record on the session page ------------------
+
+TALK = config.CRS + "/Conversation Hour/Talk"
+DELIVERY = "Global message delivery/Targets/CR&S"
+
+
+def announcing_series(**announcements):
+    return config.from_dict({"series": [{"announcements": {"pages": [TALK], **announcements}}]}).series[0]
+
+
+def pages_of(**texts):
+    from bot.model import PageState
+
+    return {title: PageState(title, True, text, revid=i + 1) for i, (title, text) in enumerate(texts.items())}
+
+
+class FakeWiki:
+    """What ``apply_plan`` uses of ``bot.wiki.Wiki``, over a dict of texts;
+    ``massmessage`` fails when told, and every request is logged in order."""
+
+    def __init__(self, texts, *, massmessage_fails=False):
+        from bot.model import PageState
+
+        self.texts, self.log, self.fails, self.revid = dict(texts), [], massmessage_fails, 100
+        self.State = PageState
+
+    def read(self, titles):
+        return {t: self.State(t, t in self.texts, self.texts.get(t, ""), revid=self.revid) for t in titles}
+
+    def save(self, state, text, summary, new_section=None):
+        from bot.wiki.pages import SaveResult
+
+        self.revid += 1
+        if new_section:
+            self.texts[state.title] = crosslinks.with_section(self.texts.get(state.title, ""), new_section, text)
+        else:
+            self.texts[state.title] = text
+        self.log.append(("save", state.title, new_section))
+        return SaveResult(state.title, "saved", self.revid)
+
+    def massmessage(self, params):
+        from bot.wiki.pages import SaveResult
+
+        self.log.append(("massmessage", params["spamlist"], params["subject"]))
+        return SaveResult(params["spamlist"], "failed" if self.fails else "saved", message="no answer")
+
+    def page_url(self, title):
+        return title
+
+    def revision_url(self, revid):
+        return str(revid)
+
+    confirm = None
+
+
+def run(plan, wiki):
+    from bot.wiki import apply_plan
+
+    return apply_plan(plan, wiki, allowed=lambda t: True, simulate=False, max_retries=2)
+
+
+def test_a_recorded_announcement_is_not_posted_again_even_when_its_section_is_gone():
+    from bot.publish import plan_new_session
+
+    series = announcing_series()
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    first = plan_new_session({}, s, series, tset)
+    [post] = [e for e in first.edits if e.kind == "announcement"]
+    [record] = first.afterwards
+    assert record.title == s.title and record.depends_on == (TALK,)
+    wiki = FakeWiki({TALK: "Talk.\n"})
+    assert run(first, wiki).ok
+    # The post, then its record on the session page, in that order.
+    assert [e for e in wiki.log if e[1] == TALK] == [("save", TALK, post.new_section[0])]
+    assert wiki.log[-1] == ("save", s.title, None) and wiki.log.index(("save", TALK, post.new_section[0])) < len(
+        wiki.log) - 1
+    assert crosslinks.announcement_record(s, "created", TALK) in wiki.texts[s.title]
+    # The talk page archived: the record decides, nothing is posted again.
+    wiki.texts[TALK] = "Talk.\n"
+    again = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset)
+    assert not [e for e in again.edits if e.kind == "announcement"] and not again.afterwards
+
+
+def test_a_crash_between_the_post_and_its_record_posts_nothing_more_and_records_it():
+    from bot.publish import plan_new_session
+
+    series = announcing_series()
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    wiki = FakeWiki({TALK: "Talk.\n"})
+    plan = plan_new_session({}, s, series, tset)
+    plan.afterwards = []  # killed after the post
+    run(plan, wiki)
+    assert crosslinks.announcement_record(s, "created", TALK) not in wiki.texts[s.title]
+    posted = wiki.texts[TALK]
+    rerun = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset)
+    wiki.log.clear()
+    assert run(rerun, wiki).ok
+    assert wiki.texts[TALK] == posted and not [e for e in wiki.log if e[1] == TALK]
+    assert crosslinks.announcement_record(s, "created", TALK) in wiki.texts[s.title]
+
+
+def test_the_notes_announcement_is_decided_by_the_record_not_by_the_heading():
+    series = announcing_series()
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    session_text = "Session page\n" + crosslinks.announcement_record(s, "published", TALK)
+    pages = pages_of(**{s.title: session_text, TALK: "Archived: see the archive."})
+    from bot.publish import plan as plan_mod
+
+    plan = plan_mod.Plan()
+    edits = plan_mod.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
+    assert edits == [] and plan.afterwards == []
+    # The "created" record does not stand for the notes' announcement.
+    pages = pages_of(**{s.title: "Session page\n" + crosslinks.announcement_record(s, "created", TALK),
+                        TALK: "Archived"})
+    [edit] = plan_mod.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
+    assert edit.new_section[0] == crosslinks.announcement_heading(s, "published")
+
+
+def test_a_mass_message_is_recorded_then_sent_then_recorded_sent_and_never_sent_twice():
+    from bot.publish import plan_new_session
+
+    series = announcing_series(delivery_list=DELIVERY)
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    sending = crosslinks.announcement_record(s, "created", DELIVERY, massmessage=True, sent=False)
+    sent = crosslinks.announcement_record(s, "created", DELIVERY, massmessage=True)
+    wiki = FakeWiki({})
+    plan = plan_new_session({}, s, series, tset, massmessage=True)
+    [session_edit] = [e for e in plan.edits if e.title == s.title]
+    assert sending in session_edit.text and sent not in session_edit.text
+    real_massmessage = wiki.massmessage
+
+    def massmessage(params):  # the record is on the wiki before the request
+        assert sending in wiki.texts[s.title]
+        return real_massmessage(params)
+
+    wiki.massmessage = massmessage
+    assert run(plan, wiki).ok
+    assert [e[0] for e in wiki.log].count("massmessage") == 1
+    assert sent in wiki.texts[s.title] and sending not in wiki.texts[s.title]
+    for _ in range(2):  # rerun: nothing sent
+        rerun = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset, massmessage=True)
+        assert not rerun.deliveries and not rerun.refusals and not rerun.afterwards
+        run(rerun, wiki)
+    assert [e[0] for e in wiki.log].count("massmessage") == 1
+
+
+@pytest.mark.parametrize("how", ["killed before the request", "killed after the request", "request failed"])
+def test_a_mass_message_whose_sending_is_not_recorded_is_reported_not_sent_again(how):
+    from bot.publish import plan_new_session
+
+    series = announcing_series(delivery_list=DELIVERY)
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    wiki = FakeWiki({}, massmessage_fails=how == "request failed")
+    plan = plan_new_session({}, s, series, tset, massmessage=True)
+    if how != "request failed":
+        plan.afterwards = []
+    if how == "killed before the request":
+        plan.deliveries = []
+    report = run(plan, wiki)
+    assert report.ok == (how != "request failed")
+    sends = [e[0] for e in wiki.log].count("massmessage")
+    rerun = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset, massmessage=True)
+    assert not rerun.deliveries
+    [(title, kind, why)] = rerun.refusals
+    assert title == s.title and "not sent again" in why and "MassMessage log" in why
+    report = run(rerun, wiki)
+    assert not report.ok and [e[0] for e in wiki.log].count("massmessage") == sends
+
+
+def test_a_mass_message_waits_for_its_record_to_be_saved():
+    from bot.publish import plan_new_session
+    from bot.wiki import apply_plan
+
+    series = announcing_series(delivery_list=DELIVERY)
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    wiki = FakeWiki({})
+    wiki.confirm = lambda title, old, new: "n" if title == s.title else "y"  # the session page declined
+    plan = plan_new_session({}, s, series, tset, massmessage=True)
+    report = apply_plan(plan, wiki, allowed=lambda t: True, simulate=False, max_retries=2, ask=True)
+    assert "massmessage" not in [e[0] for e in wiki.log]
+    assert [o.status for o in report.outcomes if o.title == DELIVERY] == ["skipped"]

@@ -194,14 +194,15 @@ def test_killed_after_each_edit_then_rerun_ends_with_one_row_and_one_announcemen
     s = crosslinked(wiki, tmp_path, proxy=proxy)
     first = date.fromisoformat(DAY)
     for command in ("new-session", "publish"):
-        for k in range(1, 6):
+        for k in range(1, 7):
             day = (first + timedelta(weeks=k + (10 if command == "publish" else 0))).isoformat()
             session = session_of(s, day)
             if command == "publish":
                 s.run_ok("new-session", day, "-always")
                 prepare_for_publish(s, day)
-            # Each plan has five edits (session, questions, index, central page, talk page):
-            # the bot is killed (SIGKILL) right after the wiki applied each of them in turn.
+            # Each plan has six edits (session, questions, index, central page, talk page, then
+            # the announcement's record on the session page): the bot is killed (SIGKILL) right
+            # after the wiki applied each of them in turn.
             proxy.use(NO_FAULTS)  # write numbers count from 1 again
             bot: list[subprocess.Popen] = []
             kill = proxy.on_write(lambda request: bot[0].kill(), number=k, after=True)
@@ -218,6 +219,12 @@ def test_killed_after_each_edit_then_rerun_ends_with_one_row_and_one_announcemen
             event = "created" if command == "new-session" else "published"
             talk = s.reader.text(s.talk)
             assert headings(talk, crosslinks.announcement_heading(session, event)) == 1, (command, k)
+            record = crosslinks.announcement_record(session, event, s.talk)
+            assert s.reader.text(session.title).count(record) == 1, (command, k)
+            # Archived now: a further run posts nothing, the record decides.
+            s.member.edit(s.talk, "Talk about office hours.\n\n{{Archives}}", "Archiving")
+            s.run_ok(command, day, "-always")
+            assert headings(s.reader.text(s.talk), crosslinks.announcement_heading(session, event)) == 0
 
 
 def test_the_ical_feed_parses_back_with_one_event_per_session_and_stable_uids(wiki, tmp_path):
@@ -261,3 +268,58 @@ def test_without_massmessage_on_the_wiki_the_delivery_list_is_not_used(wiki, tmp
     talk = s.reader.text(s.talk)
     assert headings(talk, crosslinks.announcement_heading(session_of(s, DAY), "created")) == 1
     assert s.reader.text(f"Delivery list {s.uid}") is None
+
+
+def test_another_teams_row_that_links_the_session_is_left_and_the_bot_adds_its_own(wiki, tmp_path):
+    s = crosslinked(wiki, tmp_path)
+    session = session_of(s, DAY)
+    theirs = (f"|-\n| Thursday || 2024-07-11 || 20:00 || Product team || Talk pages; after the "
+              f"[[{s.session(DAY)}|CR&S conversation hour]]\n")
+    s.member.edit(s.central, s.member.text(s.central).replace("|}\n", theirs + "|}\n", 1), "Product team")
+    before = s.member.text(s.central)
+    s.run_ok("new-session", DAY, "-always")
+    created = s.reader.text(s.central)
+    [ours] = [r for r in our_rows(created, session) if crosslinks.listing_marker(session) in r]
+    assert created.replace(ours, "", 1) == before
+    prepare_for_publish(s, DAY)
+    s.run_ok("publish", DAY, "-always")
+    published = s.reader.text(s.central)
+    upcoming, past = published.split("== Past office hours ==")
+    assert theirs in upcoming  # byte for byte, still among the upcoming
+    [moved] = [r for r in our_rows(past, session) if crosslinks.listing_marker(session) in r]
+    assert published.replace(moved, "", 1) == before
+    html = s.reader.parse_html(title=s.central)
+    assert "notesbot" not in html  # the marker does not show
+
+
+def test_two_rows_with_the_bots_marker_are_reported_and_the_page_left_alone(wiki, tmp_path):
+    s = crosslinked(wiki, tmp_path)
+    session = session_of(s, DAY)
+    s.run_ok("new-session", DAY, "-always")
+    [ours] = [r for r in our_rows(s.reader.text(s.central), session) if crosslinks.listing_marker(session) in r]
+    doubled = s.member.text(s.central).replace(ours, ours + ours.replace("Maggie Dennis", "Someone else"), 1)
+    s.member.edit(s.central, doubled, "Copied the row")
+    prepare_for_publish(s, DAY)
+    result = s.run("publish", DAY, "-always")
+    assert result.returncode == 1 and "does not guess which is its own" in result.stdout, result.stdout
+    assert s.reader.text(s.central) == doubled.rstrip()
+
+
+def test_publishing_twice_with_the_talk_page_archived_between_announces_once(wiki, tmp_path):
+    s = crosslinked(wiki, tmp_path)
+    session = session_of(s, DAY)
+    notes = crosslinks.announcement_heading(session, "published")
+    s.run_ok("new-session", DAY, "-always")
+    prepare_for_publish(s, DAY)
+    s.run_ok("publish", DAY, "-always")
+    assert headings(s.reader.text(s.talk), notes) == 1
+    s.member.edit(s.talk, "Talk about office hours.\n\n{{Archives}}", "Archiving to /Archive 1")
+    for command in ("publish", "new-session"):
+        s.run_ok(command, DAY, "-always")
+    talk = s.reader.text(s.talk)
+    assert headings(talk, notes) == 0 and headings(talk, crosslinks.announcement_heading(session, "created")) == 0
+    # The heading renamed by a person: not posted again either.
+    s.member.edit(s.talk, talk + "\n\n== Notes of the July session ==\nMoved here.", "Renamed")
+    s.run_ok("publish", DAY, "-always")
+    assert headings(s.reader.text(s.talk), notes) == 0
+    assert len([r for r in s.reader.revisions(s.talk) if r["user"] == s.bot_user]) == 2

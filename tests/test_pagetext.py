@@ -140,7 +140,7 @@ def test_a_mark_never_goes_past_the_next_bullet():
     assert mark_line(lines, 0) == 2
 
 
-_EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+_EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"
 _THREADS = """== Trust and Safety ==
 * Why is the sky blue?
 *: I agree, good question [[User:Bob|Bob]] 10:00, 1 July 2024 (UTC)

@@ -8,15 +8,25 @@ byte:
 * **The central listing** (Meta's ``IRC office hours``): a table of upcoming
   sessions of every team, in hCalendar markup, and a list (or table) of past
   ones.  The table is read with mwparserfromhell, rows as ``tr`` tags, its
-  columns from its header cells; the bot's row is the one that links the
-  session page.  Only that row is added, replaced or removed: mwparserfromhell
-  gives the page back as it read it, so every other row, comment and space
-  stays as it was.  A table whose columns the bot does not know is a
-  :class:`ListingError`, never a guess.
+  columns from its header cells.  The bot's row is the one that carries its
+  marker (``<!-- notesbot:listing <session title> -->``, on a line of its own
+  after ``|-``; at the end of the line in a bulleted list), never a row that
+  merely links the session page: another team's row "after the CR&S
+  conversation hour" links it too, and so does a row a person copied from the
+  bot's.  A row written by an earlier version, without the marker, is the
+  bot's only when it is exactly what that version wrote (and no row carries
+  the marker).  Only the bot's row is added, replaced or removed:
+  mwparserfromhell gives the page back as it read it, so every other row,
+  comment and space stays as it was.  A table whose columns the bot does not
+  know, or a page with two rows carrying the bot's marker for one session,
+  is a :class:`ListingError`, never a guess.
 * **Categories**: ``[[Category:…]]`` added at the end of a page, once.
-* **Announcements**: a message posted as a new section, found again by its
-  heading, so that it is posted once per session and event; or the request
-  to MassMessage that posts it to a delivery list.
+* **Announcements**: a message posted as a new section, or the request to
+  MassMessage that posts it to a delivery list; the bot records each one it
+  made on the session page (:func:`announcement_record`), where the next run
+  reads it back before planning, so that each is made once per session,
+  event and page, whatever became of it since (a talk page archived, a
+  heading renamed).
 """
 
 from __future__ import annotations
@@ -203,21 +213,32 @@ def cell_text(field: str, session: Session, fields: list[str], *, duration: int,
     return ""
 
 
-def row_text(session: Session, fields: list[str], *, duration: int, notes: str | None = None) -> str:
-    """The bot's row, one cell a line, in the table's column order."""
+def listing_marker(session: Session) -> str:
+    """What tells the bot's own row (or line) of the listing from every other."""
+    return pagetext.marker("listing", session.title)
+
+
+def row_text(session: Session, fields: list[str], *, duration: int, notes: str | None = None,
+             marked: bool = True) -> str:
+    """The bot's row, its marker on a line of its own (MediaWiki drops a
+    comment line, and mwparserfromhell keeps it inside the row), then one
+    cell a line, in the table's column order.  ``marked=False``: the row as
+    an earlier version wrote it."""
     cells = [cell_text(f, session, fields, duration=duration, notes=notes) for f in fields]
-    return '|- class="vevent"\n' + "".join(f"| {c}\n" if c else "|\n" for c in cells)
+    return ('|- class="vevent"\n' + (listing_marker(session) + "\n" if marked else "")
+            + "".join(f"| {c}\n" if c else "|\n" for c in cells))
 
 
-def list_line(session: Session, *, notes: str | None) -> str:
-    """The bot's line in a bulleted list of past sessions."""
+def list_line(session: Session, *, notes: str | None, marked: bool = True) -> str:
+    """The bot's line in a bulleted list of past sessions, its marker at the end."""
     start = start_of(session)
     topics = ", ".join(session.topics)
     line = (f'* <span class="vevent"><abbr class="dtstart" title="{start:%Y-%m-%dT%H:%MZ}">'
             f'{session.date.isoformat()}</abbr>: <span class="summary">'
             f'{_cell_value(short_name(session) + (": " + topics if topics else ""))}</span> '
             f'(<span class="url">[[{session.title}|session page]]</span>)</span>')
-    return line + (f" – [[{notes}|notes]]" if notes else "")
+    line += f" – [[{notes}|notes]]" if notes else ""
+    return f"{line} {listing_marker(session)}" if marked else line
 
 
 def _day_of(node) -> str | None:
@@ -239,36 +260,54 @@ def _put_row(table: Table, row: str, day: str) -> None:
     table.tag.contents.insert_after(last, row if text.endswith("\n") else "\n" + row)
 
 
-def _ensure_row(table: Table, session: Session, row: str) -> None:
-    """Make the table hold ``row`` once, as the bot's row: replace the first
-    row linking the session, drop any further ones (a duplicate from a crash)."""
-    ours = [r for r in table.rows if links_session(r.contents, session)]
+@dataclass
+class _Own:
+    """Which of the listing's rows and lines are the bot's, for one session."""
+
+    marker: str
+    legacy: frozenset[str]
+    """The texts (stripped) an earlier version wrote without the marker."""
+    legacy_allowed: bool = True
+    """False once any row or line carries the marker: then only the marker counts."""
+
+    def __call__(self, text: str) -> bool:
+        if self.marker in text:
+            return True
+        return self.legacy_allowed and text.strip() in self.legacy
+
+
+def _ensure_row(table: Table, row: str, day: str, own: _Own) -> None:
+    """Make the table hold ``row`` once, as the bot's row: in place of the
+    bot's own row if it has one (never of another row), else in date order."""
+    ours = [r for r in table.rows if own(str(r))]
     if ours:
-        first, *rest = ours
-        for r in rest:
-            table.tag.contents.remove(r)
+        [first] = ours  # update_listing has refused two
         if str(first) != row:
             if not str(first).endswith("\n"):
                 row = row.rstrip("\n")
             table.tag.contents.replace(first, row)
         return
-    _put_row(table, row, session.date.isoformat())
+    _put_row(table, row, day)
 
 
-def _ensure_list_line(text: str, heading: str, session: Session, line: str) -> str:
-    """Make the section ``heading`` hold ``line`` once (the line linking the session)."""
+def _section_lines(text: str, heading: str) -> tuple[int, int, list[str]]:
     where = pagetext.find_section(text, heading)
     if where is None:  # read_table has already checked the section is there
         raise ListingError(f"no section '{heading}'")
     _, start, end = where
+    content = text[start:end].rstrip()
+    return start, end, content.split("\n") if content else []
+
+
+def _ensure_list_line(text: str, heading: str, session: Session, line: str, own: _Own) -> str:
+    """Make the section ``heading`` hold ``line`` once, in place of the bot's
+    own line (never of another line, whatever it links to)."""
+    start, end, lines = _section_lines(text, heading)
     body = text[start:end]
-    content = body.rstrip()
-    tail = body[len(content):]
-    lines = content.split("\n") if content else []
-    hits = [i for i, l in enumerate(lines) if "[[" in l and links_session(mwparserfromhell.parse(l), session)]
+    tail = body[len(body.rstrip()):]
+    hits = [i for i, l in enumerate(lines) if own(l)]
     if hits:
-        first = hits[0]
-        lines = [l for i, l in enumerate(lines) if i not in hits[1:]]
+        [first] = hits  # update_listing has refused two
         lines[first] = line
     else:
         bullets = [i for i, l in enumerate(lines) if l.startswith("*")]
@@ -286,30 +325,52 @@ def _ensure_list_line(text: str, heading: str, session: Session, line: str) -> s
 
 
 def update_listing(text: str, session: Session, listing: "CentralListing", *, duration: int,
-                   notes: str | None) -> str:
+                   notes: str | None, notes_link: str | None = None) -> str:
     """The central page with the bot's row for ``session``: in the upcoming
     table (``notes`` None), or moved to the past sessions with the notes link.
+    ``notes_link`` (the notes' link even before they are out) lets a row an
+    earlier version wrote among the past ones be known as the bot's.
 
-    A session already listed among the past ones is never put back among the
-    upcoming.  Raises :class:`ListingError` for a page it cannot read."""
+    The bot's row is the one with its marker (see the module docstring); a
+    row that only links the session page is another's, never changed or
+    removed, and the bot adds its own beside it.  A session whose row is
+    already among the past ones is never put back among the upcoming.
+    Raises :class:`ListingError` for a page it cannot read, and for two rows
+    (or lines) with the bot's marker for the session: which is the bot's is
+    for a person to say."""
     code = mwparserfromhell.parse(text)
     upcoming = read_table(code, listing.upcoming_section, listing.columns, listing.page)
     if upcoming is None:
         raise ListingError(f"[[{listing.page}]], section '{listing.upcoming_section}': no table")
     past = read_table(code, listing.past_section, listing.columns, listing.page)
-    in_past = (any(links_session(r.contents, session) for r in past.rows) if past is not None
-               else links_session(_section(code, listing.past_section), session))
+    linked = notes or notes_link
+    legacy = {row_text(session, upcoming.fields, duration=duration, marked=False).strip()}
+    if linked:
+        legacy.add(row_text(session, past.fields, duration=duration, notes=linked, marked=False).strip()
+                   if past is not None else list_line(session, notes=linked, marked=False).strip())
+    own = _Own(listing_marker(session), frozenset(legacy))
+    past_lines = [] if past is not None else _section_lines(text, listing.past_section)[2]
+    candidates = [str(r) for r in upcoming.rows] + [str(r) for r in (past.rows if past is not None else [])] \
+        + past_lines
+    marked = [c for c in candidates if own.marker in c]
+    own.legacy_allowed = not marked
+    mine = [c for c in candidates if own(c)]
+    if len(mine) > 1:
+        raise ListingError(f"[[{listing.page}]]: {len(mine)} rows are the bot's for [[{session.title}]]"
+                           + (f" (they carry {own.marker})" if marked else " (the same row twice)")
+                           + ": a person copied one? The bot does not guess which is its own: remove the extra one")
     if notes is None:
-        if in_past or any(links_session(r.contents, session) for r in upcoming.rows):
+        if mine:
             return text
         _put_row(upcoming, row_text(session, upcoming.fields, duration=duration), session.date.isoformat())
         return str(code)
-    for r in [r for r in upcoming.rows if links_session(r.contents, session)]:
+    for r in [r for r in upcoming.rows if own(str(r))]:
         upcoming.tag.contents.remove(r)
     if past is not None:
-        _ensure_row(past, session, row_text(session, past.fields, duration=duration, notes=notes))
+        _ensure_row(past, row_text(session, past.fields, duration=duration, notes=notes),
+                    session.date.isoformat(), own)
         return str(code)
-    return _ensure_list_line(str(code), listing.past_section, session, list_line(session, notes=notes))
+    return _ensure_list_line(str(code), listing.past_section, session, list_line(session, notes=notes), own)
 
 
 # -- categories ------------------------------------------------------------------------
@@ -388,3 +449,25 @@ def massmessage_request(delivery_list: str, heading: str, body: str) -> dict[str
     """The ``action=massmessage`` request (without its token) that posts the
     announcement to every page of ``delivery_list``."""
     return {"action": "massmessage", "spamlist": delivery_list, "subject": heading, "message": body.strip()}
+
+
+def announcement_record(session: Session, event: str, target: str, *, massmessage: bool = False,
+                        sent: bool = True) -> str:
+    """The bot's record, on the session page, that ``event`` of ``session``
+    was announced on the page ``target`` (or, with ``massmessage``, sent to
+    the delivery list ``target``).  ``sent=False``: the record that a
+    MassMessage is about to be sent, written before the request."""
+    key = f"{event} {'massmessage ' if massmessage else ''}{wikifacts.normalise_title(target)}"
+    return pagetext.marker("announced" if sent else "announcing", key)
+
+
+def with_record(text: str, exists: bool, record: str, *, replacing: str | None = None) -> str:
+    """The session page with ``record`` on a line of its own at its end (in
+    place of ``replacing``, when that is on the page); unchanged if it is
+    there already; a missing page is not created for it."""
+    if record in text or not exists:
+        return text
+    if replacing and replacing in text:
+        return text.replace(replacing, record, 1)
+    body = text.rstrip()
+    return f"{body}\n{record}" if body else record

@@ -43,7 +43,8 @@ class Edit:
 
     title: str
     kind: str
-    """'notes', 'session', 'index', 'navigation', 'marks', 'draft', 'questions', 'status'."""
+    """'notes', 'session', 'index', 'navigation', 'marks', 'draft', 'questions', 'status', 'listing',
+    'categories', 'announcement', 'announcement record'."""
     summary: str
     change: Change
     depends_on: tuple[str, ...] = ()
@@ -103,6 +104,10 @@ class Plan:
     page it cannot read): reported as refused, not guessed at."""
     deliveries: list["Delivery"] = field(default_factory=list)
     """MassMessage requests to send after the edits they depend on."""
+    afterwards: list[Edit] = field(default_factory=list)
+    """Edits made after the edits and the deliveries, each over the page as it
+    is then, never merged with the others: the records of the announcements
+    made (:func:`announcement_edits`), which must not be saved before them."""
 
     def titles(self) -> list[str]:
         return list(dict.fromkeys(e.title for e in self.edits))
@@ -115,6 +120,8 @@ class Plan:
             state = pages.get(edit.title) or PageState.missing(edit.title)
             settled.append(replace(edit, base=state, text=edit.new_text(state.text, state.exists)))
         self.edits = settled
+        self.afterwards = [replace(e, base=pages.get(e.title) or PageState.missing(e.title), text=None)
+                           for e in self.afterwards]
         return self
 
     @property
@@ -129,6 +136,13 @@ class Delivery:
     delivery_list: str
     params: Mapping[str, str]
     depends_on: tuple[str, ...] = ()
+    """Titles whose edits must have been saved (or found done) first."""
+
+    @property
+    def title(self) -> str:
+        return self.delivery_list
+
+    kind = "announcement"
 
 
 def merge_edits(edits: list[Edit]) -> list[Edit]:
@@ -605,7 +619,7 @@ def add_crosslinks(plan: Plan, pages: Mapping[str, PageState], session: Session,
     listing = listing_edit(pages, session, series, plan, published=published)
     if listing is not None:
         plan.edits.append(listing)
-    plan.edits += announcement_edits(session, series, tset, plan, event=event, massmessage=massmessage)
+    plan.edits += announcement_edits(pages, session, series, tset, plan, event=event, massmessage=massmessage)
 
 
 def listing_edit(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", plan: Plan, *,
@@ -623,14 +637,16 @@ def listing_edit(pages: Mapping[str, PageState], session: Session, series: "Seri
     if page.redirect_target:
         return None  # apply_plan refuses a redirect, naming its target
     try:
-        crosslinks.update_listing(page.text, session, listing, duration=series.duration_minutes, notes=notes)
+        crosslinks.update_listing(page.text, session, listing, duration=series.duration_minutes, notes=notes,
+                                  notes_link=notes_link(session))
     except crosslinks.ListingError as e:
         plan.refusals.append((listing.page, "listing", str(e)))
         return None
 
     def change(text: str, exists: bool) -> str:
         try:
-            return crosslinks.update_listing(text, session, listing, duration=series.duration_minutes, notes=notes)
+            return crosslinks.update_listing(text, session, listing, duration=series.duration_minutes, notes=notes,
+                                             notes_link=notes_link(session))
         except crosslinks.ListingError:
             return text  # made unreadable between the read and the save: leave it, say nothing new
 
@@ -656,10 +672,34 @@ def category_edits(session: Session, series: "SeriesConfig", *, published: bool)
             for title, categories in wanted.items() if categories]
 
 
-def announcement_edits(session: Session, series: "SeriesConfig", tset, plan: Plan, *, event: str,
-                       massmessage: bool) -> list[Edit]:
+def announcement_edits(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
+                       plan: Plan, *, event: str, massmessage: bool) -> list[Edit]:
     """The announcement of ``event`` as a new section on each configured page,
-    or one MassMessage request to the delivery list when the wiki has MassMessage."""
+    or one MassMessage request to the delivery list when the wiki has
+    MassMessage: each made once per session, event and page.
+
+    Each announcement made is recorded on the session page
+    (:func:`crosslinks.announcement_record`, read back here from ``pages``),
+    and the record decides: an announcement recorded there is never planned
+    again, even when its section is no longer on the page (archived, its
+    heading renamed).  Which side a crash between the two writes errs on:
+
+    * On a page (``section=new``): posted first, then recorded (an edit of
+      ``plan.afterwards``, made once the post is saved or found there).  A
+      crash between them leaves no record; the next run finds the section by
+      its heading, posts nothing and records it.  Only a section archived or
+      renamed within that window is posted twice: this side errs towards a
+      second post, never towards none.
+    * With MassMessage: recorded as about to be sent (``announcing``, in the
+      session page's own edit, saved before the request), sent, then recorded
+      as sent (``announced``, afterwards).  A run that finds the first record
+      without the second (a crash, a failed request or a lost answer between
+      them) does not send again, since it cannot tell whether the message went
+      out and a second delivery to every page of the list is worse than a
+      late one: it reports the session page as refused, naming the record,
+      on every run until a person checks the wiki's MassMessage log and
+      replaces the record by the sent one or removes it (to have it sent).
+      This side errs towards a message not sent, never silently."""
     config = series.announcements
     if not config.pages and not config.delivery_list:
         return []
@@ -669,18 +709,43 @@ def announcement_edits(session: Session, series: "SeriesConfig", tset, plan: Pla
         raise PlanError(f"cannot write the announcement: {e}") from None
     heading = crosslinks.announcement_heading(session, event)
     depends = (session.notes_page,) if event == "published" else (session.title,)
+    recorded = _text(pages, session.title)
+
+    def record_edit(record: str, what: str, *, after: str, replacing: str | None = None) -> Edit:
+        return Edit(title=session.title, kind="announcement record",
+                    summary=f"[[{session.title}]]: {crosslinks.EVENTS[event]}, {what}",
+                    change=lambda text, exists: crosslinks.with_record(text, exists, record, replacing=replacing),
+                    depends_on=(after,))
+
     if config.delivery_list and massmessage:
-        plan.deliveries.append(Delivery(config.delivery_list,
-                                        crosslinks.massmessage_request(config.delivery_list, heading, body),
-                                        depends))
-        return []
+        target = config.delivery_list
+        sent = crosslinks.announcement_record(session, event, target, massmessage=True)
+        sending = crosslinks.announcement_record(session, event, target, massmessage=True, sent=False)
+        if sent in recorded:
+            return []
+        if sending in recorded:
+            plan.refusals.append((session.title, "announcement", (
+                f"{sending} is on the page, without a record that it was sent (a run stopped between the "
+                f"request and its record): not sent again; check the MassMessage log for [[{target}]], then "
+                f"replace the record by {sent} if it was sent, or remove it to have it sent")))
+            return []
+        plan.deliveries.append(Delivery(target, crosslinks.massmessage_request(target, heading, body),
+                                        tuple(dict.fromkeys((*depends, session.title)))))
+        plan.afterwards.append(record_edit(sent, f"sent to [[{target}]]", after=target, replacing=sending))
+        return [record_edit(sending, f"about to be sent to [[{target}]]", after=depends[0])]
     if config.delivery_list:
         plan.notices.append(f"the wiki has no MassMessage: [[{config.delivery_list}]] is not used"
                             + (", the announcement goes to the configured pages" if config.pages else ""))
-    return [Edit(title=page, kind="announcement", summary=f"[[{session.title}]]: {crosslinks.EVENTS[event]}",
-                 change=lambda text, exists: crosslinks.with_section(text, heading, body),
-                 new_section=(heading, body), depends_on=depends)
-            for page in config.pages]
+    edits = []
+    for page in config.pages:
+        record = crosslinks.announcement_record(session, event, page)
+        if record in recorded:
+            continue
+        edits.append(Edit(title=page, kind="announcement", summary=f"[[{session.title}]]: {crosslinks.EVENTS[event]}",
+                          change=lambda text, exists: crosslinks.with_section(text, heading, body),
+                          new_section=(heading, body), depends_on=depends))
+        plan.afterwards.append(record_edit(record, f"announced on [[{page}]]", after=page))
+    return edits
 
 
 def start_edit(session: Session, series: "SeriesConfig") -> Edit:

@@ -37,7 +37,7 @@ from typing import Callable
 
 from bot import logs
 from bot.errors import OutOfTime, WikiError
-from bot.publish.plan import Edit, PageChanged, Plan
+from bot.publish.plan import Delivery, Edit, PageChanged, Plan
 
 
 @dataclass
@@ -131,14 +131,27 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
     out = logs.output if out is None else out
     report = Report(notices=list(plan.notices))
     edits = plan.edits
+    # Then the MassMessage requests, then the edits that record what was done
+    # (each over its page as it is then: an edit before may have saved it).
+    steps = [*edits, *plan.deliveries, *plan.afterwards]
     done: dict[str, bool] = {}
+    applied: set[str] = set()
+    """Titles (and delivery lists) saved, or found done, in this run: what a
+    request or a record waits for (a page the person declined is not done)."""
     colour = out is logs.output and sys.stdout.isatty()
     asker = _Asker(wiki.confirm if ask and not simulate else None)
-    for position, edit in enumerate(edits):
+    for position, edit in enumerate(steps):
         if getattr(wiki, "out_of_time", None) and wiki.out_of_time():
-            _out_of_time(report, edits[position:], wiki.budget.message())
+            _out_of_time(report, steps[position:], wiki.budget.message())
             break
-        missing = [d for d in edit.depends_on if done.get(d) is False]
+        if isinstance(edit, Delivery):
+            outcome = _deliver(edit, wiki, applied, simulate=simulate, out=out)
+            report.outcomes.append(outcome)
+            if outcome.status in _DONE:
+                applied.add(edit.title)
+            continue
+        afterwards = position >= len(edits) + len(plan.deliveries)
+        missing = [d for d in edit.depends_on if (d not in applied if afterwards else done.get(d) is False)]
         if missing:
             report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
                                            f"waits for [[{missing[0]}]]"))
@@ -150,13 +163,14 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             done[edit.title] = False
             continue
         try:
-            outcome = _apply_one(edit, wiki, edit.base, simulate=simulate,
+            state = wiki.read([edit.title])[edit.title] if afterwards else edit.base
+            outcome = _apply_one(edit, wiki, state, simulate=simulate,
                                  max_retries=max_retries, out=out, colour=colour, asker=asker)
         except OutOfTime as e:
-            _out_of_time(report, edits[position:], str(e))
+            _out_of_time(report, steps[position:], str(e))
             break
         except _Quit:
-            for rest in edits[position:]:
+            for rest in steps[position:]:
                 report.outcomes.append(Outcome(rest.title, rest.kind, "skipped", "not saved: you chose quit"))
             break
         except PageChanged as e:
@@ -165,17 +179,21 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             continue
         except WikiError as e:
             report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
-            for rest in edits[position + 1:]:
+            for rest in steps[position + 1:]:
                 report.outcomes.append(Outcome(rest.title, rest.kind, "skipped",
                                                "not tried: the wiki stopped answering"))
             break
         report.outcomes.append(outcome)
         done[edit.title] = outcome.ok
+        if outcome.status in _DONE:
+            applied.add(edit.title)
     for title, kind, why in plan.refusals:
         report.outcomes.append(Outcome(title, kind, "refused", why))
-    for delivery in plan.deliveries:
-        report.outcomes.append(_deliver(delivery, wiki, done, simulate=simulate, out=out))
     return report
+
+
+_DONE = ("created", "updated", "unchanged", "would create", "would update")
+"""Outcomes of a page that is as the plan wants it (or would be, with ``-simulate``)."""
 
 
 def _out_of_time(report: Report, rest: list[Edit], why: str) -> None:
@@ -187,11 +205,12 @@ def _out_of_time(report: Report, rest: list[Edit], why: str) -> None:
                                      ", ".join(f"[[{e.title}]]" for e in rest))
 
 
-def _deliver(delivery, wiki, done: dict[str, bool], *, simulate: bool, out) -> Outcome:
-    """One MassMessage request, after the edits it depends on; with
-    ``-simulate``, the request it would send."""
+def _deliver(delivery, wiki, applied: set[str], *, simulate: bool, out) -> Outcome:
+    """One MassMessage request, only once the edits it depends on were saved
+    or found done (its record among them); with ``-simulate``, the request
+    it would send."""
     title = delivery.delivery_list
-    missing = [d for d in delivery.depends_on if done.get(d) is False]
+    missing = [d for d in delivery.depends_on if d not in applied]
     if missing:
         return Outcome(title, "announcement", "skipped", f"waits for [[{missing[0]}]]")
     if simulate:
