@@ -154,7 +154,7 @@ class SeriesConfig:
         pattern = re.escape(self.session_title).replace(re.escape("{date:%Y %m %d}"),
                                                          r"(\d{4}) (\d{2}) (\d{2})")
         pattern = pattern.replace(re.escape("{date:%Y-%m-%d}"), r"(\d{4})-(\d{2})-(\d{2})")
-        m = re.fullmatch(pattern, title.replace("_", " ").strip())
+        m = re.fullmatch(pattern, title.replace("_", " ").strip(), re.ASCII)
         if not m:
             return None
         try:
@@ -332,7 +332,7 @@ def _validate(config: Config) -> Config:
             raise ConfigError(f"series[{i}].style: unknown style {s.style!r} (known: {', '.join(STYLES)})")
         if "{date" not in s.session_title:
             raise ConfigError(f"series[{i}].session_title: needs a {{date:%Y %m %d}} placeholder")
-        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", s.time):
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", s.time, re.ASCII):
             raise ConfigError(f"series[{i}].time: expected HH:MM in UTC (00:00 to 23:59), got {s.time!r}")
         try:
             sample = s.session_title.format(date=date(2024, 7, 11))
