@@ -132,10 +132,22 @@ class SeriesConfig:
     """Staff who answer besides the host: a ``* Name: text`` line under a question in
     the draft is their answer, not a new question."""
 
+    speaker_aliases: dict[str, str] = field(default_factory=dict)
+    """Other names a speaker answers under (alias → the host's or a speaker's name,
+    ``{"MDennis": "Maggie Dennis"}``): one person with each of them."""
+
     @property
     def all_speakers(self) -> tuple[str, ...]:
-        """The host and the configured speakers: who may answer as ``* Name: text``."""
-        return (self.host, *self.speakers)
+        """The host and the configured speakers: who may answer as ``* Name: text``;
+        each with its aliases after ``|`` (``Maggie Dennis|MDennis``), as
+        :func:`bot.compile.draft.parse_draft` reads them."""
+        people = [self.host, *self.speakers]
+        out = []
+        for name in people:
+            aliases = [alias for alias, whose in self.speaker_aliases.items()
+                       if " ".join(whose.split()).casefold() == " ".join(name.split()).casefold()]
+            out.append("|".join([name, *aliases]))
+        return tuple(out)
     duration_minutes: int = 60
     """How long a session lasts (its end in the calendar feed and the central listing)."""
     allowed_titles: tuple[str, ...] = ()
@@ -367,6 +379,16 @@ def _validate(config: Config) -> Config:
         for j, prefix in enumerate(s.allowed_prefixes):
             if len(prefix.strip()) < 3:
                 raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
+        people = {" ".join(name.split()).casefold() for name in (s.host, *s.speakers)}
+        for j, name in enumerate((s.host, *s.speakers)):
+            if "|" in name:
+                raise ConfigError(f"series[{i}].{'host' if j == 0 else f'speakers[{j - 1}]'}: {name!r} has a '|'")
+        for alias, whose in s.speaker_aliases.items():
+            if not alias.strip() or "|" in alias:
+                raise ConfigError(f"series[{i}].speaker_aliases: {alias!r} is not a name")
+            if " ".join(whose.split()).casefold() not in people:
+                raise ConfigError(f"series[{i}].speaker_aliases[{alias!r}]: {whose!r} is neither the host "
+                                  "nor one of the speakers")
         for j, name in enumerate(s.staff):
             if not name.strip() or (not name.startswith("group:") and re.search(r"[:#<>\[\]|{}/@]", name)):
                 raise ConfigError(f"series[{i}].staff[{j}]: {name!r} is neither an account name "
