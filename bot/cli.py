@@ -63,6 +63,13 @@ def split_args(argv: Sequence[str]) -> tuple[list[str], list[str], set[str]]:
     return global_args, own, bot_opts
 
 
+def _count(value: str) -> int:
+    """A whole number written in ASCII digits (``int`` would also take ``٣``)."""
+    if not value.isascii() or not value.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number (0-9)")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="notesbot",
@@ -129,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("schedule", "Run the tick on the configured schedule until stopped (SIGTERM or Ctrl-C).")
     p.add_argument("--cron", metavar="EXPR", help="cron expression overriding the configuration")
-    p.add_argument("--max-ticks", type=int, metavar="N", help="stop after N ticks")
+    p.add_argument("--max-ticks", type=_count, metavar="N", help="stop after N ticks")
 
     p = command("new-session", "Create a session page and its questions page, and link it in the series.")
     p.add_argument("date", metavar="DATE", help="YYYY-MM-DD")

@@ -299,7 +299,7 @@ def parse_day(value: str, what: str = "date") -> date:
     """A real date, YYYY-MM-DD (``2024-02-30`` is not one)."""
     import re
 
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip(), re.ASCII):
         raise UsageError(f"{what} {value!r}: expected a date YYYY-MM-DD, like 2025-01-16")
     try:
         return date.fromisoformat(value.strip())
@@ -311,7 +311,7 @@ def parse_clock(value: str, option: str = "--time") -> str:
     """A time of day HH:MM, 00:00 to 23:59 (UTC), as the pages write it."""
     import re
 
-    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value.strip())
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value.strip(), re.ASCII)
     if not match:
         raise UsageError(f"{option} {value!r}: expected HH:MM from 00:00 to 23:59 (UTC), like 17:00")
     return match.group()

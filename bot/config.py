@@ -132,10 +132,22 @@ class SeriesConfig:
     """Staff who answer besides the host: a ``* Name: text`` line under a question in
     the draft is their answer, not a new question."""
 
+    speaker_aliases: dict[str, str] = field(default_factory=dict)
+    """Other names a speaker answers under (alias → the host's or a speaker's name,
+    ``{"MDennis": "Maggie Dennis"}``): one person with each of them."""
+
     @property
     def all_speakers(self) -> tuple[str, ...]:
-        """The host and the configured speakers: who may answer as ``* Name: text``."""
-        return (self.host, *self.speakers)
+        """The host and the configured speakers: who may answer as ``* Name: text``;
+        each with its aliases after ``|`` (``Maggie Dennis|MDennis``), as
+        :func:`bot.compile.draft.parse_draft` reads them."""
+        people = [self.host, *self.speakers]
+        out = []
+        for name in people:
+            aliases = [alias for alias, whose in self.speaker_aliases.items()
+                       if " ".join(whose.split()).casefold() == " ".join(name.split()).casefold()]
+            out.append("|".join([name, *aliases]))
+        return tuple(out)
     duration_minutes: int = 60
     """How long a session lasts (its end in the calendar feed and the central listing)."""
     allowed_titles: tuple[str, ...] = ()
@@ -154,7 +166,7 @@ class SeriesConfig:
         pattern = re.escape(self.session_title).replace(re.escape("{date:%Y %m %d}"),
                                                          r"(\d{4}) (\d{2}) (\d{2})")
         pattern = pattern.replace(re.escape("{date:%Y-%m-%d}"), r"(\d{4})-(\d{2})-(\d{2})")
-        m = re.fullmatch(pattern, title.replace("_", " ").strip())
+        m = re.fullmatch(pattern, title.replace("_", " ").strip(), re.ASCII)
         if not m:
             return None
         try:
@@ -332,7 +344,7 @@ def _validate(config: Config) -> Config:
             raise ConfigError(f"series[{i}].style: unknown style {s.style!r} (known: {', '.join(STYLES)})")
         if "{date" not in s.session_title:
             raise ConfigError(f"series[{i}].session_title: needs a {{date:%Y %m %d}} placeholder")
-        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", s.time):
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", s.time, re.ASCII):
             raise ConfigError(f"series[{i}].time: expected HH:MM in UTC (00:00 to 23:59), got {s.time!r}")
         try:
             sample = s.session_title.format(date=date(2024, 7, 11))
@@ -367,6 +379,16 @@ def _validate(config: Config) -> Config:
         for j, prefix in enumerate(s.allowed_prefixes):
             if len(prefix.strip()) < 3:
                 raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
+        people = {" ".join(name.split()).casefold() for name in (s.host, *s.speakers)}
+        for j, name in enumerate((s.host, *s.speakers)):
+            if "|" in name:
+                raise ConfigError(f"series[{i}].{'host' if j == 0 else f'speakers[{j - 1}]'}: {name!r} has a '|'")
+        for alias, whose in s.speaker_aliases.items():
+            if not alias.strip() or "|" in alias:
+                raise ConfigError(f"series[{i}].speaker_aliases: {alias!r} is not a name")
+            if " ".join(whose.split()).casefold() not in people:
+                raise ConfigError(f"series[{i}].speaker_aliases[{alias!r}]: {whose!r} is neither the host "
+                                  "nor one of the speakers")
         for j, name in enumerate(s.staff):
             if not name.strip() or (not name.startswith("group:") and re.search(r"[:#<>\[\]|{}/@]", name)):
                 raise ConfigError(f"series[{i}].staff[{j}]: {name!r} is neither an account name "

@@ -50,9 +50,12 @@ questions, staff write answers) and ``ready`` (the notes may be published)."""
 DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems", "untrusted")
 """The status box's parameters: ``problems`` and ``untrusted`` are written by the bot, the rest by staff or the bot."""
 
-PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Yo", "User", "Noping", "Mention",
-                              "Ping-multi", "Userlinks", "User link"})
-"""Templates that name or notify a user (``{{ping|Name}}``), by their :func:`template_key`."""
+PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Reply", "Yo", "User", "Noping", "Mention",
+                              "Ping-multi", "Userlinks", "User link", "@", "User talk", "Usertalk", "Ut", "Utalk",
+                              "User0", "User2", "User-multi", "Pingt", "Ping2", "Noping2", "Pinging", "Hello",
+                              "Replying to", "Reply-to", "Rto", "Uw", "Userinfo"})
+"""Templates that name or notify a user (``{{ping|Name}}``, ``{{@|Name}}``, ``{{user talk|Name}}``),
+by their :func:`template_key`."""
 
 NOTE_TEMPLATE = "Conversation hour note"
 """The bot's visible note for staff on a line of the draft (never part of the notes)."""
@@ -525,6 +528,38 @@ SITE_MESSAGES = ("january", "february", "march", "april", "may_long", "june", "j
                  "may-gen", "june-gen", "july-gen", "august-gen", "september-gen", "october-gen",
                  "november-gen", "december-gen", "timezone-utc")
 """The interface messages a site's facts need (``meta=allmessages``)."""
+
+
+@functools.lru_cache(maxsize=1)
+def every_digit() -> dict[int, str]:
+    """A str.translate table from every language's digits (and the Arabic-Indic ones) to ASCII."""
+    table: dict[int, str] = {}
+    for code in _language_data():
+        table.update(facts_for(code).digit_table or {})
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def signature_time_pattern() -> re.Pattern[str]:
+    """A signature's timestamp written in any language, wherever it stands
+    (digits made ASCII first, with :func:`every_digit`): a time ``HH:MM``
+    and a date (day, month name of any language and year, either order, or
+    all numbers), then a zone in parentheses, whatever its abbreviation
+    (``(UTC)``, ``(CEST)``, ``(MSK)``, ``(UTC+2)``).  ``08:23, 29 wrz 2018
+    (CEST)``, ``10:00, 25 Jun 2019 (UTC)``, ``2018年9月29日 (土) 08:23 (JST)``."""
+    names: set[str] = set(MONTH_NUMBERS)
+    for code in _language_data():
+        names.update(facts_for(code).month_numbers)
+    month = "(?:" + "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) + r")\.?"
+    day, year = r"[0-9]{1,2}\.?", r"[0-9]{4}"
+    date = (rf"(?:{day}\s*(?:de\s+)?{month}\s*(?:de\s+)?,?\s*{year}|{month}\s*{day},?\s*{year}"
+            rf"|{year}\s*[年년.\-/]?\s*(?:{month}|[0-9]{{1,2}})\s*[月월.\-/]?\s*[0-9]{{1,2}}\s*[日일.]?"
+            rf"|[0-9]{{1,2}}\s*[./\-]\s*[0-9]{{1,2}}\s*[./\-]\s*{year})")
+    time = r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])"
+    zone = r"\(\s*(?:[^\W\d_]{1,6}(?:\s[^\W\d_]{1,3}){0,2}(?:\s*[+−-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?)\s*\)"
+    return re.compile(rf"(?:{time}[^\n()\[\]{{}}]{{0,12}}?{date}"
+                      rf"|(?<![0-9]){date}[\s,.،]*(?:\([^()\n]{{1,6}}\)[\s,.]*)?{time})"
+                      rf"\s*{zone}", re.IGNORECASE)
 
 
 ENGLISH = facts_for("en")

@@ -55,10 +55,15 @@ _SEVERITY_OF_KIND = {
     "answer-as-question": WARNING,
 }
 
-_TOKEN = re.compile(r"<!--|<(?P<close>/?)(?P<tag>nowiki|ref|pre|div)\b(?P<attrs>[^<>]*)>|\{\{|\}\}",
-                    re.IGNORECASE)
-_CLOSING = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in ("nowiki", "ref", "pre")}
-_SIGNATURE_TIME = re.compile(r"\d{1,2}:\d{2}, \d{1,2} (?:" + "|".join(wikifacts.MONTHS) + r") \d{4} \(UTC\)")
+_SWALLOWING = ("nowiki", "ref", "pre")
+"""Tags whose content is not wikitext, and which swallow the rest of the page when left open."""
+_LITERAL = ("syntaxhighlight", "source", "math", "chem", "ce", "score", "code")
+"""Tags whose content is shown as text (code, formulas): brackets in them open or close nothing."""
+_TOKEN = re.compile(r"<!--|<(?P<close>/?)(?P<tag>" + "|".join(("div", *_SWALLOWING, *_LITERAL)) +
+                    r")(?=[\s/>])(?P<attrs>[^<>]*)>|\{\{|\}\}", re.IGNORECASE)
+_CLOSING = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in (*_SWALLOWING, *_LITERAL)}
+_MENTION_TIME = wikifacts.signature_time_pattern()
+"""A signature's timestamp in any language (``08:23, 29 wrz 2018 (CEST)``), anywhere in a question."""
 _MENTION = re.compile(r"(?<![\w@.])@[^\W\d_][\w.-]*")
 
 
@@ -110,6 +115,7 @@ def _markup(text: str) -> list[Finding]:
     divs: list[int] = []
     braces: list[int] = []
     position = 0
+    literal_until = 0
     while (match := _TOKEN.search(text, position)) is not None:
         start, position = match.start(), match.end()
         token = match.group()
@@ -120,6 +126,8 @@ def _markup(text: str) -> list[Finding]:
                                         "unclosed <!--: everything after it is hidden", lines.text(start)))
                 break
             position = close + 3
+            continue
+        if token in ("{{", "}}") and start < literal_until:
             continue
         if token == "{{":
             braces.append(start)
@@ -142,6 +150,14 @@ def _markup(text: str) -> list[Finding]:
         if tag in unclosed:
             continue
         close_match = _CLOSING[tag].search(text, position)
+        if tag in _LITERAL:
+            if close_match is None:
+                unclosed.add(tag)  # an unclosed <code> formats to the end; its text is still shown
+            elif tag == "code":  # HTML, not an extension tag: its brackets are text, its comments comments
+                literal_until = max(literal_until, close_match.start())
+            else:
+                position = close_match.end()
+            continue
         if close_match is None:
             unclosed.add(tag)
             what = {"nowiki": "the rest is shown as raw wikitext", "ref": "the rest becomes a footnote",
@@ -199,9 +215,17 @@ def _status_box(draft: Draft) -> list[Finding]:
     if draft.recording and recording_url(draft) is None:
         findings.append(Finding(lines.get("recording", draft.status_line), WARNING,
                                 f"recording {draft.recording!r} is not an address (https://…): not shown"))
+    named_status = any(name == "status" for name, _ in draft.parameters)
+    for value, line in draft.positional:
+        # The box (bot/wikipages/draft-status.wiki) reads only named parameters: {{{status|collecting}}}.
+        meant = _did_you_mean(value, statuses) if value else None
+        stalls = meant is not None and not named_status
+        findings.append(Finding(line, STALLS if stalls else WARNING,
+                                f"value {value!r} without a parameter name in the status box is not read"
+                                + (f" (the status stays {draft.status!r}): write 'status = {meant}'" if stalls
+                                   else "")))
     for name, line in draft.parameters:
-        if not name:
-            findings.append(Finding(line, WARNING, "a value without a parameter name in the status box"))
+        if not name or name.isdigit():
             continue
         if name.lower() in wikifacts.DRAFT_PARAMETERS:
             if name != name.lower():
@@ -256,7 +280,7 @@ def _person_in(text: str) -> str | None:
         user = wikifacts.user_of_link(str(link.url).split("title=", 1)[-1].split("/wiki/", 1)[-1])
         if user:
             return f"links the user {user!r}"
-    if _SIGNATURE_TIME.search(text):
+    if _MENTION_TIME.search(text.translate(wikifacts.every_digit())):
         return "still has a signature in it"
     mention = _MENTION.search(text)
     if mention:

@@ -44,7 +44,9 @@ How the rest is read:
 from __future__ import annotations
 
 import hashlib
+import html
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -70,13 +72,31 @@ _MARKER = re.compile(r"""<span\s+id\s*=\s*(["']?)(?P<id>[^"'\s<>/]+)\1\s*(?:/>|>
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _LIST_MARKERS = re.compile(r"^[*#:;]+\s*")
 
-_NAME = r"[^\W\d_][\w.'’-]*(?:[ \u00a0]+[^\W\d_][\w.'’-]*){0,3}"
+_WORD = r"[^\W\d_][^\s:：()\[\]{}|<>—–,;!?\"=*#/\\]*"
+_NAME = _WORD + r"(?:[ \u00a0]+" + _WORD + r"){0,5}"
+_COLON = r"[:：]"
 _SPEAKER = re.compile(
-    r"(?:(?P<q1>'''|'')\s*(?P<n1>" + _NAME + r")\s*:\s*(?P=q1)"   # '''Name:''' text
-    r"|(?P<q2>'''|'')\s*(?P<n2>" + _NAME + r")\s*(?P=q2)\s*:"     # ''Name'': text
-    r"|(?P<n3>" + _NAME + r")(?:\s*\([^()\n]{1,40}\))?\s*(?::|[—–]|\s-\s))"  # Name (role): text, Name — text
+    r"(?:(?P<q1>'''|'')\s*(?P<n1>" + _NAME + r")\s*" + _COLON + r"\s*(?P=q1)"   # '''Name:''' text
+    r"|(?P<q2>'''|'')\s*(?P<n2>" + _NAME + r")\s*(?P=q2)\s*" + _COLON +          # ''Name'': text
+    r"|(?P<n3>" + _NAME + r")(?:\s*\([^()\n]{1,40}\))?\s*(?:" + _COLON + r"|[—–]|\s-\s))"  # Name (role): text
     r"(?!//)")
 """A speaker at the start of an answer line, in the ways staff write one."""
+
+_USER_LABEL = re.compile(
+    r"(?P<q>'''|'')?\s*\[\[\s*(?P<target>[^\[\]|\n]+?)\s*(?:\|(?P<label>[^\[\]\n]*))?\]\]"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*(?:(?P=q)\s*" + _COLON + r"|" + _COLON + r"\s*(?P=q)|" + _COLON + r"|[—–]|\s-\s)")
+"""A user link as the speaker's label: ``[[User:Maggie Dennis (WMF)|Maggie]]: text`` (bold or not)."""
+
+_PARTICLES = frozenset({"a", "af", "al", "am", "auf", "av", "bin", "bint", "da", "das", "de", "degli", "dei", "del",
+                        "della", "den", "der", "des", "di", "do", "dos", "du", "e", "el", "im", "la", "las", "le",
+                        "les", "lo", "los", "op", "van", "ver", "von", "y", "zu", "zum", "zur", "ibn", "te", "ten",
+                        "ter", "het", "'t", "ben", "ap"})
+"""Lower-case words inside a name (``Jan van der Berg``, ``María José de la Cruz``)."""
+
+_PARTICLE_PREFIX = re.compile(r"(?:d|l|al|el|ad|ar|as|ash|at|az|ud|ul)['’-]", re.IGNORECASE)
+"""A lower-case prefix glued to a name's word (``d'Alembert``, ``al-Hassan``)."""
+
+_ROLE_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 class DraftError(ValueError):
@@ -136,8 +156,13 @@ class Draft:
     """1-based line where the status box starts (0: there is none)."""
     parameters: list[tuple[str, int]] = field(default_factory=list)
     """The status box's parameter names as written (empty: positional), with their lines."""
+    positional: list[tuple[str, int]] = field(default_factory=list)
+    """The values of the status box's positional parameters (``{{…|ready}}``, ``|1=ready``), with their
+    lines: the template reads none of them."""
     speakers: set[str] = field(default_factory=set)
-    """Case-folded names taken as speakers (see the module docstring)."""
+    """Every name taken for a speaker's, as :func:`person_key` (see the module docstring)."""
+    speaker_names: list[frozenset[str]] = field(default_factory=list)
+    """Each speaker's names (configured with their aliases, or found in the draft)."""
     sections: list[DraftSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -169,8 +194,13 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
         draft.session = _param(status_template, "session")
         draft.recording = _param(status_template, "recording")
         draft.status_line, draft.parameters = _box_lines(text, code, status_template)
+        draft.positional = [(wiki_value(str(parameter.value)), line)
+                            for parameter, (name, line) in zip(status_template.params, draft.parameters)
+                            if not name or name.isdigit()]
     visible_lines = _visible_lines(text, code)
-    draft.speakers = _speakers(visible_lines, speakers)
+    draft.speaker_names = _speakers(visible_lines, speakers)
+    draft.speakers = {name for person in draft.speaker_names for name in person}
+    people = _People(draft.speaker_names)
     section: DraftSection | None = None
     question: DraftQuestion | None = None
     seen: set[str] = set()
@@ -191,8 +221,9 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
             continue
         if visible.startswith("*") and visible[1:2] not in ("*", "#", ":", ";"):
             body = visible[1:]
-            name = None if _MARKER.search(body) else speaker_of(body)
-            if name is not None and name.casefold() in draft.speakers and question is not None:
+            label = None if _MARKER.search(body) else _label(body)
+            name = label[0] if label else None
+            if label is not None and question is not None and any(name in people for name in label[1]):
                 question.answers.append(body.strip())  # "* Maggie: …" right under a question
                 question.answer_lines.append(number)
                 continue
@@ -229,50 +260,120 @@ def recording_url(draft: Draft) -> str | None:
 
 def speaker_of(line: str) -> str | None:
     """The speaker an answer line starts with (``Maggie: …``, ``'''Jan
-    Eissfeldt:''' …``, ``''Kaarel'': …``, ``Jack — …``), list markers
-    skipped, or None.  Every word of a name starts with a capital letter, and
-    a name has at most four words."""
-    found = _speaker_match(line.strip())
-    return found[0] if found else None
+    Eissfeldt:''' …``, ``''Kaarel'': …``, ``Jack — …``, ``[[User:Maggie
+    Dennis (WMF)|Maggie]]: …``), list markers skipped, or None.  A name has at
+    most six words; the first and the last do not start with a lower-case
+    letter (a letter of a script without case is fine: ``マギー``), the others
+    may be particles (``Jan van der Berg``)."""
+    label = _label(line)
+    return label[0] if label else None
 
 
 def without_speaker(line: str) -> str:
     """``line`` without its list markers and the speaker it starts with (as
     :func:`speaker_of` finds it): the words of the answer."""
-    line = line.strip()
-    found = _speaker_match(line)
-    return found[1].lstrip() if found else _LIST_MARKERS.sub("", line)
+    label = _label(line)
+    return label[3].lstrip() if label else _LIST_MARKERS.sub("", line.strip())
 
 
-def _speaker_match(line: str) -> tuple[str, str] | None:
-    """(the speaker's name, the rest of the line) of an answer line, or None."""
-    bare = _LIST_MARKERS.sub("", line)
-    match = _SPEAKER.match(bare)
+def _label(line: str) -> tuple[str, frozenset[str], str, str] | None:
+    """The speaker's label an answer line starts with: the name as written,
+    every name it gives (normalised: a user link gives its label and the
+    user), how it is written ('bold', 'link' or 'plain'), and the rest of the
+    line after the label; or None."""
+    text = unicodedata.normalize("NFC", _LIST_MARKERS.sub("", line.strip()))
+    link = _USER_LABEL.match(text)
+    if link:
+        user = wikifacts.user_of_link(link["target"])
+        if user is None:
+            return None
+        label = (link["label"] or "").strip()
+        shown = " ".join(re.sub(r"'{2,}", "", label).split()) or " ".join(user.replace("_", " ").split())
+        return (shown, frozenset(filter(None, (person_key(shown), person_key(user)))), "link",
+                text[link.end():])
+    match = _SPEAKER.match(text)
     if not match:
         return None
     name = " ".join((match["n1"] or match["n2"] or match["n3"]).split())
-    if not all(word[0].isupper() for word in name.split()):
+    if not _is_name(name):
         return None
-    return name, bare[match.end():]
+    return name, frozenset({person_key(name)}), "bold" if (match["n1"] or match["n2"]) else "plain", \
+        text[match.end():]
 
 
-def _speakers(visible_lines: list[str], configured: Iterable[str]) -> set[str]:
-    """The configured speakers (and the first name of each), and everyone who
-    answers as ``: Name:``, ``** Name:``, a bold or an italic name somewhere in
-    the draft, case-folded."""
-    names: set[str] = set()
-    for name in configured:
-        name = " ".join(name.split())
-        if name:
-            names.add(name.casefold())
-            names.add(name.split()[0].casefold())
+def _is_name(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > 6:
+        return False
+    for index, word in enumerate(words):
+        if not all(unicodedata.category(char)[0] in "LM" or char in ".'’-" for char in word):
+            return False
+        if not word[0].islower():
+            continue
+        inner = 0 < index < len(words) - 1
+        if inner and word in _PARTICLES:
+            continue
+        prefix = _PARTICLE_PREFIX.match(word)
+        if prefix and word[prefix.end():prefix.end() + 1].isupper():
+            continue
+        return False
+    return True
+
+
+def person_key(name: str) -> str:
+    """A speaker's name as the draft compares them: entities decoded,
+    underscores and runs of space as one space, a trailing ``(WMF)`` or
+    other parenthesis dropped, case-folded."""
+    name = unicodedata.normalize("NFC", html.unescape(name)).replace("_", " ")
+    return " ".join(_ROLE_SUFFIX.sub("", name).split()).casefold()
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two :func:`person_key` names are one speaker's: the same, or
+    one a single word that is the other's first name."""
+    if a == b:
+        return True
+    a_words, b_words = a.split(), b.split()
+    if not a_words or not b_words:
+        return False
+    return (len(a_words) == 1 and a == b_words[0]) or (len(b_words) == 1 and b == a_words[0])
+
+
+def _speakers(visible_lines: list[str], configured: Iterable[str]) -> list[frozenset[str]]:
+    """Each speaker's names: the configured speakers (an entry may give
+    aliases after ``|``: ``Maggie Dennis|MDennis``), and everyone who answers
+    as ``: Name:``, ``** Name:``, with a bold or an italic name or as a user
+    link somewhere in the draft, each as :func:`person_key`."""
+    people: dict[frozenset[str], None] = {}
+    for entry in configured:
+        names = frozenset(filter(None, (person_key(name) for name in entry.split("|"))))
+        if names:
+            people[names] = None
     for line in visible_lines:
-        labelled = _SPEAKER.match(line.strip())  # '''Name:''' and ''Name'': clearly a speaker's label
-        if line.startswith(":") or line.startswith("**") or (labelled and (labelled["n1"] or labelled["n2"])):
-            name = speaker_of(line)
-            if name is not None:
-                names.add(name.casefold())
-    return names
+        stripped = line.lstrip()
+        if not stripped.startswith((":", "*", "'", ";", "#")):
+            continue
+        label = _label(line)
+        if label is None:
+            continue
+        if stripped.startswith(":") or stripped.startswith("**") or label[2] == "bold":
+            people[label[1]] = None
+    return list(people)
+
+
+class _People:
+    """The speakers' names, indexed for :func:`same_person`."""
+
+    def __init__(self, people: list[frozenset[str]]):
+        self.names = {name for person in people for name in person}
+        self.singles = {name for name in self.names if " " not in name}
+        self.first_words = {name.split()[0] for name in self.names if " " in name}
+
+    def __contains__(self, name: str) -> bool:
+        if name in self.names:
+            return True
+        words = name.split()
+        return bool(words) and ((len(words) == 1 and name in self.first_words) or words[0] in self.singles)
 
 
 def _box_lines(text: str, code: Wikicode, template: Template) -> tuple[int, list[tuple[str, int]]]:
@@ -293,7 +394,7 @@ def _box_lines(text: str, code: Wikicode, template: Template) -> tuple[int, list
         if at < 0:
             at = cursor
         lead = len(piece) - len(piece.lstrip())
-        name = str(parameter.name).strip() if parameter.showkey else ""
+        name = _PARAM_COMMENT.sub("", str(parameter.name)).strip(_PHP_TRIM) if parameter.showkey else ""
         out.append((name, first + box.count("\n", 0, at + lead)))
         cursor = at + len(piece)
     return first, out
@@ -351,7 +452,7 @@ def set_draft_problems(text: str, problems: Iterable[str]) -> str:
     if template is None or (not value and not template.has("problems")):
         return text
     if template.has("problems"):
-        return text if _param(template, "problems") == value else _with_param(text, "problems", value)
+        return text if _raw_param(template, "problems") == value else _with_param(text, "problems", value)
     template.add("problems", value, preserve_spacing=True)
     return str(code)
 
@@ -378,7 +479,7 @@ since their last revision (the box shows it; the bot sets and clears it)."""
 def untrusted_note(text: str) -> str:
     """The status box's ``untrusted`` note ('' if none, or no box)."""
     template = _status_template(mwparserfromhell.parse(text))
-    return _param(template, UNTRUSTED) if template is not None and template.has(UNTRUSTED) else ""
+    return _raw_param(template, UNTRUSTED) if template is not None else ""
 
 
 def set_untrusted(text: str, note: str) -> str:
@@ -404,12 +505,13 @@ def _with_param(text: str, name: str, value: str) -> str:
     if template is None:
         raise DraftError(f"the draft has no {{{{{DRAFT_TEMPLATE}}}}} template at the top level, where the bot "
                          f"keeps its status and the ids of the questions it added")
-    if template.has(name):
-        parameter = template.get(name)
+    parameter = _parameter(template, name)
+    if parameter is not None:
         old = str(parameter.value)
         if old.strip():
             before = old[:len(old) - len(old.lstrip())]
-            after = old[len(old.rstrip()):]
+            kept = re.search(r"(?:\s|<!--.*?-->)*\Z", old, re.DOTALL)  # a comment after the value stays
+            after = old[kept.start():] if kept.start() >= len(before) else old[len(old.rstrip()):]
         else:  # keep the spacing of an empty "| harvested = " line
             before = old[:len(old) - len(old.lstrip(" \t"))]
             after = old[len(before):]
@@ -433,8 +535,38 @@ def _status_template(code: Wikicode) -> Template | None:
     return None
 
 
+_PARAM_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_PHP_TRIM = " \t\n\r\0\x0b"
+
+
+def wiki_value(text: str) -> str:
+    """A template parameter's name or value as MediaWiki reads it and the box
+    shows it: comments stripped, white space trimmed (PHP's ``trim``), entities
+    (``&#32;``, ``&nbsp;``) decoded, and trimmed again (a space the reader
+    cannot see)."""
+    text = _PARAM_COMMENT.sub("", text).strip(_PHP_TRIM)
+    return html.unescape(text).replace("\u00a0", " ").strip()
+
+
+def _parameter(template: Template, name: str):
+    """The parameter ``name`` of ``template`` as MediaWiki picks it: names
+    compared without comments and surrounding space; the last one wins."""
+    found = None
+    for parameter in template.params:
+        if parameter.showkey and _PARAM_COMMENT.sub("", str(parameter.name)).strip(_PHP_TRIM) == name:
+            found = parameter
+    return found
+
+
 def _param(template: Template, name: str) -> str:
-    return str(template.get(name).value).strip() if template.has(name) else ""
+    """The value of parameter ``name`` as the box shows it (see :func:`wiki_value`)."""
+    parameter = _parameter(template, name)
+    return wiki_value(str(parameter.value)) if parameter is not None else ""
+
+
+def _raw_param(template: Template, name: str) -> str:
+    parameter = _parameter(template, name)
+    return str(parameter.value).strip() if parameter is not None else ""
 
 
 def _visible_lines(text: str, code: Wikicode) -> list[str]:
