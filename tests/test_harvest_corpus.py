@@ -34,18 +34,31 @@ def _minute(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%MZ").replace(tzinfo=timezone.utc)
 
 
+_TIMESTAMP = re.compile(r"\(\s*(?:UTC|CES?T|JST|ت ع م)\s*\)|(?<!\d)\d{1,2}:\d{2}, \d{1,2} [^\W\d]+ \d{4}")
+_OPEN_AT_END = re.compile(r"<(?!/)[a-z]+\b[^<>]*>\W*\Z", re.IGNORECASE)
+_LAST_WORD = re.compile(r"([^\W\d_]+)[\W\d_]*\Z")
+
+
 def remnants(question, signer: str, facts) -> list[str]:
     """The parts of a signature left in a question's text or title: a link to the signer's
-    pages (any namespace form, any wiki), the signer's name, a signature timestamp."""
+    pages (any namespace form, any wiki), the signer's name (whole anywhere, or a word of
+    it ending the text: ``What is X? Ann``), a signature timestamp, a tag the signature
+    was wrapped in left open at the end."""
     found = []
+    words = {word.casefold() for word in re.findall(r"[^\W\d_]+", signer) if len(word) > 1}
     for text in filter(None, (question.question, question.title)):
         for target in _LINK.findall(text):
             if user_of_link(target, facts) == signer:
                 found.append(f"link [[{target}]]")
         if signer.casefold() in text.casefold():
             found.append(f"name {signer!r}")
-        if re.search(r"\(\s*(?:UTC|CES?T|JST|ت ع م)\s*\)", text):
+        last = _LAST_WORD.search(re.sub(r"<[^<>]*>|'{2,}", " ", text))
+        if last and last.group(1).casefold() in words:
+            found.append(f"name {last.group(1)!r} at the end")
+        if _TIMESTAMP.search(text):
             found.append("timestamp")
+        if _OPEN_AT_END.search(text):
+            found.append("an opening tag at the end")
     return found
 
 
