@@ -44,7 +44,7 @@ from bot import wikifacts
 from bot.model import HarvestResult, Problem, Question, Revision
 from bot.wikifacts import MARK_TEMPLATE, QUESTION_TEMPLATE
 from bot.harvest.ids import assign_ids, comparable, merge_duplicates
-from bot.harvest.signatures import Signature, find_signature, normalise_user
+from bot.harvest.signatures import Signature, find_signature, normalise_user, signatures_within, without_signer
 
 DEFAULT_TOPIC_ALIASES: dict[str, str] = {
     "Human rights": "Human Rights",
@@ -78,6 +78,9 @@ _STRIKE = re.compile(r"<(s|del|strike)\b[^<>]*>", re.IGNORECASE)
 _STRIKE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("s", "del", "strike")}
 _ASKS = re.compile(r"[？؟¿]|\?(?![\w=&/%.-])")
 """A question mark that ends a question, not one inside a URL (``index.php?title=``)."""
+
+_OPENING_TAG = re.compile(r"<(?!/)[a-z]+\b[^<>]*(?<!/)>", re.IGNORECASE)
+_CLOSING_TAG_ANY = re.compile(r"\s*</[a-z]+\s*>", re.IGNORECASE)
 
 _REDIRECT = re.compile(r"\s*#REDIRECT\s*:?\s*\[\[([^\[\]|\n]*)(?:\|[^\[\]\n]*)?\]\]", re.IGNORECASE)
 
@@ -425,18 +428,65 @@ class _Said:
 
 
 def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said:
+    """What a line says: its text without any signature in it, and the signature that signs it.
+
+    The signature at its end signs it; when the asker signed it more than once (a re-signed
+    edit, ``Edit:`` or ``PS`` added, two questions on one line), every other signature is cut
+    too, the words between kept, and the question's time is its first signature's.  A
+    signature inside a {{Conversation hour question}}'s parameter signs the template.
+    """
     signature = find_signature(structure, facts)
     end = signature.start if signature else len(structure)
-    kept, struck = (_wikitext(*part) for part in _strike_out(structure[:end], display[:end]))
+    if signature is not None and signature.end is not None and _inside_question_template(structure, signature):
+        structure, display = _cut(structure, display, [(signature.start, signature.end)])
+        end = len(structure)
+    head, shown = structure[:end], display[:end]
+    inner = signatures_within(head, facts)
+    cut = bool(inner)
+    if inner:
+        head, shown = _cut(head, shown, [(part.start, part.end or part.start) for part in inner])
+        if signature is None:
+            signature = inner[-1]  # words after a signature, unsigned: still its signer's line
+        earliest = min((part.timestamp for part in inner if part.user == signature.user and part.timestamp),
+                       default=None)
+        if earliest is not None and (signature.timestamp is None or earliest < signature.timestamp):
+            signature = dataclasses.replace(signature, timestamp=earliest, problem=None)
+    kept, struck = (_wikitext(*part) for part in _strike_out(head, shown))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
     if signature and signature.problem:
         said.problems.append(signature.problem)
     for problem in filter(None, (kept.problem, struck.problem)):
         said.problems.append(problem)
         said.unreadable = True
-    if said.struck:
-        said.text = re.sub(r"[ \t]{2,}", " ", said.text)  # where struck words were
+    if said.struck or cut:
+        said.text = re.sub(r"[ \t]{2,}", " ", said.text)  # where struck words or signatures were
     return said
+
+
+def _inside_question_template(structure: str, signature: Signature) -> bool:
+    """Whether a signature stands inside a {{Conversation hour question}} that closes after it."""
+    if not _QUESTION_TEMPLATE_NAME.search(structure, 0, signature.start):
+        return False
+    template = _question_template(structure, structure)
+    return template is not None and template.start < signature.start < template.end
+
+
+def _cut(structure: str, display: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """Structure and display without the given (start, end) spans, in order, and without the
+    closing tags right after a span that close opening tags inside it (a ``<small>`` signature)."""
+    kept_structure: list[str] = []
+    kept_display: list[str] = []
+    position = 0
+    for start, end in spans:
+        opened = len(_OPENING_TAG.findall(structure, start, end)) - len(_CLOSING_TAG_ANY.findall(structure, start, end))
+        while opened > 0 and (closing := _CLOSING_TAG_ANY.match(structure, end)) is not None:
+            end, opened = closing.end(), opened - 1
+        kept_structure.append(structure[position:start])
+        kept_display.append(display[position:start])
+        position = end
+    kept_structure.append(structure[position:])
+    kept_display.append(display[position:])
+    return " ".join(kept_structure), " ".join(kept_display)
 
 
 @dataclass
@@ -774,7 +824,10 @@ class _SectionReader:
         if self.topical:
             entry = self.page.add(first, whole, topic=self.topic)
         else:
-            entry = self.section_question = self.page.add(first, whole, topic=None, title=self.title)
+            title = self.title
+            if title and whole.signature and whole.signature.user:
+                title = without_signer(title, whole.signature.user, self.page.facts) or None  # the asker's
+            entry = self.section_question = self.page.add(first, whole, topic=None, title=title)
         self.thread = [(0, entry)] if entry else []
 
     def reply(self, line: _Line, said: _Said, depth: int) -> None:

@@ -143,7 +143,10 @@ def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None =
     the brackets or a connecting ``from``/``by`` they leave: ``Question from [[User:A|A]]``
     gives ``Question``."""
     facts = facts or wikifacts.ENGLISH
-    for signature in reversed([*signatures_within(text, facts), *filter(None, [find_signature(text, facts)])]):
+    final = find_signature(text, facts)
+    if final is not None and final.user == user:
+        text = text[:final.start]  # with its tail: what follows a signature at the end is its own
+    for signature in reversed(signatures_within(text, facts)):
         if signature.user == user:
             text = text[:signature.start] + " " + text[signature.end or len(text):]
     text = _LINK.sub(lambda m: " " if user_of_link(m.group(1), facts) == user else m.group(), text)
