@@ -314,7 +314,8 @@ class _Line:
     structure: str
     display: str
     kind: str = "prose"
-    """blank, heading, list, submission (holds a question template), template, layout or prose."""
+    """blank, heading, list, submission (holds a question template), template, layout, block
+    (tags around text of their own: a code block) or prose."""
     prefix: str = ""
     """The list markers of a list item (``*``, ``*:``, ``::``...)."""
 
@@ -332,7 +333,7 @@ class _Line:
 def _lines(page: _Page) -> Iterator[_Line]:
     """The page's lines, a template that spans lines making one line with them."""
     structure, display = page.structure, page.display
-    spans = _template_spans(structure)
+    spans = sorted(_template_spans(structure) + _block_spans(structure))
     next_span = 0
     number = 1
     start = 0
@@ -360,6 +361,30 @@ def _template_spans(structure: str) -> list[tuple[int, int]]:
     return spans
 
 
+_BLOCK_TOKEN = re.compile(r"<(?P<open>poem|blockquote)\b[^<>]*(?<!/)>|</(?P<close>poem|blockquote)\s*>"
+                          r"|^(?P<table>[ \t:*#]*\{\|)|^[ \t]*(?P<end>\|\})(?!\})", re.IGNORECASE | re.MULTILINE)
+"""What opens or closes a block whose lines belong together: a poem, a quotation, a table."""
+
+
+def _block_spans(structure: str) -> list[tuple[int, int]]:
+    """(start, end) of every closed ``<poem>``, ``<blockquote>`` and table (``{|`` to ``|}``):
+    their lines are one line, as code blocks are once hidden, so that a ``*`` line in them is
+    no list item and a post keeps them whole.  One pass; an unclosed one joins nothing."""
+    opened: dict[str, list[int]] = {"poem": [], "blockquote": [], "table": []}
+    spans: list[tuple[int, int]] = []
+    for token in _BLOCK_TOKEN.finditer(structure):
+        if token["open"]:
+            opened[token["open"].lower()].append(token.start())
+        elif token["close"]:
+            if opened[token["close"].lower()]:
+                spans.append((opened[token["close"].lower()].pop(), token.end()))
+        elif token["table"]:
+            opened["table"].append(token.start())
+        elif opened["table"]:
+            spans.append((opened["table"].pop(), token.end()))
+    return spans
+
+
 def _line_end(text: str, position: int) -> int:
     end = text.find("\n", position)
     return len(text) if end < 0 else end
@@ -380,7 +405,8 @@ def _sorted(line: _Line) -> _Line:
     elif len(text) >= 4 and not text.strip("-"):
         line.kind = "layout"  # a horizontal rule
     elif not _LAYOUT.sub("", text).strip():
-        line.kind = "layout"
+        # tags alone: layout, unless they hold text of their own (a code block, <nowiki>)
+        line.kind = "block" if _LAYOUT.sub("", _shown(line.display)).strip() else "layout"
     return line
 
 
@@ -750,6 +776,8 @@ class _SectionReader:
             self.settle_pending()  # a header or other template: not a question
         elif line.kind in ("template", "prose"):
             self.prose(line)
+        elif line.kind == "block" and (self.pending or (self.post and self.section_question is None)):
+            self.prose(line)  # a code block, on lines of its own, inside a post
         else:
             self.settle_pending()  # layout: rules, tags, magic words, categories
 
@@ -879,7 +907,7 @@ class _SectionReader:
 
 def _begins_with_prose(body: list[_Line]) -> bool:
     """Whether a section's first line of content is prose (or a ``;`` line)."""
-    first = next((line for line in body if line.kind not in ("blank", "layout")
+    first = next((line for line in body if line.kind not in ("blank", "layout", "block")
                   and not (line.kind == "template" and _only_templates(line.structure))), None)
     return first is not None and not (first.kind == "list" and not first.prefix.startswith(";"))
 
