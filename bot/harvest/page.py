@@ -372,6 +372,8 @@ def _block_spans(structure: str) -> list[tuple[int, int]]:
     no list item and a post keeps them whole.  One pass; an unclosed one joins nothing."""
     opened: dict[str, list[int]] = {"poem": [], "blockquote": [], "table": []}
     spans: list[tuple[int, int]] = []
+    if "{|" not in structure and "<" not in structure:
+        return spans
     for token in _BLOCK_TOKEN.finditer(structure):
         if token["open"]:
             opened[token["open"].lower()].append(token.start())

@@ -33,7 +33,7 @@ import html
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -353,8 +353,8 @@ class _Reader:
             if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between):
                 break
             start = earlier_start
-        labels = [(target, label) for _, _, target, label in links_labels(text[start:signature_end])]
-        return Signature(_lead_start(text, start, user, labels), user, timestamp, problem, signature_end)
+        return Signature(_lead_start(text, start, user, text[start:signature_end]), user, timestamp, problem,
+                         signature_end)
 
     def within(self, text: str) -> list[Signature]:
         found: list[Signature] = []
@@ -494,13 +494,13 @@ _NAME_WORDS = 6
 """The most words of a name written before a signature's links."""
 
 
-def _name_words(user: str, labels: Iterable[tuple[str, str]]) -> set[str]:
+def _name_words(user: str, signature: str) -> set[str]:
     """The words (case-folded) of the signer's name: of the user name (its initials too), and
     the capitalised words of the signature's links' labels (``Rosie's talk``) that are not
     words of the link's namespace (``Talk``)."""
     words = {word.casefold() for word in _WORDS.findall(user)
              if not word.isdigit() and (len(word) > 1 or word.isupper())}
-    for target, label in labels:
+    for _, _, target, label in links_labels(signature):
         namespace = {word.casefold() for word in _WORDS.findall(target.rpartition(":")[0])}
         words |= {word.casefold() for word in _WORDS.findall(visible(label))
                   if len(word) > 1 and word[:1].isupper() and word.casefold() not in namespace}
@@ -510,20 +510,22 @@ def _name_words(user: str, labels: Iterable[tuple[str, str]]) -> set[str]:
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def _lead_start(text: str, start: int, user: str | None = None, labels: Iterable[str] = ()) -> int:
+def _lead_start(text: str, start: int, user: str | None = None, signature: str = "") -> int:
     """Move a signature's start back over its styling, its dash, the signer's name written
     before its links (``Ann Example ([[User talk:Ann Example|talk]])``: words of the user
     name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
     added by"."""
     start = _skip_lead(text, start)
-    if user:
-        words = _name_words(user, labels)
-        for _ in range(_NAME_WORDS):
-            lowest = max(0, start - 60)
-            name = _NAME_WORD.search(text, lowest, start)
-            if not name or name.group(1).casefold() not in words:
-                break
-            start = _skip_lead(text, name.start())
+    words: set[str] | None = None
+    for _ in range(_NAME_WORDS if user else 0):
+        name = _NAME_WORD.search(text, max(0, start - 60), start)
+        if name is None:
+            break
+        if words is None:
+            words = _name_words(user, signature)  # only when a word stands before the links
+        if name.group(1).casefold() not in words:
+            break
+        start = _skip_lead(text, name.start())
     if text.endswith("by", 0, start):
         autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
         if autosigned:
