@@ -15,7 +15,19 @@ would be 100):
 * unclosed templates (``{{x|{{x|…``);
 * long lines (one question of many kilobytes);
 * many signatures on a line;
-* deep lists (replies nested ever deeper under one question).
+* deep lists (replies nested ever deeper under one question);
+
+and for keeping Translate's unit markers when the notes are written again
+(``keep_markers``, the marked notes on the wiki and the notes rendered anew),
+the worst case of its alignment of a question's answers:
+
+* every answer of one question edited (none kept its text), by one speaker;
+* one question's answers all the same text, one more added;
+* every heading renamed.
+
+It also runs every case of ``tests/data/hostile/`` through the whole
+pipeline, as ``tests/test_hostile.py`` does, and prints the slowest (target:
+under a second of CPU each; the test checks only a loose five seconds).
 
 Times are the best of several runs of CPU time.  With ``--check`` the script
 exits non-zero when a ratio is above 15 (a loose bound, so that a busy machine
@@ -36,7 +48,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.compile import load_templates, parse_draft, render_draft, render_notes, update_draft  # noqa: E402
+from bot.compile import (keep_markers, load_templates, parse_draft, render_draft, render_notes,  # noqa: E402
+                         update_draft)
 from bot.harvest import harvest  # noqa: E402
 from bot.model import Session  # noqa: E402
 
@@ -100,6 +113,38 @@ KINDS: dict[str, Callable[[int], str]] = {
 }
 
 
+def marked(lines: list[str]) -> str:
+    """``lines`` as Translate's marking leaves them: a marker in each unit."""
+    numbers = iter(range(1, len(lines) + 1))
+    return "\n".join(line.replace("<translate>", f"<translate><!--T:{next(numbers)}--> ", 1) for line in lines)
+
+
+def answers_edited(n: int) -> tuple[str, str]:
+    question = '* <span id="q-0000000001"></span><translate>Why?</translate>'
+    old = [question] + [f": <translate>Maggie: Answer number {k} about the vote.</translate>" for k in range(n)]
+    new = [question] + [f": <translate>Maggie: Answer number {k} about the vote, revised.</translate>"
+                        for k in range(n)]
+    return marked(old), "\n".join(new)
+
+
+def answers_alike(n: int) -> tuple[str, str]:
+    question = '* <span id="q-0000000001"></span><translate>Why?</translate>'
+    old = [question] + [": <translate>Maggie: Yes.</translate>"] * n
+    return marked(old), "\n".join([question, ": <translate>Maggie: No.</translate>"] + old[1:])
+
+
+def headings_renamed(n: int) -> tuple[str, str]:
+    old = [f"== <translate>Topic {k} of the call</translate> ==" for k in range(n)]
+    return marked(old), "\n".join(line.replace(" of the call", " of this call") for line in old)
+
+
+MARKER_KINDS: dict[str, Callable[[int], tuple[str, str]]] = {
+    "answers all edited": answers_edited,
+    "answers all alike": answers_alike,
+    "headings all renamed": headings_renamed,
+}
+
+
 def stages(text: str) -> dict[str, Callable[[], object]]:
     result = harvest(text)
     draft = render_draft(result.questions, SESSION, TEMPLATES).text
@@ -123,6 +168,15 @@ def best(fn: Callable[[], object], runs: int) -> float:
     return min(times)
 
 
+def slowest_case(runs: int) -> tuple[str, float]:
+    """The case of ``tests/data/hostile/`` that takes longest through the pipeline, and its best time."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from test_hostile import CASES, run_case  # the test's own pipeline, not a copy
+    timed = {stem: best(lambda: run_case(stem), max(1, runs // 2)) for stem in CASES}
+    stem = max(timed, key=timed.get)
+    return stem, timed[stem]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="n = 200 and fewer runs")
@@ -141,7 +195,18 @@ def main() -> int:
             worst = max(worst, ratio)
             flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
             print(f"{kind:28} {stage:14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
+    for kind, pair in MARKER_KINDS.items():
+        (small_old, small_new), (large_old, large_new) = pair(n), pair(10 * n)
+        t_small = max(best(lambda: keep_markers(small_old, small_new), runs), 1e-4)
+        t_large = best(lambda: keep_markers(large_old, large_new), max(1, runs // 2))
+        ratio = t_large / t_small
+        worst = max(worst, ratio)
+        flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
+        print(f"{kind:28} {'keep markers':14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
     print(f"worst ratio: {worst:.1f}")
+    slowest, seconds = slowest_case(runs)
+    print(f"slowest case of tests/data/hostile/: {slowest} {seconds:.3f} s (target < 1 s)"
+          + ("" if seconds < 1.0 else "  over target"))
     if args.check and worst > LOOSE_SCALING:
         print(f"FAIL: a ratio above {LOOSE_SCALING:g} (quadratic or worse)")
         return 1

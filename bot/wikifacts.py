@@ -140,14 +140,28 @@ def template_key(name: str) -> str:
     any case, any language's name, spaces around the colon) dropped, entities
     and underscores decoded, first letter capital.
 
-    ``{{ template : conversation_hour answered }}`` and
-    ``{{Conversation hour answered}}`` give the same key.
+    ``{{ template : conversation_hour answered }}``,
+    ``{{Conversation hour answered<!-- note -->}}``, ``{{:Template:Conversation
+    hour answered}}``, ``{{raw:Conversation hour answered}}`` and
+    ``{{Conversation hour answered}}`` give the same key; ``{{:Conversation
+    hour answered}}`` (a page of the main namespace) does not.
     """
-    name = html.unescape(name)
-    prefix, colon, rest = name.partition(":")
+    name = _COMMENT.sub("", html.unescape(name)).strip()
+    while True:  # {{msg:…}}, {{raw:…}}: the same template (not subst:, which replaces the call when saved)
+        prefix, colon, rest = name.partition(":")
+        if not (colon and prefix.strip().casefold() in TRANSCLUSION_MODIFIERS):
+            break
+        name = rest.strip()
+    main = name.startswith(":")  # {{:Title}}: a page of the main namespace…
+    prefix, colon, rest = name.removeprefix(":").partition(":")
     if colon and _namespace_part(prefix) in TEMPLATE_NAMESPACES:
-        name = rest
-    return normalise_title(name)
+        return normalise_title(rest)  # …unless the title names the template namespace
+    return ":" + normalise_title(name[1:]) if main else normalise_title(name)
+
+
+TRANSCLUSION_MODIFIERS = frozenset({"msg", "raw"})
+"""Words before a template's name that still call the template (``{{msg:X}}, {{raw:X}}``)."""
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 
 
 def same_template(a: str, b: str) -> bool:
@@ -159,13 +173,23 @@ def same_template(a: str, b: str) -> bool:
 def template_call_pattern(name: str) -> re.Pattern[str]:
     """Where a call of template ``name`` starts, in any of the ways MediaWiki
     reads as that template: any case of the first letter and of ``Template:``,
-    spaces or underscores between the words and around the colon.  (The rest
+    spaces, underscores or comments between the words and around the colon,
+    ``msg:`` or ``raw:`` before it, ``:Template:`` for ``Template:``.  (The rest
     of the name is case-sensitive on the wiki, but a look-alike in another case
     is taken for a call here: the bot then leaves it, which is the safe side.)"""
-    words = r"[\s_]+".join(re.escape(w) for w in normalise_title(name).split())
+    # MediaWiki drops comments before it reads the name.  A comment here is at
+    # most 100 characters: an unclosed one on a hostile page costs that much
+    # a call, not the rest of the page (and a longer one is only not taken
+    # for a call: the bot then adds its own, as for any other template).
+    comment = r"<!--.{0,100}?-->"
+    space = rf"(?:[\s_]|{comment})"
+    between = rf"(?:{comment})*[\s_]{space}*"  # a comment alone joins two words
+    words = between.join(re.escape(w) for w in normalise_title(name).split())
     namespaces = "|".join(re.escape(n) for n in sorted(TEMPLATE_NAMESPACES))
-    return re.compile(r"\{\{[\s_]*(?:(?:" + namespaces + r")[\s_]*:[\s_]*)?" + words + r"[\s_]*(?=[|}]|\Z)",
-                      re.IGNORECASE)
+    modifiers = "|".join(sorted(TRANSCLUSION_MODIFIERS, key=len, reverse=True))
+    return re.compile(rf"\{{\{{{space}*(?:(?:{modifiers}){space}*:{space}*)*"
+                      rf"(?::?{space}*(?:{namespaces}){space}*:{space}*)?{words}{space}*(?=[|}}]|\Z)",
+                      re.IGNORECASE | re.DOTALL)
 
 
 def user_of_link(target: str, facts: "LanguageFacts | None" = None) -> str | None:

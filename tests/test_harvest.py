@@ -561,6 +561,30 @@ def test_questions_one_asker_signed_in_the_same_minute_keep_their_ids_in_any_ord
     assert ids(f"== A ==\n* ''Onne'' ? {SIGNED}\n* Two? {SIGNED}\n") == [first, second]
 
 
+@pytest.mark.parametrize("edited", [
+    "What is the budget for 2025?", "Hello! What is the budget?", "What's the budget?",
+    "What is the budget? Asking for our chapter.", "Budget: what is it?", "'''What''' is the [[budget]]?"])
+def test_an_askers_edit_of_a_question_alone_in_its_minute_keeps_its_id(edited):
+    before = ids(f"== A ==\n* What is the budget? {SIGNED}\n* Other? [[User:Y]] 10:00, 1 July 2024 (UTC)\n")
+    after = ids(f"== A ==\n* {edited} {SIGNED}\n* Other? [[User:Y]] 10:00, 1 July 2024 (UTC)\n")
+    assert after == before
+
+
+@pytest.mark.parametrize("one, two", [
+    ("What is the budget?", "Who is the boss?"),            # the same initials
+    ("Will the board act?", "Will the budget arrive?"),
+    ("Why?", "Why?!  No, really: why?"),                    # the same first word only
+])
+def test_same_minute_questions_with_the_same_initials_never_swap_ids(one, two):
+    first, second = ids(f"== A ==\n* {one} {SIGNED}\n* {two} {SIGNED}\n")
+    assert first != second
+    assert ids(f"== A ==\n* {two} {SIGNED}\n* {one} {SIGNED}\n") == [second, first]
+    inserted = ids(f"== A ==\n* Zero? {SIGNED}\n* {one} {SIGNED}\n* {two} {SIGNED}\n")
+    assert inserted[1:] == [first, second]
+    moved = ids(f"== A ==\n* {two} {SIGNED}\n== B ==\n* Zero? {SIGNED}\n* {one} {SIGNED}\n")
+    assert moved[0] == second and moved[2] == first
+
+
 def test_striking_out_a_question_does_not_hand_its_id_to_another():
     second = ids(f"== A ==\n* One? {SIGNED}\n* Two? {SIGNED}\n")[1]
     assert ids(f"== A ==\n* <s>One?</s> {SIGNED}\n* Two? {SIGNED}\n") == [second]

@@ -5,6 +5,7 @@ writes, and the ones people bring from plwiki, Meta and elsewhere."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -101,3 +102,26 @@ def test_harvest_reads_polish_signatures_online_with_the_sites_facts(plwiki, tmp
         for part in SIGNATURE_PARTS + tuple(q["asker"].split()):
             assert part not in q["question"], (part, q["question"])
             assert part not in (q.get("title") or ""), (part, q)
+
+
+def test_publishing_on_the_polish_wiki_marks_every_question(plwiki, tmp_path):
+    """The marks step harvests the questions page again: with the site's own
+    facts, as the draft's harvest did, or the Polish signatures give other ids
+    and no question gets its mark."""
+    s = Scenario(plwiki, tmp_path)
+    day = "2024-07-11"
+    title = s.questions(day)
+    text = HEADER.replace("SESSION", s.session(day)) + "\n== Pytania ==\n"
+    text += "\n".join(line for line, _, _ in HANDWRITTEN) + "\n"
+    s.member.edit(title, text, "Pytania")
+    s.run_ok("harvest", "--session", day, "--to-draft", "-always")
+    draft = s.staff.text(s.draft(day))
+    answered = "\n".join(line + ("\n: Maggie: Tak." if line.startswith('* <span id="q-') else "")
+                         for line in draft.split("\n"))
+    answered = re.sub(r"(\|\s*status\s*=\s*)[^|\n}]*", r"\1ready", answered, count=1)
+    s.staff.edit(s.draft(day), answered, "Odpowiedzi")
+    s.run_ok("publish", day, "-always")
+    marked = s.reader.text(title).split("\n")
+    for line, asker, _ in HANDWRITTEN:
+        on = [m for m in marked if m.startswith(line[:40])]
+        assert len(on) == 1 and "{{Conversation hour answered|" in on[0], (asker, on)

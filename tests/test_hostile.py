@@ -241,10 +241,15 @@ def test_fuzz_harvest_compile_render_on_wiki(reader, page: str, answer_every: in
 
 
 @pytest.mark.parametrize("stem", CASES)
-def test_hostile_case_runs_under_a_second(stem: str):
+def test_hostile_case_runs_in_seconds_not_minutes(stem: str):
     """Anyone can write any of these on the questions page, and every tick
-    reads it: each case, through the whole pipeline, in under a second of CPU."""
+    reads it.  The target, each case through the whole pipeline in under a
+    second of CPU, is measured by ``benchmarks/hostile.py`` (its slowest case
+    is printed there); here only a loose bound, five times the target, that a
+    quadratic case misses by far (800 forged markers took 33 s) and that a
+    busy machine does not (CPU time grows with a loaded machine's contention:
+    1.0–1.2 s were seen for a 0.6 s case with eight test runs at once)."""
     start = time.process_time()
     run_case(stem)
     seconds = time.process_time() - start
-    assert seconds < 1.0, f"{stem}: {seconds:.2f} s"
+    assert seconds < 5.0, f"{stem}: {seconds:.2f} s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.harvest.channels import ChannelError, guess_channel, pick_questions, read_messages
 from bot.harvest.channels.base import Message
-from bot.harvest.channels.mail import clean_body, html_to_text
+from bot.harvest.channels.mail import clean_body, html_to_text, read_mail_bytes
 from bot.harvest.channels.telegram import text_of
 
 DATA = Path(__file__).resolve().parent / "data" / "imports"
@@ -249,3 +250,176 @@ def test_a_question_after_a_greeting_is_kept(text, question):
     assert len(picked.questions) == 1, picked.left_out
     if question:
         assert picked.questions[0].question.startswith(question)
+
+
+# -- anonymous: every form of a name a channel gives, wiki user names, signatures -------------------------------
+
+def chat(text: str, sender: str = "Ana Pereira", **fields) -> Message:
+    return Message(channel="zoom", source="chat.txt", where="line 1", sender=sender, time="10:00:00", text=text,
+                   seconds=0.0, names=fields.pop("names", (sender,)), **fields)
+
+
+def only_question(messages, **kw) -> str:
+    picked = pick_questions(messages, hosts=HOSTS, **kw)
+    assert len(picked.questions) == 1, [str(i) for i in picked.left_out]
+    return picked.questions[0].question
+
+
+QUESTION = "Hi, I am Jane Doe from the Doe family. Why is the U4C so slow?"
+
+
+def test_a_last_first_name_in_a_zoom_chat_leaves_no_part_of_it(tmp_path):
+    path = tmp_path / "chat.txt"
+    path.write_text(f"10:00:00 From Doe, Jane to Everyone:\n\t{QUESTION}\n")
+    got = only_question(read_messages(path)[1])
+    assert got == "I am another participant from the another participant family. Why is the U4C so slow? " \
+                  "(from the live chat)"
+
+
+def test_a_last_first_name_in_a_telegram_export(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "CR&S", "type": "public_supergroup", "id": 1, "messages": [
+        {"id": 1, "type": "message", "date": "2024-07-11T21:02:10", "date_unixtime": "1720720930",
+         "from": "Doe, Jane", "from_id": "user42", "text": QUESTION}]}))
+    got = only_question(read_messages(path)[1])
+    assert "Doe" not in got and "Jane" not in got and "another participant from the another participant" in got
+
+
+def test_a_youtube_handle_written_without_its_at(tmp_path):
+    path = tmp_path / "chat.jsonl"
+    path.write_text(json.dumps({"author": {"name": "@JaneDoe", "id": "UCjd"}, "message": "Why is the U4C so slow? "
+                                "JaneDoe here, or janedoe, or just Jane", "message_type": "text_message",
+                                "timestamp": 1720720815400000, "time_in_seconds": 15.4}) + "\n")
+    got = only_question(read_messages(path)[1])
+    assert got == ("Why is the U4C so slow? another participant here, or another participant, or just "
+                   "another participant (from the live chat)")
+
+
+@pytest.mark.parametrize("sender, text, gone", [
+    ("Jan van der Berg", "Van der Berg here: why is the U4C so slow?", ["Van der", "Berg"]),
+    ("J. R. Okoro", "J.R. Okoro here. Why is the U4C so slow?", ["Okoro", "J.R."]),
+    ("María José García-López", "Soy Maria Jose Garcia-Lopez. ¿Why is the U4C so slow?",
+     ["Maria", "Jose", "Garcia", "Lopez"]),
+    ("Tomás Ibarra", "Tomas Ibarra again: why is the U4C so slow?", ["Tomas", "Ibarra"]),
+    ("Michał Wiśniewski", "Michal Wisniewski asks: why is the U4C so slow?", ["Michal", "Wisniewski"]),
+    ("Piotr Nowak", "Pytanie od Piotra Nowaka: dlaczego U4C działa tak wolno?", ["Piotr", "Nowak"]),
+    ("Олена Коваленко", "Питання від Олени Коваленко: чому U4C працює так повільно?", ["Олен", "Коваленко"]),
+    ("李伟", "我是李伟, why is the U4C so slow?", ["李伟"]),
+    ("Tanaka Hiroshi", "Hiroshi TANAKA here: why is the U4C so slow?", ["Hiroshi", "TANAKA"]),
+    ("O'Brien, Siobhan", "Siobhan O’Brien here: why is the U4C so slow?", ["Siobhan", "Brien"]),
+])
+def test_names_in_every_form_and_script(sender, text, gone):
+    got = only_question([chat(text, sender)])
+    assert "another participant" in got
+    for piece in gone:
+        assert piece not in got, (piece, got)
+    assert "U4C" in got
+
+
+def test_an_email_local_part_and_a_handle_in_small_letters():
+    message = Message(channel="email", source="m.eml", where="line 1", sender="jdoe.wiki@example.org", time="t",
+                      text="jdoe here (also jdoe.wiki on Telegram). Why is the U4C so slow?",
+                      names=("jdoe.wiki@example.org",))
+    got = only_question([message])
+    assert got == "another participant here (also another participant on Telegram). Why is the U4C so slow? (by email)"
+
+
+@pytest.mark.parametrize("form", [
+    "User:JaneD", "[[User:JaneD|Jane D]]", "[[User talk:JaneD|talk]]", "[[:de:Benutzer:JaneD]]", "m:User:JaneD",
+    "u:JaneD", "Special:Contributions/JaneD", "[[Special:Contributions/JaneD|my edits]]",
+    "https://en.wikipedia.org/wiki/User:JaneD", "meta.wikimedia.org/wiki/User_talk:JaneD",
+    "https://meta.wikimedia.org/w/index.php?title=User:JaneD&action=history", "{{ping|JaneD}}",
+    "Użytkownik:JaneD", "Участник:JaneD", "利用者:JaneD", "Usuario:JaneD", "user:JaneD", "[[User: JaneD|Jane D]]",
+    "[[ Użytkownik : JaneD ]]", "https://pl.wikipedia.org/wiki/U%C5%BCytkownik:JaneD",
+])
+def test_wiki_user_names_in_any_form_and_language(form):
+    text = f"Will the U4C publish its decisions? ({form} on enwiki)"
+    for message in (chat(text, "Someone"), Message(channel="email", source="m.eml", where="line 1",
+                                                   sender="x@example.org", time="t", text=text)):
+        got = only_question([message])
+        assert "JaneD" not in got and "Jane D" not in got, got
+        assert got.startswith("Will the U4C publish its decisions? (another participant on enwiki)"), got
+
+
+def test_a_wiki_user_name_given_once_goes_everywhere():
+    messages = [chat("I am [[User:Kestrel88|Kestrel]] on dewiki.", "Someone"),
+                dataclasses.replace(chat("As a new user: Kestrel88 asks, why is the U4C so slow?", "Someone Else"),
+                                    seconds=300.0)]
+    got = only_question(messages)
+    assert got == "As a new user: another participant asks, why is the U4C so slow? (from the live chat)"
+
+
+def test_names_the_files_give_of_other_people_are_not_kept(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "CR&S", "type": "public_supergroup", "id": 1, "messages": [
+        {"id": 1, "type": "message", "date": "2024-07-11T21:02:10", "date_unixtime": "1720720930", "from": "Ana B",
+         "from_id": "user1", "forwarded_from": "Karl Meier", "text": "Karl Meier asks: why is the U4C so slow?"},
+        {"id": 2, "type": "message", "date": "2024-07-11T21:12:10", "date_unixtime": "1720721530", "from": "Ana B",
+         "from_id": "user1", "forwarded_from": "Wikimedia Foundation", "forwarded_from_id": "channel77",
+         "text": "How does the Wikimedia Foundation pick the U4C members?"},
+        {"id": 3, "type": "service", "date": "2024-07-11T21:13:10", "date_unixtime": "1720721590",
+         "actor": "Ana B", "actor_id": "user1", "action": "invite_members", "members": ["Zofia Kral"], "text": ""},
+        {"id": 4, "type": "message", "date": "2024-07-11T21:22:10", "date_unixtime": "1720722130", "from": "Ana B",
+         "from_id": "user1", "text": "Zofia asks: will the notes be translated?"}]}))
+    got = texts(pick_questions(read_messages(path)[1], hosts=HOSTS))
+    assert got == ["another participant asks: why is the U4C so slow? (from the live chat)",
+                   "How does the Wikimedia Foundation pick the U4C members? (from the live chat)",  # a channel's name
+                   "another participant asks: will the notes be translated? (from the live chat)"]
+
+
+def test_zoom_webinar_messages_to_the_panelists_are_to_the_session(tmp_path):
+    path = tmp_path / "webinar.txt"
+    path.write_text("10:00:00 From Sam Lee to All panelists:\n\tWhy is the U4C so slow?\n"
+                    "10:02:00 From Ann Roe to Hosts and panelists:\n\tWill the notes be translated?\n"
+                    "10:04:00 From Ann Roe to Sam Lee(Direct Message):\n\tWhat are you having for lunch?\n"
+                    "10:05:00 From Ann Roe to Kim Park:\n\tKim, are you there?\n"
+                    "10:06:00 From Ann Roe to All panelists:\n\tKim Park and I ask: where is the report?\n")
+    picked = pick_questions(read_messages(path)[1], hosts=HOSTS)
+    assert texts(picked) == ["Why is the U4C so slow? (from the live chat)",
+                             "Will the notes be translated? (from the live chat)",
+                             "another participant and I ask: where is the report? (from the live chat)"]
+    assert [i.where for i in picked.left_out if i.reason == "a direct message, not to everyone"] == ["line 5", "line 7"]
+    assert not any("Kim" in i.excerpt for i in picked.left_out)
+
+
+def mail(body: str, content_type: str = "text/plain", sender: str = "Piotr Nowak <piotr.nowak@example.org>"):
+    raw = (f"From: {sender}\nTo: answers@wikimedia.org\nSubject: U4C\nDate: Mon, 8 Jul 2024 11:12:40 +0200\n"
+           f"MIME-Version: 1.0\nContent-Type: {content_type}; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           + body).encode()
+    return read_mail_bytes(raw, "m.eml")
+
+
+ASKED = "Will the U4C publish its decisions?"
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (f"<div>{ASKED}</div><div>Piotr Nowak<br>Wikimedia Polska</div>", "text/html"),
+    (f"<p>{ASKED}<br>Saludos cordiales,<br>Piotr Nowak<br>Wikimedia Polska</p>", "text/html"),
+    (f"<div>{ASKED}</div><div id='Signature'><p>P. Nowak</p><p>Wikimedia Polska</p></div>", "text/html"),
+    (f"{ASKED}\nSaludos,\nPiotr Nowak\nWikimedia Polska\n", "text/plain"),
+    (f"{ASKED}\n\nPozdrawiam,\nPiotr\n", "text/plain"),
+    (f"{ASKED}\nMit freundlichen Grüßen\nPiotr Nowak\n", "text/plain"),
+    (f"{ASKED}\n\nCordialement,\nP. Nowak (Wikimedia Polska)\n", "text/plain"),
+    (f"{ASKED}\n\nС уважением,\nПётр Новак\n", "text/plain"),
+    (f"{ASKED}\n— Piotr Nowak, Wikimedia Polska\n", "text/plain"),
+    (f"{ASKED}\nThanks, Piotr\n", "text/plain"),
+    (f"{ASKED}\n\nPiotr Nowak\nWikimedia Polska\n+48 600 100 200\nhttps://wikimedia.pl\n", "text/plain"),
+    (f"{ASKED}\nPiotr\n", "text/plain"),
+    (f"Hola,\n\n{ASKED}\n\nUn saludo\nKasia\nStowarzyszenie Wikimedia Polska\n", "text/plain"),
+])
+def test_signatures_of_every_form_and_language_are_not_part_of_the_question(body, content_type):
+    assert only_question(mail(body, content_type)) == f"{ASKED} (by email)"
+
+
+def test_a_short_last_line_that_is_no_signature_is_kept():
+    assert only_question(mail("Q: the budget for small wikis\n")) == \
+        "the budget for small wikis (by email)"
+    assert clean_body(f"{ASKED}\n\nThanks!\nAnd will it be translated?", ["Piotr Nowak"]) == \
+        f"{ASKED}\n\nThanks!\nAnd will it be translated?"
+
+
+def test_a_declined_name_goes_and_words_that_only_start_like_a_name_stay():
+    messages = [chat("Piotra Nowaka and Jane ask: is the Rio de Janeiro meeting in Janet's plan?", "Piotr Nowak"),
+                chat("Hello", "Jane Doe")]
+    assert only_question(messages) == ("another participant and another participant ask: is the Rio de Janeiro "
+                                       "meeting in Janet's plan? (from the live chat)")

@@ -114,3 +114,122 @@ def test_markup_that_does_not_nest_is_no_markup():
 
 def test_markers_lists_every_number_in_order():
     assert markers("<!--T:2--> a <!-- T:10 --> b <!--T:2-->") == ["2", "10", "2"]
+
+
+# -- which answer a marker stays on ------------------------------------------------------
+
+def question(qid: str, answers: list[str]) -> str:
+    return "\n".join([f'* <span id="q-{qid}"></span><translate>Why {qid}?</translate>',
+                      *[f": <translate>{answer}</translate>" for answer in answers]])
+
+
+def republished(old: str, new: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The text of each marked unit → its marker, before (as Translate marks
+    ``old``) and after the bot writes ``new`` over it."""
+    marked = mark(old)
+    kept = keep_markers(marked, new)
+    assert keep_markers(kept, new) == kept  # a second republish changes nothing
+    return _by_text(marked), _by_text(kept)
+
+
+def _by_text(text: str) -> dict[str, str]:
+    out = {}
+    for unit in units(text):
+        if unit.marker is not None:
+            assert unit.text not in out
+            out[unit.text] = unit.marker
+    assert sorted(out.values()) == sorted(markers(text))  # none twice
+    return out
+
+
+def test_an_answer_added_first_does_not_take_the_marker_of_the_answer_edited_after_it():
+    before, after = republished(question("1", ["Maggie: Because A.", "Maggie: And B."]),
+                                question("1", ["Maggie: New first.", "Maggie: Because A, really.", "Maggie: And B."]))
+    assert after == {"Why 1?": before["Why 1?"], "Maggie: Because A, really.": before["Maggie: Because A."],
+                     "Maggie: And B.": before["Maggie: And B."]}
+
+
+@pytest.mark.parametrize("speaker", ["Maggie: ", "'''Maggie:''' ", "''Maggie'': ", "Maggie Dennis — "])
+@pytest.mark.parametrize("place", [0, 1, 2, 3])
+def test_an_inserted_answer_gets_no_marker_wherever_it_is(speaker, place):
+    answers = [speaker + text for text in ("Yes.", "No.", "We plan to.")]
+    edited = [speaker + "Yes, we did.", speaker + "No.", speaker + "We plan to, later."]
+    edited.insert(place, speaker + "First, thanks.")
+    before, after = republished(question("1", answers), question("1", edited))
+    assert after == {"Why 1?": before["Why 1?"], speaker + "Yes, we did.": before[speaker + "Yes."],
+                     speaker + "No.": before[speaker + "No."],
+                     speaker + "We plan to, later.": before[speaker + "We plan to."]}
+
+
+def test_a_deleted_answer_takes_its_marker_away():
+    before, after = republished(question("1", ["Maggie: Yes.", "Maggie: No.", "Maggie: We plan to."]),
+                                question("1", ["Maggie: Yes.", "Maggie: We plan to, later."]))
+    assert after == {"Why 1?": before["Why 1?"], "Maggie: Yes.": before["Maggie: Yes."],
+                     "Maggie: We plan to, later.": before["Maggie: We plan to."]}
+
+
+def test_two_answers_swapped_keep_their_markers_by_text_and_edited_ones_never_take_each_others():
+    old = question("1", ["Maggie: The committee meets monthly.", "Kaarel: The vote is in May."])
+    before, after = republished(old, question("1", ["Kaarel: The vote is in May.",
+                                                    "Maggie: The committee meets monthly."]))
+    assert after == before
+    before, after = republished(old, question("1", ["Kaarel: The vote is in June.",
+                                                    "Maggie: The committee meets weekly."]))
+    assert after.get("Kaarel: The vote is in June.") in (None, before["Kaarel: The vote is in May."])
+    assert after.get("Maggie: The committee meets weekly.") in (None, before["Maggie: The committee meets monthly."])
+    assert len(after) == 2  # the question and one of the two: the order is kept, no two pairs cross
+
+
+def test_short_answers_by_one_speaker_keep_their_markers_by_place_only_when_nothing_was_added():
+    old = question("1", ["Maggie: Yes.", "Maggie: No.", "Maggie: Maybe."])
+    before, after = republished(old, question("1", ["Maggie: Yes.", "Maggie: Not yet.", "Maggie: Maybe."]))
+    assert after["Maggie: Not yet."] == before["Maggie: No."]  # the same place, close enough
+    before, after = republished(old, question("1", ["Maggie: Yes.", "Maggie: Ask Kaarel.", "Maggie: Maybe."]))
+    assert "Maggie: Ask Kaarel." not in after and before["Maggie: No."] not in after.values()  # another answer
+    before, after = republished(old, question("1", ["Maggie: Sure.", "Maggie: Yes.", "Maggie: Not yet.",
+                                                    "Maggie: Maybe."]))
+    assert after == {"Why 1?": before["Why 1?"], "Maggie: Yes.": before["Maggie: Yes."],
+                     "Maggie: Maybe.": before["Maggie: Maybe."]}  # a place is no longer the same answer
+
+
+def test_an_answer_split_in_two_keeps_its_marker_on_one_of_them():
+    before, after = republished(
+        question("1", ["Maggie: The slides are on Commons. The recording follows next week, with captions."]),
+        question("1", ["Maggie: The slides are on Commons.",
+                       "Maggie: The recording follows next week, with captions."]))
+    assert after == {"Why 1?": before["Why 1?"], "Maggie: The recording follows next week, with captions.":
+                     before["Maggie: The slides are on Commons. The recording follows next week, with captions."]}
+
+
+def test_two_answers_merged_keep_the_marker_of_the_one_most_alike():
+    before, after = republished(
+        question("1", ["Maggie: The slides are on Commons.",
+                       "Maggie: The recording follows next week, with captions."]),
+        question("1", ["Maggie: The slides are on Commons, and the recording follows next week, with captions."]))
+    assert after == {"Why 1?": before["Why 1?"], "Maggie: The slides are on Commons, and the recording follows next "
+                     "week, with captions.": before["Maggie: The recording follows next week, with captions."]}
+
+
+def test_a_renamed_heading_keeps_its_marker_and_a_new_one_gets_none():
+    section = "== <translate>{}</translate> ==\n" + question("1", ["Maggie: Yes."])
+    other = "\n\n== <translate>{}</translate> ==\n" + question("2", ["Maggie: No."])
+    before, after = republished(section.format("Trust and Safety") + other.format("Other"),
+                                section.format("Trust and Safety reports") + other.format("Human rights"))
+    assert after["Trust and Safety reports"] == before["Trust and Safety"]
+    assert "Human rights" not in after and before["Other"] not in after.values()
+
+
+def test_a_question_moved_to_another_topic_keeps_its_markers_and_its_answers():
+    old = ("== <translate>Other</translate> ==\n" + question("1", ["Maggie: Yes.", "Kaarel: We plan to."]) +
+           "\n\n== <translate>Human rights</translate> ==\n" + question("2", ["Maggie: No."]))
+    new = ("== <translate>Other</translate> ==\n" + "\n\n== <translate>Human rights</translate> ==\n" +
+           question("2", ["Maggie: No."]) + "\n" + question("1", ["Maggie: Yes.", "Kaarel: We plan to, in May."]))
+    before, after = republished(old, new)
+    assert after == {**{k: v for k, v in before.items() if k != "Kaarel: We plan to."},
+                     "Kaarel: We plan to, in May.": before["Kaarel: We plan to."]}
+
+
+def test_answers_of_another_question_never_take_a_marker():
+    before, after = republished(question("1", ["Maggie: Yes, we plan to."]) + "\n" + question("2", []),
+                                question("1", []) + "\n" + question("2", ["Maggie: Yes, we plan to."]))
+    assert after == {"Why 1?": before["Why 1?"], "Why 2?": before["Why 2?"]}

@@ -59,7 +59,7 @@ from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
            "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "inert", "parse_draft",
            "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "set_untrusted", "speaker_of",
-           "untrusted_note"]
+           "untrusted_note", "without_speaker"]
 
 DEFAULT_STATUS = "collecting"
 DRAFT_STATUSES = wikifacts.DRAFT_STATUSES
@@ -232,13 +232,28 @@ def speaker_of(line: str) -> str | None:
     Eissfeldt:''' …``, ``''Kaarel'': …``, ``Jack — …``), list markers
     skipped, or None.  Every word of a name starts with a capital letter, and
     a name has at most four words."""
-    match = _SPEAKER.match(_LIST_MARKERS.sub("", line.strip()))
+    found = _speaker_match(line.strip())
+    return found[0] if found else None
+
+
+def without_speaker(line: str) -> str:
+    """``line`` without its list markers and the speaker it starts with (as
+    :func:`speaker_of` finds it): the words of the answer."""
+    line = line.strip()
+    found = _speaker_match(line)
+    return found[1].lstrip() if found else _LIST_MARKERS.sub("", line)
+
+
+def _speaker_match(line: str) -> tuple[str, str] | None:
+    """(the speaker's name, the rest of the line) of an answer line, or None."""
+    bare = _LIST_MARKERS.sub("", line)
+    match = _SPEAKER.match(bare)
     if not match:
         return None
     name = " ".join((match["n1"] or match["n2"] or match["n3"]).split())
     if not all(word[0].isupper() for word in name.split()):
         return None
-    return name
+    return name, bare[match.end():]
 
 
 def _speakers(visible_lines: list[str], configured: Iterable[str]) -> set[str]:

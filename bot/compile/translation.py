@@ -16,9 +16,13 @@ notes rendered anew, unit by unit:
 
 * a unit is the same unit when it comes from the same question (the anchor
   ``<span id="q-…"></span>`` on its line), the same answer paragraph of that
-  question (the lines after the question: its text, else its position among
-  the question's answers), the same heading (its text) or the same fixed text
-  (its text, with ``<tvar>`` values left out);
+  question (the lines after the question), the same heading or the same fixed
+  text (with ``<tvar>`` values left out): first by its exact text (there once
+  before and once after); then the answers of each question left over (and
+  the headings, and the fixed text) by the alignment in order with the
+  greatest likeness, the speakers left out (a shared ``Maggie:`` makes no
+  two answers alike), and by their place only when there are as many as
+  before, by the same speaker, and their texts are close;
 * a unit whose text changed keeps its marker (Translate shows its translations
   as outdated); a new unit gets none (the next marking gives it one); a gone
   unit takes its marker away; a marker is never written twice nor put on
@@ -41,10 +45,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from bot import wikifacts
+from bot.compile.draft import speaker_of, without_speaker
 
 __all__ = ["keep_markers", "markers", "split_markup", "translatable_template", "units"]
 
@@ -222,22 +228,28 @@ def _plain_heading(line: str) -> str:
 # -- matching old units to new ----------------------------------------------------------
 
 def _match(old: list[Unit], new: list[Unit]) -> dict[int, Unit]:
-    """New unit index → the marked old unit it is: by question (and place on
-    the question's line), answer text, heading text or fixed text; then each
-    question's answers left over, between two answers that kept their text,
-    by their place (or, when some were added or removed there, by likeness)."""
+    """New unit index → the marked old unit it is: first by identity (a
+    question by its id; an answer, a heading or fixed text by its exact
+    text, when that text is there once before and once after); then the
+    units left over of each question's answers, of the headings and of the
+    fixed text, by an alignment that keeps their order (:func:`_align`)."""
     given: dict[int, int] = {}
-    by_key = {key: i for i, key in enumerate(_keys(old))}
-    for j, key in enumerate(_keys(new)):
+    old_keys, new_keys = _keys(old), _keys(new)
+    count = Counter(key[:-1] for key in old_keys) + Counter(key[:-1] for key in new_keys)
+    by_key = {key: i for i, key in enumerate(old_keys)}
+    for j, key in enumerate(new_keys):
         i = by_key.get(key)
-        if i is not None:
+        # a text there twice is no identity: its copies are told apart by their order
+        if i is not None and (key[0] == "q" or count[key[:-1]] == 2):
             given[j] = i
-    old_answers, new_answers = _answers(old), _answers(new)
-    for owner, news in new_answers.items():
-        olds = old_answers.get(owner, [])
-        for old_gap, new_gap in _gaps(olds, news, given):
-            for i, j in _pair(old_gap, new_gap, old, new):
-                given[j] = i
+    matched = set(given.values())
+    old_groups = _groups(old)
+    for group, news in _groups(new).items():
+        olds = old_groups.get(group, [])
+        left_old = [(k, i) for k, i in enumerate(olds) if i not in matched]
+        left_new = [(k, j) for k, j in enumerate(news) if j not in given]
+        for i, j in _align(left_old, left_new, old, new, same_count=len(olds) == len(news)):
+            given[j] = i
     return {j: old[i] for j, i in given.items() if old[i].marker is not None}
 
 
@@ -254,52 +266,125 @@ def _keys(found: list[Unit]) -> list[tuple]:
     return out
 
 
-def _answers(found: list[Unit]) -> dict[str, list[int]]:
-    """Question id → the indexes of its answer units, in order."""
-    out: dict[str, list[int]] = {}
+def _groups(found: list[Unit]) -> dict[tuple[str, str], list[int]]:
+    """The indexes of the units that may be aligned with each other, in
+    order: each question's answers, the headings, the fixed text."""
+    out: dict[tuple[str, str], list[int]] = {}
     for i, unit in enumerate(found):
-        if unit.role == "a":
-            out.setdefault(unit.owner, []).append(i)
+        if unit.role != "q":  # a question is its id, or a new question
+            out.setdefault((unit.role, unit.owner), []).append(i)
     return out
 
 
-def _gaps(olds: list[int], news: list[int], given: dict[int, int]) -> list[tuple[list[int], list[int]]]:
-    """The runs of a question's unmatched old and new answers that lie between
-    the same two matched answers (matches out of order are no boundary)."""
-    place = {i: k for k, i in enumerate(olds)}
-    bounds, last = [(-1, -1)], -1
-    for k, j in enumerate(news):
-        i = given.get(j)
-        if i is not None and place.get(i, -1) > last:
-            bounds.append((place[i], k))
-            last = place[i]
-    bounds.append((len(olds), len(news)))
-    matched = set(given.values())
-    out = []
-    for (o1, n1), (o2, n2) in zip(bounds, bounds[1:]):
-        old_gap = [i for i in olds[o1 + 1:o2] if i not in matched]
-        new_gap = [j for j in news[n1 + 1:n2] if j not in given]
-        if old_gap and new_gap:
-            out.append((old_gap, new_gap))
-    return out
+LIKE = 0.5
+"""How alike two texts must be, their speakers left out, to be one unit edited."""
+CLOSE = 0.25
+"""How alike two texts in the same place must be, when there are as many as before."""
+COMPARED = 300
+"""Characters of each text compared: a bound on the cost of one comparison."""
+ALIGNED = 16
+"""The most units of a group aligned together (see :func:`_align`)."""
 
 
-def _pair(old_gap: list[int], new_gap: list[int], old: list[Unit], new: list[Unit]) -> list[tuple[int, int]]:
-    """Pairs of one gap: by place when the gap kept its size, else each new
-    answer with the most alike old one left (at least half alike), in order."""
-    if len(old_gap) == len(new_gap):
-        return list(zip(old_gap, new_gap))
-    pairs, start = [], 0
-    for j in new_gap:
-        best, best_ratio = None, 0.5
-        for k in range(start, len(old_gap)):
-            ratio = SequenceMatcher(None, old[old_gap[k]].text, new[j].text, autojunk=False).ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = k, ratio
-        if best is not None:
-            pairs.append((old_gap[best], j))
-            start = best + 1
+def _align(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: list[Unit], new: list[Unit], *,
+           same_count: bool) -> list[tuple[int, int]]:
+    """The pairs (old unit, new unit) of one group's units left over, each
+    given as (place in the group, index): of the sets of pairs in the same
+    order on both sides (no two pairs cross), the one with the greatest
+    total likeness, a pair being two texts at least :data:`LIKE` alike once
+    the speakers and emphasis are left out, or, when the group has as many
+    units as before (``same_count``), two texts in the same place, by the
+    same speaker, at least :data:`CLOSE` alike.  A shared speaker alone makes
+    no pair.
+
+    A longest-common-subsequence table over the units, at most
+    :data:`ALIGNED` × :data:`ALIGNED` cells: a bigger group (which no notes
+    have) is cut into consecutive blocks aligned one by one, so that hostile
+    text costs linear time."""
+    if not olds or not news:
+        return []
+    pairs: list[tuple[int, int]] = []
+    blocks = -(-max(len(olds), len(news)) // ALIGNED)
+    for b in range(blocks):
+        pairs += _align_block(olds[len(olds) * b // blocks:len(olds) * (b + 1) // blocks],
+                              news[len(news) * b // blocks:len(news) * (b + 1) // blocks],
+                              old, new, same_count=same_count)
     return pairs
+
+
+def _align_block(olds: list[tuple[int, int]], news: list[tuple[int, int]], old: list[Unit], new: list[Unit], *,
+                 same_count: bool) -> list[tuple[int, int]]:
+    if not olds or not news:
+        return []
+    old_cores, new_cores = [_Core(old[i]) for _, i in olds], [_Core(new[j]) for _, j in news]
+    rows, cols = len(olds), len(news)
+    weight = [[0.0] * cols for _ in range(rows)]
+    letters, words = SequenceMatcher(None, "", "", autojunk=False), SequenceMatcher(None, [], [], autojunk=False)
+    for c in range(cols):
+        b = new_cores[c]
+        letters.set_seq2(b.text)  # difflib indexes the second sequence once for all the first ones
+        words.set_seq2(b.words)
+        for r in range(rows):
+            a = old_cores[r]
+            cut = CLOSE if same_count and olds[r][0] == news[c][0] and a.speaker == b.speaker else LIKE
+            weight[r][c] = _likeness(a, b, cut, letters, words)
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for r in range(rows):
+        for c in range(cols):
+            take = best[r][c] + weight[r][c] if weight[r][c] else 0.0
+            best[r + 1][c + 1] = max(best[r][c + 1], best[r + 1][c], take)
+    pairs = []
+    r, c = rows, cols
+    while r and c:
+        if best[r][c] == best[r - 1][c]:
+            r -= 1
+        elif best[r][c] == best[r][c - 1]:
+            c -= 1
+        else:
+            pairs.append((olds[r - 1][1], news[c - 1][1]))
+            r, c = r - 1, c - 1
+    return pairs[::-1]
+
+
+_EMPHASIS = re.compile(r"'{2,}")
+_WORD = re.compile(r"\w+")
+
+
+class _Core:
+    """What of a unit's text is compared: an answer without the speaker it
+    starts with (``Maggie:``, ``'''Jan Eissfeldt:'''``, ``Jack —``) and its
+    list markers; bold and italic quotes left out, case folded, cut to
+    :data:`COMPARED` characters; and its words."""
+
+    def __init__(self, unit: Unit) -> None:
+        answer = unit.role == "a"
+        self.speaker = speaker_of(unit.text) if answer else None
+        text = without_speaker(unit.text) if answer else unit.text
+        self.text = _SPACE.sub(" ", _EMPHASIS.sub("", text)).strip().casefold()[:COMPARED]
+        self.words = _WORD.findall(self.text)
+
+
+def _likeness(a: _Core, b: _Core, cut: float, letters: SequenceMatcher, words: SequenceMatcher) -> float:
+    """How alike ``a`` and ``b`` are (0 to 1: the mean of how alike their words
+    and their letters are), or 0 when less than ``cut``; ``letters`` and
+    ``words`` are matchers whose second sequence is ``b``'s.  Neither alone
+    is enough: two unrelated sentences can have half their letters in
+    common, and a word corrected is a word changed."""
+    if a.text == b.text:
+        return 1.0
+    if not a.text or not b.text:
+        return 0.0
+    most_words = 2 * min(len(a.words), len(b.words)) / ((len(a.words) + len(b.words)) or 1)
+    most_letters = 2 * min(len(a.text), len(b.text)) / (len(a.text) + len(b.text))
+    if (most_words + most_letters) / 2 < cut:
+        return 0.0
+    words.set_seq1(a.words)
+    same_words = words.ratio() if a.words and b.words else 0.0
+    letters.set_seq1(a.text)
+    if (same_words + letters.quick_ratio()) / 2 < cut:
+        return 0.0
+    ratio = (same_words + letters.ratio()) / 2
+    return ratio if ratio >= cut else 0.0
 
 
 def _form(source: Unit, target: Unit) -> tuple[str, str]:

@@ -2,32 +2,37 @@
 
 An id is how the draft, the notes and the "answered" mark follow a question
 from the questions page to its answer, so it must not change when the page is
-edited around the question, and two questions must never swap ids.
+edited around the question or when its asker edits it, and two questions
+must never swap ids.
 
 How an id is made, and why.  Harvest is pure over one text: it cannot
 remember the id a question had yesterday, so the id must be computed from
 what the question *is*, never from where it stands.  A signed question is
+its asker (the signature's user) and its minute (the signature's time): a
+signature's minute is in the past once it is saved, so the set of questions
+one asker signed in one minute does not grow later.
 
-* its asker (the signature's user),
-* its minute (the signature's time), and
-* a *fingerprint* of its text: the first letter of each of its first
-  :data:`FINGERPRINT_WORDS` words, after markup, case, accents and
-  punctuation are dropped (``What is teh  ''budget''?`` → ``witb``).
+* Alone in its asker's minute (almost every question), asker and minute are
+  its id: whatever its asker does to it afterwards (rewording, adding a
+  sentence, fixing a typo) keeps it.
+* Several in one asker's minute (a list of questions posted in one edit),
+  each also takes the *fingerprint* of its text: the first letter of each
+  of its first :data:`FINGERPRINT_WORDS` words, after markup, case, accents
+  and punctuation are dropped (``What is teh ''budget''?`` → ``witb``), so
+  that inserting, deleting, moving or reordering them keeps every id, and
+  so does a typo fixed inside a word.  Where two of them share a
+  fingerprint (``What is the budget?``, ``Who is the boss?``), the initials
+  of all their words, then their whole text; only a question asked twice at
+  once, word for word, is told apart by its order.
 
-Asker and minute alone tell apart almost every question; the fingerprint
-tells apart the rare questions one asker signed in the same minute, whatever
-their order: inserting a question before them, deleting, moving or
-reordering them keeps every id.  It is made of word initials so that what an
-asker does to a question once it is posted keeps its id: fixing a typo
-inside a word, changing punctuation, case or formatting, adding a link, or
-adding a sentence after the first words.  Rewording the start of the
-question gives a new id, as it makes a new question.  Only two questions
-of one asker, one minute and one fingerprint (a question asked twice at
-once, word for word) are told apart by their order among themselves.
+Without a time, the asker and the fingerprint (an asker's undated questions
+are not a closed set); unsigned, the text alone (compared as duplicates
+are).  Withdrawn questions have ids too, so that striking one out does not
+hand its id to another.
 
-Without a time, the asker and the fingerprint; unsigned, the text alone
-(compared as duplicates are).  Withdrawn questions have ids too, so that
-striking one out does not hand its id to another.
+What this costs: in a minute of several questions, rewording the start of
+one gives it a new id, and so does deleting all but one of them (the one
+left is then alone in its minute).
 """
 
 from __future__ import annotations
@@ -56,25 +61,37 @@ class _Signed(Protocol):
 
 def assign_ids(entries: list) -> None:
     """Give every question its id (see the module's docstring)."""
+    identities = [_identity(entry) for entry in entries]
+    for level in (fingerprint, _all_initials, comparable):
+        counts = Counter(identities)
+        identities = [identity + (level(entry.text),) if counts[identity] > 1 and identity[0] != "unsigned"
+                      else identity for identity, entry in zip(identities, entries)]
     seen: Counter[tuple[str, ...]] = Counter()
-    for entry in entries:
-        identity = _identity(entry)
+    for entry, identity in zip(entries, identities):
         entry.id = _question_id(*identity, *((str(seen[identity]),) if seen[identity] else ()))
         seen[identity] += 1
 
 
 def fingerprint(text: str) -> str:
     """The initials of a question's first words, without markup, case or accents."""
+    return "".join(word[0] for word in _words(text)[:FINGERPRINT_WORDS])
+
+
+def _all_initials(text: str) -> str:
+    return "".join(word[0] for word in _words(text))
+
+
+def _words(text: str) -> list[str]:
     plain = _MARKUP.sub(" ", html.unescape(text))
     plain = "".join(c for c in unicodedata.normalize("NFKD", plain.casefold()) if not unicodedata.combining(c))
-    return "".join(word[0] for word in _WORDS.findall(plain)[:FINGERPRINT_WORDS])
+    return _WORDS.findall(plain)
 
 
 def _identity(entry: _Signed) -> tuple[str, ...]:
-    """What a question's id is made from: asker, minute and fingerprint."""
+    """What every question's id is made from: its asker and minute, or its text."""
     signature = entry.signature
     if signature and signature.user and signature.timestamp:
-        return ("signed", signature.user, iso(signature.timestamp) or "", fingerprint(entry.text))
+        return ("signed", signature.user, iso(signature.timestamp) or "")
     if signature and signature.user:
         return ("signed without time", signature.user, fingerprint(entry.text))
     return ("unsigned", comparable(entry.text))

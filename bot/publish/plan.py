@@ -342,14 +342,18 @@ def add_marks(text: str, marks: Mapping[str, tuple[str, bool]], series: "SeriesC
     return "\n".join(lines)
 
 
-def marks_edit(session: Session, answered: list[str], written: list[str], series: "SeriesConfig") -> Edit:
+def marks_edit(session: Session, answered: list[str], written: list[str], series: "SeriesConfig",
+               facts=None) -> Edit:
+    """The answered marks on the questions page.  ``facts``: the wiki's
+    language facts, the same that harvest read the page with: another
+    language's signatures read otherwise give other ids, and no mark."""
     target = session.notes_page
     marks = {qid: (f"{target}#{qid}", False) for qid in answered}
     marks.update({qid: (f"{target}#{qid}", True) for qid in written})
     return Edit(
         title=session.questions_page, kind="marks",
         summary=f"Marking the questions answered in [[{notes_link(session)}|the notes]]",
-        change=lambda text, exists: add_marks(text, marks, series) if exists else text,
+        change=lambda text, exists: add_marks(text, marks, series, facts) if exists else text,
         depends_on=(session.notes_page,),
     )
 
@@ -431,7 +435,7 @@ def publish_conditions(draft: "compile_mod.Draft", session: Session, moment: dat
 
 def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset, *,
                  manual_at: datetime | None = None, allowed_dates: "Collection[date] | None" = None,
-                 massmessage: bool = False) -> Plan:
+                 massmessage: bool = False, facts=None) -> Plan:
     """Everything publishing ``session`` changes: the notes, the session page
     (when the notes have a page of their own), the index line, the
     navigation, and the answered marks.  ``pages`` holds what was read
@@ -478,7 +482,7 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
         ))
     plan.edits.append(index_edit(session, tset, series, published=True))
     plan.edits += navigation_edits(session, series.navigation_template, pages)
-    plan.edits.append(marks_edit(session, notes.answered, notes.written, series))
+    plan.edits.append(marks_edit(session, notes.answered, notes.written, series, facts))
     add_crosslinks(plan, pages, session, series, tset, event="published", massmessage=massmessage)
     return plan.settle(pages)
 

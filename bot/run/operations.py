@@ -369,7 +369,8 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
         pages[session.draft_page] = draft.state
     plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at,
                                                         allowed_dates=allowed,
-                                                        massmessage=uses_massmessage(ctx)))
+                                                        massmessage=uses_massmessage(ctx),
+                                                        facts=ctx.wiki.language_facts()))
     if draft.note:
         plan.notices.insert(0, f"[[{session.draft_page}]]: {draft.note}")
     report = run_plan(ctx, plan)

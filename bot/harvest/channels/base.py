@@ -45,6 +45,9 @@ class Message:
     """'message', 'reaction', 'service' (joins, pinned messages…), 'sticker', 'private' (a direct message)."""
     names: tuple[str, ...] = ()
     """Every name the sender goes by in the file (display name, address, handle): never in the draft."""
+    others: tuple[str, ...] = ()
+    """Names of other people the file gives with the message (a direct message's addressee, the
+    author of a forwarded message, the people a service message adds): never in the draft either."""
     host: bool = False
     """The channel marks the sender as the host (YouTube's "Owner" badge)."""
     subject: str = ""

@@ -7,8 +7,9 @@ a mail with only HTML is turned into text with :mod:`html.parser` (quoted
 replies left out).  From the text, what the sender did not write for this
 question goes: the quoted mail they replied to (``>`` lines, "On … wrote:",
 Outlook's "-----Original Message-----" or ``From:``/``Sent:`` block), the
-signature (after ``-- ``, or from a closing like "Best regards,"), "Sent from
-my phone" lines.
+signature (after ``-- ``, from a closing like "Best regards," or "Saludos,",
+from a line "— Name", or a name line and the short lines under it: role,
+affiliation, phone), "Sent from my phone" lines, in the usual languages.
 
 A mail the parser finds broken (a multipart without its boundaries, headers
 without the blank line after them, a body that cannot be decoded) is an error
@@ -24,9 +25,11 @@ import email.policy
 import email.utils
 import mailbox
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
+from bot.harvest.channels.anonymous import Names
 from bot.harvest.channels.base import ChannelError, Message
 
 __all__ = ["clean_body", "html_to_text", "looks_like_mail", "read_mail_bytes", "read_mail_folder", "read_mbox"]
@@ -100,6 +103,10 @@ def _message(msg: email.message.EmailMessage, source: str, where: str) -> Messag
                 raise ChannelError(f"{source}: {where}: a broken mail ({type(defect).__name__}: "
                                    f"{defect.__doc__.strip().splitlines()[0] if defect.__doc__ else defect})")
     name, address = email.utils.parseaddr(str(msg.get("From", "")))
+    names = [n for n in (name, address) if n]
+    for header in ("Sender", "Reply-To"):  # the sender's other addresses
+        for other_name, other in email.utils.getaddresses([str(v) for v in msg.get_all(header, [])]):
+            names += [n for n in (other_name, other) if n]
     date_header = str(msg.get("Date", "") or "")
     try:
         timestamp = email.utils.parsedate_to_datetime(date_header) if date_header else None
@@ -108,13 +115,9 @@ def _message(msg: email.message.EmailMessage, source: str, where: str) -> Messag
     if timestamp is not None and timestamp.tzinfo is None:
         timestamp = None
     try:
-        text = clean_body(_body(msg))
+        text = clean_body(_body(msg), names)
     except (LookupError, ValueError) as e:
         raise ChannelError(f"{source}: {where}: cannot decode the mail's text ({e})") from None
-    names = [n for n in (name, address) if n]
-    if address and "@" in address:
-        local = address.split("@")[0]
-        names += [local] + [piece for piece in re.split(r"[._+-]", local) if len(piece) >= 3]
     return Message(channel="email", source=source, where=where, sender=address.lower() or name,
                    time=date_header or str(msg.get("Message-ID", "") or ""), text=text,
                    seconds=timestamp.timestamp() if timestamp else None,
@@ -134,26 +137,73 @@ def _body(msg: email.message.EmailMessage) -> str:
 
 # -- text ------------------------------------------------------------------------
 
-_QUOTE_HEADER = re.compile(r"^\s*(?:On\b.*\bwrote:|Le\b.*\ba écrit\s?:|Am\b.*\bschrieb.*:|El\b.*\bescribió:)\s*$",
-                           re.IGNORECASE)
+_QUOTE_HEADER = re.compile(r"^\s*(?:On\b.*\bwrote:|Le\b.*\ba écrit\s?:|Am\b.*\bschrieb.*:|El\b.*\bescribió:|"
+                           r"Em\b.*\bescreveu:|Il giorno\b.*\bha scritto:|Op\b.*\bschreef.*:|W dniu\b.*\bnapisał.*:|"
+                           r".*\bпишет:|.*\bнаписав.*:)\s*$", re.IGNORECASE)
 _QUOTE_START = re.compile(r"^\s*On\b.*\d", re.IGNORECASE)
-_ORIGINAL = re.compile(r"^\s*(?:-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}|_{10,})\s*$", re.IGNORECASE)
-_OUTLOOK_FROM = re.compile(r"^\s*\*?From:\*?\s", re.IGNORECASE)
-_OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:Sent|Date|To|Subject):\*?\s", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^(?:--|-- |—|__)\s*$")
-_SENT_FROM = re.compile(r"^\s*(?:Sent from my\b|Get Outlook for\b|Sent with\b)", re.IGNORECASE)
-_CLOSING = re.compile(r"^\s*(?:(?:best|kind|warm|many|warmest)\s+(?:regards|wishes|thanks)|regards|best|cheers|"
-                      r"thanks(?: (?:a lot|again|in advance|so much))?|thank you(?: (?:so much|in advance|again))?|"
-                      r"sincerely(?: yours)?|yours(?: truly| sincerely)?|all the best|greetings|cordially|"
-                      r"many thanks)\s*[,.!]*\s*$", re.IGNORECASE)
-_GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening))\b[^.?!\n]{0,40}[,!:]?\s*$",
+_ORIGINAL = re.compile(r"^\s*(?:-{2,}\s*(?:Original Message|Forwarded message|Mensaje original|Message d'origine|"
+                       r"Ursprüngliche Nachricht|Messaggio originale|Oorspronkelijk bericht|Wiadomość oryginalna)"
+                       r"\s*-{2,}|_{10,})\s*$", re.IGNORECASE)
+_OUTLOOK_FROM = re.compile(r"^\s*\*?(?:From|De|Von|Da|Van|Od|От):\*?\s", re.IGNORECASE)
+_OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:Sent|Date|To|Subject|Enviado|Para|Asunto|Envoyé|À|Objet|Gesendet|An|Betreff|"
+                           r"Inviato|A|Oggetto|Verzonden|Aan|Onderwerp|Wysłano|Do|Temat|Отправлено|Кому|Тема):\*?\s",
+                           re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?:--|-- |—|–|__|~~)\s*$")
+_SENT_FROM = re.compile(r"^\s*(?:Sent from my\b|Get Outlook for\b|Sent with\b|Sent via\b|Enviado desde mi\b|"
+                        r"Enviado do meu\b|Envoyé de mon\b|Von meinem\b.*\bgesendet|Inviato da\b|Verzonden (?:vanaf|met)\b|"
+                        r"Wysłane z\b|Отправлено с\b|Надіслано з\b)", re.IGNORECASE)
+#: Closings of a mail, in the languages people write to answers@ in; each a regular expression.
+_CLOSINGS = {
+    "en": r"(?:best|kind|warm|many|warmest|with best)\s+(?:regards|wishes|thanks)|regards|best|cheers|"
+          r"thanks(?: (?:a lot|again|in advance|so much))?|thank you(?: (?:so much|in advance|again))?|"
+          r"sincerely(?: yours)?|yours(?: truly| sincerely)?|all the best|greetings|cordially|many thanks|"
+          r"take care|respectfully|warmly|best wishes",
+    "es": r"saludos(?: cordiales)?|un saludo(?: cordial)?|atentamente|cordialmente|un abrazo|abrazos|"
+          r"(?:muchas )?gracias(?: de antemano)?",
+    "fr": r"cordialement|bien (?:à vous|cordialement)|amicalement|(?:bien )?amitiés|salutations(?: distinguées)?|"
+          r"(?:un grand )?merci(?: d'avance| beaucoup)?|bonne (?:journée|soirée)",
+    "de": r"(?:viele|beste|liebe|herzliche|freundliche)\s+grüße|grüße|mit freundlichen grüßen|lg|vg|mfg|"
+          r"(?:vielen )?dank(?: im voraus)?|danke(?: schön)?",
+    "pt": r"atenciosamente|abraços?|cumprimentos|(?:muito )?obrigad[oa]|saudações|att",
+    "it": r"(?:cordiali |distinti )?saluti|un saluto|grazie(?: mille)?",
+    "nl": r"met vriendelijke groet(?:en)?|(?:hartelijke )?groet(?:en|jes)?|bedankt|dank je(?: wel)?",
+    "pl": r"pozdrawiam(?: serdecznie)?|z poważaniem|serdecznie pozdrawiam|dzięki|dziękuję",
+    "ru": r"с уважением|спасибо|всего доброго|всего наилучшего",
+    "uk": r"з повагою|дякую|щиро",
+    "id": r"salam|terima kasih|hormat saya",
+    "sw": r"asante(?: sana)?|wako",
+    "tr": r"saygılarımla|teşekkürler",
+    "ar": r"مع التحية|مع خالص التحيات|شكرا",
+}
+_CLOSING_WORDS = "|".join(_CLOSINGS.values())
+_CLOSING = re.compile(rf"^\s*(?:{_CLOSING_WORDS})\s*[,.!]*\s*$", re.IGNORECASE)
+_CLOSING_AND_NAME = re.compile(rf"^\s*(?:{_CLOSING_WORDS})\s*[,.!]*\s*[-–—~]?\s*(?P<name>[^\W\d_][^?!:;]{{0,40}})$",
+                               re.IGNORECASE)
+"""A closing and the name after it on the same line: "Best, Jane", "Saludos — Piotr"."""
+_DASH_NAME = re.compile(r"^\s*(?:[-–—~]+|--\s)\s*[^\W\d_][^?!:;]{0,40}$")
+"""A signature line started by a dash: "— Jane", "-JD", "~Piotr Nowak"."""
+_PARTICLES = frozenset("van von de der den del da di du la le dos das do bin ibn al el y".split())
+
+
+def _name_line(line: str) -> bool:
+    """Whether a line is a name: up to five capitalised words or initials, particles between them."""
+    words = line.replace(",", " ").split()
+    return 0 < len(words) <= 5 and all(
+        w in _PARTICLES or (w[:1].isupper() and not any(c.isdigit() for c in w)
+                            and re.fullmatch(r"[\w'’.-]+", w) is not None) for w in words)
+
+
+_GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening)|hola|estimad[oa]s?|"
+                       r"querid[oa]s?|bonjour|cher|chère|chers|hallo|liebe[rs]?|sehr geehrte[rs]?|olá|prezad[oa]s?|"
+                       r"caro|cara|ciao|beste|dzień dobry|szanowni|здравствуйте|привіт|вітаю)\b[^.?!\n]{0,40}[,!:]?\s*$",
                        re.IGNORECASE)
 
 
-def clean_body(text: str) -> str:
+def clean_body(text: str, names: Iterable[str] = ()) -> str:
     """What the sender wrote for this mail: quoted replies, signature, opening
     greeting and closing (with the name under it) removed; paragraphs kept
-    (blank lines between them)."""
+    (blank lines between them).  ``names``: the sender's names and addresses,
+    to know their signature when it has no closing or separator."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     end = len(lines)
     for i, line in enumerate(lines):  # where the quoted mail or the signature starts
@@ -164,22 +214,48 @@ def clean_body(text: str) -> str:
             break
     kept = [line.rstrip() for line in lines[:end] if not line.lstrip().startswith(">")]
     for i, line in enumerate(kept):  # a closing, and at most a few lines (name, role) under it
-        if _CLOSING.match(line) and len([l for l in kept[i + 1:] if l.strip()]) <= 4:
+        after = [l for l in kept[i + 1:] if l.strip()]
+        if ((_CLOSING.match(line) or (_CLOSING_AND_NAME.match(line) and _is_signature_line(line)))
+                and len(after) <= 4 and not any("?" in l for l in after) and (i > 0 or not after)):
             kept = kept[:i]
             break
+    kept = kept[:_signature_start(kept, Names(names))]
     while kept and not kept[0].strip():
         kept.pop(0)
     if kept and _GREETING.match(kept[0]):
         kept.pop(0)
     while kept and not kept[-1].strip():
         kept.pop()
-    paragraphs = "\n".join(kept).strip().split("\n\n")
-    if len(paragraphs) > 1 and _SIGN_OFF_NAME.match(paragraphs[-1].strip()):
-        paragraphs.pop()  # a name alone at the end
-    return "\n\n".join(paragraphs).strip()
+    return "\n".join(kept).strip()
 
 
-_SIGN_OFF_NAME = re.compile(r"^[-–—~]?\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s*$")
+def _is_signature_line(line: str) -> bool:
+    """Short, and not a sentence: a name, a role, an affiliation, an address."""
+    bare = line.strip()
+    return bool(bare) and len(bare) <= 80 and len(bare.split()) <= 8 and not bare.endswith(("?", ":", ";")) \
+        and not (bare.endswith((".", "!")) and len(bare.split()) > 3 and not re.search(r"\b[A-Z]\.$", bare))
+
+
+def _signature_start(lines: list[str], names: Names) -> int:
+    """Where a signature without a separator starts at the end of a mail's
+    ``lines`` (``len(lines)`` if there is none): a name line (a name of the
+    sender, a name after a dash, or a line that is only a name right after the
+    text) and the few short lines under it (role, affiliation, phone, page)."""
+    block: list[int] = []
+    for i in range(len(lines) - 1, -1, -1):  # the short lines at the end
+        if not lines[i].strip():
+            continue
+        if not _is_signature_line(lines[i]) or len(block) == 5:
+            break
+        block.insert(0, i)
+    if not block or not any(l.strip() for l in lines[:block[0]]):
+        return len(lines)  # nothing but short lines: no text to keep them from
+    for n, i in enumerate(block):
+        line = lines[i]
+        if (names.found_in(line) and len(line.split()) <= 6) or _DASH_NAME.match(line) \
+                or (n == 0 and _name_line(line) and len(block) <= 4):
+            return i
+    return len(lines)
 
 
 class _TextParser(HTMLParser):
@@ -189,7 +265,7 @@ class _TextParser(HTMLParser):
     SKIP = {"script", "style", "head", "title", "blockquote"}
     VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
     QUOTE_MARKS = ("gmail_quote", "moz-cite-prefix", "yahoo_quoted", "divrplyfwdmsg", "appendonsend",
-                   "gmail_signature", "moz-signature")
+                   "signature")  # gmail_signature, moz-signature, Outlook's Signature, AppleMailSignature…
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

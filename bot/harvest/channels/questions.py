@@ -30,6 +30,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from bot.harvest.channels.anonymous import MENTION, Names, wiki_users
 from bot.harvest.channels.base import LIVE_CHAT, LeftOut, Message, Picked
 from bot.harvest.ids import comparable, fingerprint
 from bot.model import Question
@@ -39,22 +40,15 @@ __all__ = ["BY_EMAIL", "FROM_LIVE_CHAT", "JOIN_SECONDS", "MENTION", "channel_not
 
 JOIN_SECONDS = 60
 """Messages of one sender this close to the one before are one question."""
-MENTION = "another participant"
 FROM_LIVE_CHAT = "From the live chat"
 BY_EMAIL = "By email"
 _NOTES = {"live chat": "(from the live chat)", "email": "(by email)"}
 
 _MARKER = re.compile(r"^\s*(?:Q|Question)\s*[:.)-]\s*", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d ().-]{6,}\d|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?!\w)")
-_HANDLE = re.compile(r"(?<![\w@])@[\w][\w.-]*\w|(?<![\w@])@\w")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SMALL_TALK = re.compile(r"^\s*(?:how are (?:you|y'all|you all|everyone)(?: doing| today)?|can (?:you|everyone|anyone) "
                          r"(?:hear|see) (?:me|us|my screen)|am i audible|is my (?:mic|microphone|audio) (?:working|on)|"
                          r"(?:is )?(?:anyone|everyone) (?:here|there))\s*[?!.]*\s*$", re.IGNORECASE)
-_COMMON_WORDS = frozenset("""a an as at be by do he if in is it me my no of on or so to up us we the and for will may
-can hope grace faith joy mark bill van von de la le da di der del du al el bin ibn""".split())
-"""Words that are part of some people's names but mostly mean something else: not replaced alone."""
 _PLUS_ONE = re.compile(r"^\s*\+\s*\d+\b")
 _LINK = re.compile(r"^\s*(?:<?(?:https?://|www\.)\S+>?\s*)+$", re.IGNORECASE)
 _AGREE = re.compile(r"^\s*(?:\+\s*\d+|same(?: here| question| for me)?|this|agreed?|i agree|me too|\^+(?: ?this)?|"
@@ -130,7 +124,7 @@ def pick_questions(messages: list[Message], *, hosts: Iterable[str] = (),
     text) or the channel's section; and every message left out, with why."""
     picked = Picked()
     host_names = {_name_key(h) for h in hosts if h.strip()}
-    names = _all_names([m for m in messages if not _from_host(m, host_names)])
+    names = _all_names(messages, host_names)
     groups: list[list[Message]] = []
     open_group: dict[tuple[str, str], list[Message]] = {}
     for message in messages:
@@ -172,7 +166,7 @@ def pick_questions(messages: list[Message], *, hosts: Iterable[str] = (),
     return picked
 
 
-def _questions_of(group: list[Message], names: tuple[list[str], list[str]], picked: Picked):
+def _questions_of(group: list[Message], names: Names, picked: Picked):
     """(text, first message, _) of each question in one sender's group of messages."""
     first = group[0]
     if first.channel == "email":
@@ -208,7 +202,7 @@ def _asks(text: str) -> bool:
     return "?" in _URL.sub(" ", text)
 
 
-def _email_questions(message: Message, names: tuple[list[str], list[str]], picked: Picked):
+def _email_questions(message: Message, names: Names, picked: Picked):
     text = anonymise(message.text, names)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-*•])\s)", text) if p.strip()]
     asked = [p for p in paragraphs if _asks(p) or _MARKER.match(p)]
@@ -264,44 +258,25 @@ def _not_a_question_alone(text: str) -> str | None:
     return None
 
 
-def anonymise(text: str, names: tuple[list[str], list[str]]) -> str:
-    """``text`` with no name of a sender, ``@handle``, e-mail address or phone number.
-    ``names``: full names (any case) and the single words of names (as written, or capitalised)."""
-    full, parts = names
-    text = _EMAIL.sub("(e-mail address removed)", text)
-    text = _PHONE.sub("(phone number removed)", text)
-    for name in full:  # the longest first, so that "Jane Doe (WMF)" goes before "Jane Doe"
-        text = re.sub(rf"@?(?<![\w]){re.escape(name)}(?![\w])", MENTION, text, flags=re.IGNORECASE)
-    for word in parts:
-        text = re.sub(rf"@?(?<![\w]){re.escape(word)}(?![\w])", MENTION, text)
-    text = _HANDLE.sub(MENTION, text)
-    return text
+def anonymise(text: str, names: Names) -> str:
+    """``text`` with no name of a sender, ``@handle``, wiki user name, e-mail address or phone number."""
+    return names.anonymise(text)
 
 
-def _all_names(messages: list[Message]) -> tuple[list[str], list[str]]:
-    """Every name a sender goes by in the messages (any case), and the single
-    words of those names, matched as written or capitalised: "Jane Doe (she/her)"
-    gives "Jane Doe (she/her)" and "Jane Doe", then "Jane" and "Doe"."""
-    full: set[str] = set()
-    parts: set[str] = set()
+def _all_names(messages: list[Message], hosts: set[str]) -> Names:
+    """Every name the file's people go by: the senders' (each form a channel
+    gives, see :mod:`bot.harvest.channels.anonymous`), the other people the
+    files name (a direct message's addressee, a forwarded message's author),
+    and the wiki user names the messages give; not the hosts'."""
+    people: list[str] = []
     for message in messages:
-        for name in (message.sender, *message.names):
-            name = " ".join(name.split())
-            if not name:
-                continue
-            full.add(name)
-            base = re.sub(r"\s*[(\[].*?[)\]]\s*|\s+[-|–—/].*$", " ", name).strip()
-            if base:
-                full.add(base)
-            for word in ([] if "@" in base else re.split(r"[\s._+-]+", base)):
-                if len(word) >= 2 and not any(c.isdigit() for c in word) and word.casefold() not in _COMMON_WORDS:
-                    parts.update({word, word[:1].upper() + word[1:]})
-    full = {n for n in full if len(n) >= 2 and (" " in n or "@" in n or len(n) >= 3)}
-    by_length = lambda names: sorted(names, key=len, reverse=True)  # noqa: E731
-    return by_length(full), by_length(parts - full)
+        if not _from_host(message, hosts):
+            people += [message.sender, *message.names]
+        people += [n for n in (*message.others, *wiki_users(message.text)) if _name_key(n) not in hosts]
+    return Names(people)
 
 
-def _left(message: Message, reason: str, names: tuple[list[str], list[str]], text: str | None = None) -> LeftOut:
+def _left(message: Message, reason: str, names: Names, text: str | None = None) -> LeftOut:
     return LeftOut(message.source, message.where, reason, _one_line(anonymise(text or message.text, names)))
 
 

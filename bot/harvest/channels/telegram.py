@@ -2,13 +2,15 @@
 
 The file is one object: a chat (``name``, ``type``, ``messages``), or the
 whole account's export with the chats in ``chats.list``.  Each message has
-``id``, ``type`` (``message``, or ``service`` for joins, pins and the like),
+``id``, ``type`` (``message``, or ``service`` for joins, pins and the like,
+with the person's name in ``actor`` and those added in ``members``),
 ``date`` (local time, ISO 8601) and ``date_unixtime``, ``from`` and
 ``from_id`` (the sender's display name and ``user123…``), ``text`` (a string,
 or a list of plain strings and parts ``{"type": "bold", "text": …}``:
 ``mention`` for ``@handle``, ``mention_name`` for a named user, ``text_link``
 with its ``href``, ``email``, ``phone``…), ``reply_to_message_id``, and
-``media_type`` (``sticker``…) for media.  Read with :mod:`json`.
+``media_type`` (``sticker``…) for media, ``forwarded_from`` (and
+``forwarded_from_id``) for a forwarded message.  Read with :mod:`json`.
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ def _message(item: object, index: int, source: str) -> Message:
         body = text_of(item.get("text", ""))
     except ValueError as e:
         raise ChannelError(f"{source}: {where}: {e}") from None
-    name = str(item.get("from") or "")
-    user = str(item.get("from_id") or "")
+    name = str(item.get("from") or item.get("actor") or "")
+    user = str(item.get("from_id") or item.get("actor_id") or "")
     kind = "message" if item.get("type", "message") == "message" else "service"
     if kind == "message" and item.get("media_type") == "sticker" or (not body.strip() and "sticker_emoji" in item):
         kind = "sticker"
@@ -76,7 +78,26 @@ def _message(item: object, index: int, source: str) -> Message:
     return Message(channel="telegram", source=source, where=where, sender=user or name,
                    time=str(item.get("date_unixtime") or item.get("date") or item.get("id", index)),
                    text=body, seconds=seconds, timestamp=timestamp, kind=kind,
-                   names=tuple(n for n in (name, user) if n), reply="reply_to_message_id" in item)
+                   names=tuple(n for n in (name, user, _text(item.get("author"))) if n),
+                   others=_others(item), reply="reply_to_message_id" in item)
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _others(item: dict) -> tuple[str, ...]:
+    """The other people a message names in its fields: who wrote a forwarded
+    (or saved) message, who added people and the people added."""
+    names = []
+    forwarded_id = str(item.get("forwarded_from_id") or "")
+    if not forwarded_id.startswith("channel"):  # a forwarded channel post is no person's
+        names.append(_text(item.get("forwarded_from")))
+    names += [_text(item.get("saved_from")), _text(item.get("inviter"))]
+    members = item.get("members")
+    if isinstance(members, list):
+        names += [_text(m) for m in members]
+    return tuple(n for n in names if n)
 
 
 def text_of(value: object) -> str:

@@ -7,7 +7,8 @@ Two shapes, both read here:
   ``Replying to "first words…"`` and a blank line; a reaction is a message
   ``Reacted to "first words…" with 👍`` (or ``Removed a 👍 reaction from "…"``).
   A direct message says ``to Name`` (or ``to Name(Direct Message)``) instead
-  of ``to Everyone``.
+  of ``to Everyone``.  In a webinar, attendees write ``to All panelists`` (or
+  ``to Hosts and panelists``): to the session, like ``to Everyone``.
 * Older versions: one line per message, ``HH:MM:SS\\t From  Name : message``
   (or ``… From Name to Everyone : message``); a message over several lines
   continues on the lines after it.
@@ -28,7 +29,11 @@ __all__ = ["looks_like_zoom", "read_zoom"]
 
 _HEADER = re.compile(r"^(?P<time>\d{1,2}:\d{2}:\d{2})\s+From\s+(?P<who>.*?)\s*:(?:[ \t]+(?P<rest>.*)|[ \t]*)$")
 _TO = re.compile(r"^(?P<sender>.+)\s+to\s+(?P<to>.+)$", re.IGNORECASE)
-_PRIVATE = re.compile(r"\((?:direct message|privately)\)\s*$", re.IGNORECASE)
+_PRIVATE = re.compile(r"\s*\((?:direct message|privately)\)\s*$", re.IGNORECASE)
+_GROUPS = re.compile(r"^(?:everyone\b.*|(?:all\s+)?(?:panelists|attendees)(?:\s+and\s+(?:panelists|attendees))?|"
+                     r"(?:all\s+)?(?:hosts?|co-?hosts?)(?:\s*(?:,|and|&)\s*(?:co-?hosts?|panelists))*)\s*$", re.IGNORECASE)
+"""Who a message goes to that is the session, not one person: everyone, or in a webinar (where
+attendees write to the panelists) the panelists, the hosts and co-hosts."""
 _REPLY = re.compile(r'^Replying to "(?P<quoted>.*)"\s*$')
 _REACTION = re.compile(r'^(?:Reacted to ".*" with .*|Removed an? .* reaction from ".*")\s*$')
 
@@ -95,11 +100,13 @@ def _message(header: dict, body: list[str], source: str) -> Message:
     text = "\n".join(body).strip()
     if _REACTION.match(text) and "\n" not in text:
         kind = "reaction"
-    if to is not None and not to.casefold().startswith("everyone") or (to and _PRIVATE.search(to)):
+    others: tuple[str, ...] = ()
+    if to is not None and (_PRIVATE.search(to) or not _GROUPS.match(to)):
         kind = "private"
+        others = (_PRIVATE.sub("", to).strip(),)  # the person it went to
     return Message(channel="zoom", source=source, where=f"line {header['line']}", sender=who,
                    time=header["time"], text=text, seconds=header["seconds"], kind=kind,
-                   names=(who,), reply=reply)
+                   names=(who,), others=tuple(o for o in others if o), reply=reply)
 
 
 def _seconds(clock: str) -> float:
