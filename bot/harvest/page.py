@@ -364,6 +364,7 @@ def _template_spans(structure: str) -> list[tuple[int, int]]:
 _BLOCK_TOKEN = re.compile(r"<(?P<open>poem|blockquote)\b[^<>]*(?<!/)>|</(?P<close>poem|blockquote)\s*>"
                           r"|^(?P<table>[ \t:*#]*\{\|)|^[ \t]*(?P<end>\|\})(?!\})", re.IGNORECASE | re.MULTILINE)
 """What opens or closes a block whose lines belong together: a poem, a quotation, a table."""
+_BLOCK_TAG = re.compile(r"</?(?:poem|blockquote)\b", re.IGNORECASE)
 
 
 def _block_spans(structure: str) -> list[tuple[int, int]]:
@@ -372,8 +373,8 @@ def _block_spans(structure: str) -> list[tuple[int, int]]:
     no list item and a post keeps them whole.  One pass; an unclosed one joins nothing."""
     opened: dict[str, list[int]] = {"poem": [], "blockquote": [], "table": []}
     spans: list[tuple[int, int]] = []
-    if "{|" not in structure and "<" not in structure:
-        return spans
+    if "{|" not in structure and _BLOCK_TAG.search(structure) is None:
+        return spans  # the common case, found with two fast scans
     for token in _BLOCK_TOKEN.finditer(structure):
         if token["open"]:
             opened[token["open"].lower()].append(token.start())
