@@ -44,7 +44,8 @@ from bot import wikifacts
 from bot.model import HarvestResult, Problem, Question, Revision
 from bot.wikifacts import MARK_TEMPLATE, QUESTION_TEMPLATE
 from bot.harvest.ids import assign_ids, comparable, merge_duplicates
-from bot.harvest.signatures import Signature, find_signature, normalise_user, signatures_within, without_signer
+from bot.harvest.signatures import (Signature, find_signature, links_to_user, normalise_user, signatures_within,
+                                    without_signer)
 
 DEFAULT_TOPIC_ALIASES: dict[str, str] = {
     "Human rights": "Human Rights",
@@ -480,6 +481,9 @@ def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said
                        default=None)
         if earliest is not None and (signature.timestamp is None or earliest < signature.timestamp):
             signature = dataclasses.replace(signature, timestamp=earliest, problem=None)
+    if signature is not None and signature.user and (links := links_to_user(head, signature.user, facts)):
+        head, shown = _cut(head, shown, links)  # the asker's signatures without a time (three tildes)
+        cut = True
     kept, struck = (_wikitext(*part) for part in _strike_out(head, shown))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
     if signature and signature.problem:

@@ -52,6 +52,8 @@ _SMALL_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _ZONE = re.compile(r"\(\s*([^()\[\]{}<>|\n]{1,30}?)\s*\)")
 _LOOSE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.h]\s*\d{2}(?!\d)")
 """A time in any digits: with a zone after it, the end of a signature whose date cannot be read."""
+_POSTSCRIPT = re.compile(r"\s*\((?:[^()\n]{0,40}\([^()\n]{1,30}\)|[^()\n]{1,60})\)")
+"""A note in brackets right after a signature: ``(Corrections: 23:46, 8 July 2019 (UTC))``."""
 _QUESTION_MARK = re.compile(r"[?？؟]")
 
 _CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
@@ -136,6 +138,32 @@ def signatures_within(text: str, facts: wikifacts.LanguageFacts | None = None) -
     each in a window of bounded size, so the cost is linear in the length of the text.
     """
     return _reader(facts or wikifacts.ENGLISH).within(text)
+
+
+def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each run of links to ``user``'s pages in a text, with what leads them
+    (the name written before, a dash, styling) and the brackets and tags they close: the
+    asker's signatures without a timestamp (three tildes) left inside a question."""
+    facts = facts or wikifacts.ENGLISH
+    spans: list[tuple[int, int]] = []
+    if "[[" not in text:
+        return spans
+    for match in _LINK.finditer(text):
+        if user_of_link(match.group(1), facts) != user:
+            continue
+        if spans and len(visible(text[spans[-1][1]:match.start()])) <= 3:
+            start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
+        else:
+            start = _lead_start(text, match.start(), user, match.group())
+        spans.append((start, match.end()))
+    closed = []
+    for start, end in spans:
+        part = text[start:end]
+        opened = part.count("(") - part.count(")")
+        while opened > 0 and (closing := re.match(r"\s*\)", text[end:])) is not None:
+            end, opened = end + closing.end(), opened - 1
+        closed.append((start, end))
+    return closed
 
 
 def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> str:
@@ -375,8 +403,12 @@ class _Reader:
             signature = self.with_links(text[window:zone.end()])
             if signature is None or signature.user is None or signature.timestamp is None:
                 continue
-            found.append(dataclasses.replace(signature, start=signature.start + window, end=zone.end()))
-            lowest = zone.end()
+            end = zone.end()
+            postscript = _POSTSCRIPT.match(text, end)
+            if postscript is not None and _LOOSE_TIME.search(postscript.group()):
+                end = postscript.end()  # "(Corrections: 23:46, 8 July 2019 (UTC))": the signer's too
+            found.append(dataclasses.replace(signature, start=signature.start + window, end=end))
+            lowest = end
         return found
 
     def timestamp_before(self, text: str, zone: re.Match) -> re.Match | None:
@@ -516,6 +548,13 @@ def _lead_start(text: str, start: int, user: str | None = None, signature: str =
     name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
     added by"."""
     start = _skip_lead(text, start)
+    if user:  # the whole name, as written (an IP address too)
+        lowest = max(0, start - len(user) - 8)
+        before = text[lowest:start].replace("_", " ").rstrip("'. \t")
+        name_start = lowest + len(before) - len(user)
+        if before.casefold().endswith(user.casefold()) and (
+                name_start == 0 or not text[name_start - 1].isalnum()):
+            start = _skip_lead(text, name_start)
     words: set[str] | None = None
     for _ in range(_NAME_WORDS if user else 0):
         name = _NAME_WORD.search(text, max(0, start - 60), start)
