@@ -35,7 +35,7 @@ def _minute(text: str) -> datetime:
 
 
 _TIMESTAMP = re.compile(r"\(\s*(?:UTC|CES?T|JST|ت ع م)\s*\)|(?<!\d)\d{1,2}:\d{2}, \d{1,2} [^\W\d]+ \d{4}")
-_OPEN_AT_END = re.compile(r"<(?!/)[a-z]+\b[^<>]*>\W*\Z", re.IGNORECASE)
+_OPEN_AT_END = re.compile(r"<[a-z][a-z0-9]*(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?>\W*\Z", re.IGNORECASE)
 _LAST_WORD = re.compile(r"([^\W\d_]+)[\W\d_]*\Z")
 
 

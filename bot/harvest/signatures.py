@@ -59,9 +59,9 @@ _QUESTION_MARK = re.compile(r"[?？؟]")
 _CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
                           r"|<br\s*/?>|</br\s*>", re.IGNORECASE)
 """A closing tag (or line break) that styling or striking out leaves after a signature."""
-_OPENING_TAG = re.compile(r"<(?:span|small|sup|sub|font|b|i|u|em|strong|big|bdi|div|p|center)\b[^<>]*>",
-                          re.IGNORECASE)
-"""An opening tag before a signature: styling, or a block (``<div style=…>``) it is wrapped in."""
+_OPENING_TAG = re.compile(r"<[a-z][a-z0-9]*(?:\s(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)?>", re.IGNORECASE)
+"""An opening tag before a signature (``<span title="a>b">``, ``<div style=…>``, ``<kbd>``): what it
+wraps is the signature, whatever the tag."""
 _DASHES = ("--", "—", "–", "&mdash;", "&ndash;", "&#8212;", "&#8211;", "&#x2014;", "&#x2013;", "~")
 """What people put before a signature (``--~~~~``); a lone hyphen counts after white space."""
 _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "&#8201;", "·", "•", "&bull;",
@@ -521,7 +521,8 @@ def links_labels(text: str) -> Iterator[tuple[int, int, str, str]]:
         yield match.start(), match.end(), match.group(1), label + match.group(3)
 
 
-_NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)[\s_'.]*\Z")
+_NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:[\s_'.]|</[a-z]+\s*>)*\Z", re.IGNORECASE)
+"""A word of a name, and the closing tags and quotes of its styling (``<span …>Ann</span>``)."""
 _NAME_WORDS = 6
 """The most words of a name written before a signature's links."""
 
@@ -601,5 +602,10 @@ def _tag_before(text: str, end: int, tag: re.Pattern[str]) -> int | None:
     """Where a tag of the given kind that ends at ``end`` starts, if one does."""
     if not text.endswith(">", 0, end):
         return None
-    opening = text.rfind("<", max(0, end - 200), end)
-    return opening if opening >= 0 and tag.fullmatch(text, opening, end) else None
+    lowest = max(0, end - 200)
+    opening = text.rfind("<", lowest, end)
+    while opening >= 0:
+        if tag.fullmatch(text, opening, end):
+            return opening
+        opening = text.rfind("<", lowest, opening)  # the "<" was inside a quoted attribute value
+    return None
