@@ -320,13 +320,54 @@ def heading_level(line: str) -> int | None:
 
 # -- languages ------------------------------------------------------------------------------
 
+WIKIMEDIA_USER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    # Sources: operations/mediawiki-config, wmf-config/InitialiseSettings.php ($wgExtraNamespaces,
+    # $wgNamespaceAliases, $wgExtraGenderNamespaces), as each wiki's API reports them
+    # (action=query&meta=siteinfo&siprop=namespaces|namespacealiases).
+    # pl.wikipedia.org: "Wikipedysta" / "Wikipedystka" (gendered) besides core's "Użytkownik".
+    "pl": {"user": ("Wikipedysta", "Wikipedystka"),
+           "user_talk": ("Dyskusja wikipedysty", "Dyskusja wikipedystki")},
+    # cs.wikipedia.org: "Wikipedista" / "Wikipedistka".
+    "cs": {"user": ("Wikipedista", "Wikipedistka"),
+           "user_talk": ("Diskuse s wikipedistou", "Diskuse s wikipedistkou")},
+    "sk": {"user": ("Wikipédia",), "user_talk": ("Diskusia s wikipédiou",)},
+    "hu": {"user": ("User",), "user_talk": ("User talk",)},
+    # pt.wikipedia.org: namespace 2 is "Usuário(a)", 3 "Usuário(a) Discussão" (core's pt has
+    # "Utilizador"), with "Utilizador(a)" and the gendered forms as aliases.
+    "pt": {"user": ("Usuário(a)", "Utilizador(a)", "Usuário", "Usuária", "Utilizador", "Utilizadora"),
+           "user_talk": ("Usuário(a) Discussão", "Utilizador(a) Discussão", "Usuário Discussão",
+                         "Usuária Discussão", "Utilizador Discussão", "Utilizadora Discussão")},
+}
+"""User-namespace names and aliases that Wikimedia projects set in their own configuration
+and MediaWiki's language files lack, by content language: users sign on Meta-wiki with their
+home wiki's signature, so these are known wherever a signature is read.  Merged into the
+data file's facts when it is loaded (scripts/language_facts.py writes only core's)."""
+
+WIKIMEDIA_USER_PAGES: tuple[str, ...] = ("CentralAuth",)
+"""Special pages of Wikimedia's extensions whose subpage is a user name (on every wiki):
+Special:CentralAuth/NAME (extension CentralAuth)."""
+
+
 @functools.lru_cache(maxsize=1)
 def _language_data() -> dict[str, dict]:
-    """Every language's facts from bot/data/languages.json, each merged with English's."""
+    """Every language's facts from bot/data/languages.json, each merged with English's, and
+    with the Wikimedia projects' own aliases (:data:`WIKIMEDIA_USER_ALIASES`)."""
     text = resources.files("bot").joinpath("data/languages.json").read_text(encoding="utf-8")
     languages = json.loads(text)["languages"]
     english = languages["en"]
-    return {code: {**english, **facts} for code, facts in languages.items()}
+    data = {code: {**english, **facts} for code, facts in languages.items()}
+    for facts in data.values():
+        facts["user_pages"] = _unique([*facts["user_pages"], *WIKIMEDIA_USER_PAGES])
+    for code, extra in WIKIMEDIA_USER_ALIASES.items():
+        if code in data:
+            for key, names in extra.items():
+                data[code][key] = _unique([*data[code][key], *names])
+    return data
+
+
+def _unique(names) -> list[str]:
+    seen: set[str] = set()
+    return [name for name in names if not (name.casefold() in seen or seen.add(name.casefold()))]
 
 
 def language_codes() -> list[str]:

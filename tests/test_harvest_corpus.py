@@ -34,18 +34,31 @@ def _minute(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%MZ").replace(tzinfo=timezone.utc)
 
 
+_TIMESTAMP = re.compile(r"\(\s*(?:UTC|CES?T|JST|ت ع م)\s*\)|(?<!\d)\d{1,2}:\d{2}, \d{1,2} [^\W\d]+ \d{4}")
+_OPEN_AT_END = re.compile(r"<[a-z][a-z0-9]*(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?>\W*\Z", re.IGNORECASE)
+_LAST_WORD = re.compile(r"([^\W\d_]+)[\W\d_]*\Z")
+
+
 def remnants(question, signer: str, facts) -> list[str]:
     """The parts of a signature left in a question's text or title: a link to the signer's
-    pages (any namespace form, any wiki), the signer's name, a signature timestamp."""
+    pages (any namespace form, any wiki), the signer's name (whole anywhere, or a word of
+    it ending the text: ``What is X? Ann``), a signature timestamp, a tag the signature
+    was wrapped in left open at the end."""
     found = []
+    words = {word.casefold() for word in re.findall(r"[^\W\d_]+", signer) if len(word) > 1}
     for text in filter(None, (question.question, question.title)):
         for target in _LINK.findall(text):
             if user_of_link(target, facts) == signer:
                 found.append(f"link [[{target}]]")
         if signer.casefold() in text.casefold():
             found.append(f"name {signer!r}")
-        if re.search(r"\(\s*(?:UTC|CES?T|JST|ت ع م)\s*\)", text):
+        last = _LAST_WORD.search(re.sub(r"<[^<>]*>|'{2,}", " ", text))
+        if last and last.group(1).casefold() in words:
+            found.append(f"name {last.group(1)!r} at the end")
+        if _TIMESTAMP.search(text):
             found.append("timestamp")
+        if _OPEN_AT_END.search(text):
+            found.append("an opening tag at the end")
     return found
 
 
@@ -113,3 +126,49 @@ def test_without_the_right_language_foreign_dates_are_not_guessed(lang):
         for question in result.questions:
             assert question.timestamp in (None, _minute(case["minute"]))
             assert remnants(question, case["signer"], wikifacts.ENGLISH) == []
+
+
+# --- Where the namespace names come from -------------------------------------------------------
+
+_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "language_facts.py"
+
+
+def _language_facts_script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("language_facts", _SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generator_reads_gender_aliases_of_the_namespaces(tmp_path):
+    """$namespaceGenderAliases (Użytkowniczka, Utilizadora) are user namespaces as much as
+    $namespaceNames and $namespaceAliases are."""
+    script = _language_facts_script()
+    messages = tmp_path / "languages" / "messages"
+    messages.mkdir(parents=True)
+    (messages / "MessagesEn.php").write_text(
+        "<?php\n$namespaceNames = [\n\tNS_USER => 'User',\n\tNS_USER_TALK => 'User_talk',\n];\n", encoding="utf-8")
+    (messages / "MessagesXx.php").write_text(
+        "<?php\n$namespaceNames = [\n\tNS_USER => 'Uzo',\n\tNS_USER_TALK => 'Uzo_talko',\n];\n"
+        "$namespaceAliases = [\n\t'Uzanto' => NS_USER,\n];\n"
+        "$namespaceGenderAliases = [\n\tNS_USER => [ 'male' => 'Uzanto', 'female' => 'Uzantino' ],\n"
+        "\tNS_USER_TALK => [ 'male' => 'Uzanto_talko', 'female' => 'Uzantino_talko' ],\n];\n", encoding="utf-8")
+    data = script.generate(tmp_path)["languages"]["xx"]
+    assert data["user"] == ["Uzo", "Uzanto", "Uzantino", "User"]
+    assert data["user_talk"] == ["Uzo talko", "Uzanto talko", "Uzantino talko", "User talk"]
+
+
+def test_wikimedia_aliases_are_facts_in_one_place():
+    """ptwiki's Usuário(a) and plwiki's Wikipedysta are not in MediaWiki's language files: they
+    are bot/wikifacts.py's, read in every language (a home-wiki signature on Meta) and in their own."""
+    assert "Usuário(a)" in wikifacts.WIKIMEDIA_USER_ALIASES["pt"]["user"]
+    assert "Usuário(a)" not in (CORPUS.parent.parent.parent / "bot" / "data" / "languages.json").read_text(
+        encoding="utf-8")
+    assert "usuário(a) discussão" in wikifacts.facts_for("pt").user_names
+    for facts in (wikifacts.ENGLISH, wikifacts.facts_for("pt"), wikifacts.facts_for("de")):
+        assert user_of_link(":pt:Usuário(a):Ann Example", facts) == "Ann Example"
+        assert user_of_link("w:pt:Usuário(a) Discussão:Ann Example", facts) == "Ann Example"
+        assert user_of_link("Usuário(a):Ann Example", facts) == "Ann Example"
+        assert user_of_link("m:Special:CentralAuth/Ann Example", facts) == "Ann Example"
+        assert user_of_link(":pl:Wikipedystka:Ann Example", facts) == "Ann Example"

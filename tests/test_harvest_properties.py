@@ -135,9 +135,11 @@ from bot.harvest.signatures import user_of_link  # noqa: E402
 
 _NAMES = st.sampled_from(["Rose Example", "Hb Example", "Ünal Örnek", "Wikipedysta Ala", "مثال", "198.51.100.23"])
 _USER_PAGE = st.sampled_from(["User", "user", "Benutzer", "Utilisateur", "Użytkownik", "Wikipedysta", "مستخدم",
-                              ":pl:Wikipedysta", "w:fr:Utilisatrice", "m:User", "mw:User"])
+                              ":pl:Wikipedysta", "w:fr:Utilisatrice", "m:User", "mw:User", "Usuário(a)",
+                              ":pt:Usuário(a)", "w:pt:Utilizador(a)", ":en:User"])
 _TALK_PAGE = st.sampled_from(["User talk", "Benutzer Diskussion", "Dyskusja wikipedysty", ":pl:Dyskusja wikipedysty",
-                              "Special:Contributions", "Special:EmailUser", "Specjalna:Wkład", "Special:CentralAuth"])
+                              "Special:Contributions", "Special:EmailUser", "Specjalna:Wkład", "Special:CentralAuth",
+                              "Usuário(a) Discussão", "w:pt:Usuário(a) Discussão", "m:User talk"])
 _SEPARATOR = st.sampled_from([" ", "&nbsp;", "&#x2009;", " &#124; ", "&#x7C;", " · ", " • ", " | ", " 🌹 ", " 桜 ",
                               " (", ") ", " {", "} ", "<sup>", "</sup>", "<small>", "</small>"])
 _WRAP = st.sampled_from([("", ""), ("<span style=\"color:red\">", "</span>"), ("<small>", "</small>"),
@@ -146,6 +148,12 @@ _LABEL = st.sampled_from(["{name}", "talk", "[tʰɑk]", "t", "💬", "<b>{first}
 _AFTER = st.sampled_from(["", ".", ",", ")", "</small>", "</span>", "</div>", "<br />", " {{Z48}}", " <!-- x -->",
                           " (Corrections: 23:46, 8 July 2019 (UTC))", " amended!"])
 _LEAD = st.sampled_from(["", " ", " --", " —", " -- ", " &mdash;", " ("])
+_AROUND = st.sampled_from([("", ""), ("<div style='x'>", "</div>"), ("<span class=\"sig\">", "</span>"),
+                           ("<small>", "</small>"), ("<font face=\"x\">", "</font>"), ("<sup>", "</sup>"),
+                           ("<p>", "</p>"), ("<center>", "</center>")])
+"""A tag opened before the whole signature and closed after it."""
+_WRITTEN_NAME = st.sampled_from(["", "{name}", "{first}", "'''{name}'''", "{underscored}"])
+"""The signer's name written in plain text before the links."""
 
 
 @st.composite
@@ -164,25 +172,50 @@ def signatures(draw):
     if links[-1].startswith("[[Project:"):
         links.pop()  # a signature's links end with the signer's
     body = "".join(link + draw(_SEPARATOR) for link in links[:-1]) + links[-1]
+    written = draw(_WRITTEN_NAME).format(name=name, first=name.split()[0], underscored=name.replace(" ", "_"))
+    if written:
+        body = f" {written} {body}"  # words of their own, after a space
     stamp = draw(st.sampled_from([" 20:21, 25 June 2019 (UTC)", " 05:16, 9 July 2019 (UTC)", ""]))
     after = draw(_AFTER) if stamp else draw(st.sampled_from(["", ".", "</small>", "<br />", " <!-- x -->"]))
     gap = draw(_SEPARATOR | st.just("")) if stamp else ""
-    return name, draw(_LEAD) + body + gap + stamp + after
+    opening, closing = draw(_AROUND) if stamp and not after else ("", "")
+    return name, draw(_LEAD) + opening + body + gap + stamp + closing + after
 
 
 _QUESTION = st.sampled_from(["Why is the report late?", "How are appeals handled?", "What will change",
                              "Could the notes be translated? Thanks", "Is [[Meta:Policy]] final?"])
 
 
+_ADDITION = st.sampled_from(["", " Edit: clarified.", " Update: and where?", " PS: thanks.", " Also, why Y?"])
+"""What the asker adds after signing, signed again (the last one signed or not)."""
+_HEADING = st.sampled_from(["== A post ==\n", "== Question from [[User:{link}|{first}]] ==\n",
+                            "== A post ([[User talk:{link}|talk]]) ==\n", "== Asked by [[m:User:{link}]] ==\n"])
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 @SETTINGS
-@given(_QUESTION, signatures(), st.sampled_from(["== Topic ==\n* ", "== A post ==\n"]))
-def test_no_question_keeps_any_part_of_its_signature(question, signature, start):
+@given(_QUESTION, signatures(), signatures(), _ADDITION, st.booleans(),
+       st.sampled_from(["== Topic ==\n* ", "post"]), _HEADING)
+def test_no_question_keeps_any_part_of_its_signature(question, signature, again, addition, resign, start, heading):
+    """Whatever the style of the signature, wherever it stands (after the question, twice on
+    its line, in a post's heading), no part of it is left in the question's text or title."""
     name, written = signature
-    result = harvest(f"{start}{question}{written}\n")
-    assert [q.asker for q in result.questions] == [name]
+    line = f"{question}{written}"
+    if addition:
+        second = again[1] if again[0] == name else written
+        # unsigned, an addition is only told from a mention of the asker after a timestamp
+        line += addition + (second if resign or addition != " Also, why Y?" or "(UTC)" not in written else "")
+    if start == "post":
+        start = heading.format(link=name.replace(" ", "_"), first=name.split()[0])
+    result = harvest(f"{start}{line}\n")
+    assert [q.asker for q in result.questions] == [name], line
+    words = {word.casefold() for word in _WORD.findall(name) if len(word) > 1}
     for q in result.questions:
         for text in filter(None, (q.question, q.title)):
-            assert name.casefold() not in text.casefold(), (written, text)
+            assert name.casefold() not in text.casefold(), (line, text)
             for target in re.findall(r"\[\[([^\[\]|\n]*)", text):
-                assert user_of_link(target, wikifacts.ENGLISH) is None, (written, text)
-            assert "(UTC)" not in text and "talk" not in text, (written, text)
+                assert user_of_link(target, wikifacts.ENGLISH) is None, (line, text)
+            assert "(UTC)" not in text and "talk" not in text, (line, text)
+            last = _WORD.findall(re.sub(r"<[^<>]*>", " ", text))[-1:]
+            assert not last or last[0].casefold() not in words, (line, text)  # "What is X? Ann"
+            assert not re.search(r"<(?!/)[a-z]+\b[^<>]*>\W*\Z", text, re.IGNORECASE), (line, text)

@@ -44,7 +44,8 @@ from bot import wikifacts
 from bot.model import HarvestResult, Problem, Question, Revision
 from bot.wikifacts import MARK_TEMPLATE, QUESTION_TEMPLATE
 from bot.harvest.ids import assign_ids, comparable, merge_duplicates
-from bot.harvest.signatures import Signature, find_signature, normalise_user
+from bot.harvest.signatures import (Signature, find_signature, links_to_user, normalise_user, signatures_within,
+                                    without_signer)
 
 DEFAULT_TOPIC_ALIASES: dict[str, str] = {
     "Human rights": "Human Rights",
@@ -78,6 +79,9 @@ _STRIKE = re.compile(r"<(s|del|strike)\b[^<>]*>", re.IGNORECASE)
 _STRIKE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("s", "del", "strike")}
 _ASKS = re.compile(r"[？؟¿]|\?(?![\w=&/%.-])")
 """A question mark that ends a question, not one inside a URL (``index.php?title=``)."""
+
+_OPENING_TAG = re.compile(r"<(?!/)[a-z]+\b[^<>]*(?<!/)>", re.IGNORECASE)
+_CLOSING_TAG_ANY = re.compile(r"\s*</[a-z]+\s*>", re.IGNORECASE)
 
 _REDIRECT = re.compile(r"\s*#REDIRECT\s*:?\s*\[\[([^\[\]|\n]*)(?:\|[^\[\]\n]*)?\]\]", re.IGNORECASE)
 
@@ -311,7 +315,8 @@ class _Line:
     structure: str
     display: str
     kind: str = "prose"
-    """blank, heading, list, submission (holds a question template), template, layout or prose."""
+    """blank, heading, list, submission (holds a question template), template, layout, block
+    (tags around text of their own: a code block) or prose."""
     prefix: str = ""
     """The list markers of a list item (``*``, ``*:``, ``::``...)."""
 
@@ -329,7 +334,7 @@ class _Line:
 def _lines(page: _Page) -> Iterator[_Line]:
     """The page's lines, a template that spans lines making one line with them."""
     structure, display = page.structure, page.display
-    spans = _template_spans(structure)
+    spans = sorted(_template_spans(structure) + _block_spans(structure))
     next_span = 0
     number = 1
     start = 0
@@ -357,6 +362,33 @@ def _template_spans(structure: str) -> list[tuple[int, int]]:
     return spans
 
 
+_BLOCK_TOKEN = re.compile(r"<(?P<open>poem|blockquote)\b[^<>]*(?<!/)>|</(?P<close>poem|blockquote)\s*>"
+                          r"|^(?P<table>[ \t:*#]*\{\|)|^[ \t]*(?P<end>\|\})(?!\})", re.IGNORECASE | re.MULTILINE)
+"""What opens or closes a block whose lines belong together: a poem, a quotation, a table."""
+_BLOCK_TAG = re.compile(r"</?(?:poem|blockquote)\b", re.IGNORECASE)
+
+
+def _block_spans(structure: str) -> list[tuple[int, int]]:
+    """(start, end) of every closed ``<poem>``, ``<blockquote>`` and table (``{|`` to ``|}``):
+    their lines are one line, as code blocks are once hidden, so that a ``*`` line in them is
+    no list item and a post keeps them whole.  One pass; an unclosed one joins nothing."""
+    opened: dict[str, list[int]] = {"poem": [], "blockquote": [], "table": []}
+    spans: list[tuple[int, int]] = []
+    if "{|" not in structure and _BLOCK_TAG.search(structure) is None:
+        return spans  # the common case, found with two fast scans
+    for token in _BLOCK_TOKEN.finditer(structure):
+        if token["open"]:
+            opened[token["open"].lower()].append(token.start())
+        elif token["close"]:
+            if opened[token["close"].lower()]:
+                spans.append((opened[token["close"].lower()].pop(), token.end()))
+        elif token["table"]:
+            opened["table"].append(token.start())
+        elif opened["table"]:
+            spans.append((opened["table"].pop(), token.end()))
+    return spans
+
+
 def _line_end(text: str, position: int) -> int:
     end = text.find("\n", position)
     return len(text) if end < 0 else end
@@ -377,7 +409,8 @@ def _sorted(line: _Line) -> _Line:
     elif len(text) >= 4 and not text.strip("-"):
         line.kind = "layout"  # a horizontal rule
     elif not _LAYOUT.sub("", text).strip():
-        line.kind = "layout"
+        # tags alone: layout, unless they hold text of their own (a code block, <nowiki>)
+        line.kind = "block" if _LAYOUT.sub("", _shown(line.display)).strip() else "layout"
     return line
 
 
@@ -425,18 +458,68 @@ class _Said:
 
 
 def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said:
+    """What a line says: its text without any signature in it, and the signature that signs it.
+
+    The signature at its end signs it; when the asker signed it more than once (a re-signed
+    edit, ``Edit:`` or ``PS`` added, two questions on one line), every other signature is cut
+    too, the words between kept, and the question's time is its first signature's.  A
+    signature inside a {{Conversation hour question}}'s parameter signs the template.
+    """
     signature = find_signature(structure, facts)
     end = signature.start if signature else len(structure)
-    kept, struck = (_wikitext(*part) for part in _strike_out(structure[:end], display[:end]))
+    if signature is not None and signature.end is not None and _inside_question_template(structure, signature):
+        structure, display = _cut(structure, display, [(signature.start, signature.end)])
+        end = len(structure)
+    head, shown = structure[:end], display[:end]
+    inner = signatures_within(head, facts)
+    cut = bool(inner)
+    if inner:
+        head, shown = _cut(head, shown, [(part.start, part.end or part.start) for part in inner])
+        if signature is None:
+            signature = inner[-1]  # words after a signature, unsigned: still its signer's line
+        earliest = min((part.timestamp for part in inner if part.user == signature.user and part.timestamp),
+                       default=None)
+        if earliest is not None and (signature.timestamp is None or earliest < signature.timestamp):
+            signature = dataclasses.replace(signature, timestamp=earliest, problem=None)
+    if signature is not None and signature.user and (links := links_to_user(head, signature.user, facts)):
+        head, shown = _cut(head, shown, links)  # the asker's signatures without a time (three tildes)
+        cut = True
+    kept, struck = (_wikitext(*part) for part in _strike_out(head, shown))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
     if signature and signature.problem:
         said.problems.append(signature.problem)
     for problem in filter(None, (kept.problem, struck.problem)):
         said.problems.append(problem)
         said.unreadable = True
-    if said.struck:
-        said.text = re.sub(r"[ \t]{2,}", " ", said.text)  # where struck words were
+    if said.struck or cut:
+        said.text = re.sub(r"[ \t]{2,}", " ", said.text)  # where struck words or signatures were
     return said
+
+
+def _inside_question_template(structure: str, signature: Signature) -> bool:
+    """Whether a signature stands inside a {{Conversation hour question}} that closes after it."""
+    if not _QUESTION_TEMPLATE_NAME.search(structure, 0, signature.start):
+        return False
+    template = _question_template(structure, structure)
+    return template is not None and template.start < signature.start < template.end
+
+
+def _cut(structure: str, display: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """Structure and display without the given (start, end) spans, in order, and without the
+    closing tags right after a span that close opening tags inside it (a ``<small>`` signature)."""
+    kept_structure: list[str] = []
+    kept_display: list[str] = []
+    position = 0
+    for start, end in spans:
+        opened = len(_OPENING_TAG.findall(structure, start, end)) - len(_CLOSING_TAG_ANY.findall(structure, start, end))
+        while opened > 0 and (closing := _CLOSING_TAG_ANY.match(structure, end)) is not None:
+            end, opened = closing.end(), opened - 1
+        kept_structure.append(structure[position:start])
+        kept_display.append(display[position:start])
+        position = end
+    kept_structure.append(structure[position:])
+    kept_display.append(display[position:])
+    return " ".join(kept_structure), " ".join(kept_display)
 
 
 @dataclass
@@ -700,6 +783,8 @@ class _SectionReader:
             self.settle_pending()  # a header or other template: not a question
         elif line.kind in ("template", "prose"):
             self.prose(line)
+        elif line.kind == "block" and (self.pending or (self.post and self.section_question is None)):
+            self.prose(line)  # a code block, on lines of its own, inside a post
         else:
             self.settle_pending()  # layout: rules, tags, magic words, categories
 
@@ -774,7 +859,10 @@ class _SectionReader:
         if self.topical:
             entry = self.page.add(first, whole, topic=self.topic)
         else:
-            entry = self.section_question = self.page.add(first, whole, topic=None, title=self.title)
+            title = self.title
+            if title and whole.signature and whole.signature.user:
+                title = without_signer(title, whole.signature.user, self.page.facts) or None  # the asker's
+            entry = self.section_question = self.page.add(first, whole, topic=None, title=title)
         self.thread = [(0, entry)] if entry else []
 
     def reply(self, line: _Line, said: _Said, depth: int) -> None:
@@ -826,7 +914,7 @@ class _SectionReader:
 
 def _begins_with_prose(body: list[_Line]) -> bool:
     """Whether a section's first line of content is prose (or a ``;`` line)."""
-    first = next((line for line in body if line.kind not in ("blank", "layout")
+    first = next((line for line in body if line.kind not in ("blank", "layout", "block")
                   and not (line.kind == "template" and _only_templates(line.structure))), None)
     return first is not None and not (first.kind == "list" and not first.prefix.startswith(";"))
 

@@ -26,12 +26,14 @@ here, and ``datetime.strptime`` only ever sees numbers.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -50,13 +52,16 @@ _SMALL_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _ZONE = re.compile(r"\(\s*([^()\[\]{}<>|\n]{1,30}?)\s*\)")
 _LOOSE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.h]\s*\d{2}(?!\d)")
 """A time in any digits: with a zone after it, the end of a signature whose date cannot be read."""
+_POSTSCRIPT = re.compile(r"\s*\((?:[^()\n]{0,40}\([^()\n]{1,30}\)|[^()\n]{1,60})\)")
+"""A note in brackets right after a signature: ``(Corrections: 23:46, 8 July 2019 (UTC))``."""
 _QUESTION_MARK = re.compile(r"[?？؟]")
 
 _CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
                           r"|<br\s*/?>|</br\s*>", re.IGNORECASE)
 """A closing tag (or line break) that styling or striking out leaves after a signature."""
-_OPENING_TAG = re.compile(r"<(?:span|small|sup|sub|font|b|i|u|em|strong|big|bdi)\b[^<>]*>", re.IGNORECASE)
-"""An opening styling tag before a signature."""
+_OPENING_TAG = re.compile(r"<[a-z][a-z0-9]*(?:\s(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)?>", re.IGNORECASE)
+"""An opening tag before a signature (``<span title="a>b">``, ``<div style=…>``, ``<kbd>``): what it
+wraps is the signature, whatever the tag."""
 _DASHES = ("--", "—", "–", "&mdash;", "&ndash;", "&#8212;", "&#8211;", "&#x2014;", "&#x2013;", "~")
 """What people put before a signature (``--~~~~``); a lone hyphen counts after white space."""
 _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "&#8201;", "·", "•", "&bull;",
@@ -107,6 +112,9 @@ class Signature:
     """The signature's time in UTC, or None when it has none or it cannot be read."""
     problem: str | None = None
     """Why the signature could only be read in part, else None."""
+    end: int | None = None
+    """Where its timestamp (or, without one, its last link) ends on the line: what follows
+    is its tail (``.``, closing tags, a postscript); None for an {{unsigned}} template."""
 
 
 def find_signature(line: str, facts: wikifacts.LanguageFacts | None = None) -> Signature | None:
@@ -119,6 +127,60 @@ def find_signature(line: str, facts: wikifacts.LanguageFacts | None = None) -> S
     (three tildes); and the {{unsigned}} family of templates.
     """
     return _reader(facts or wikifacts.ENGLISH).find(line)
+
+
+def signatures_within(text: str, facts: wikifacts.LanguageFacts | None = None) -> list[Signature]:
+    """Every signature with a timestamp inside a text (not only at its end), in order, each
+    with its start and end: the first signature of a re-signed edit
+    (``Q? SIG Edit: clarified.``), a line with two questions each signed.
+
+    One pass over the text: only timestamps that follow a user link closely are read,
+    each in a window of bounded size, so the cost is linear in the length of the text.
+    """
+    return _reader(facts or wikifacts.ENGLISH).within(text)
+
+
+def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each run of links to ``user``'s pages in a text, with what leads them
+    (the name written before, a dash, styling) and the brackets and tags they close: the
+    asker's signatures without a timestamp (three tildes) left inside a question."""
+    facts = facts or wikifacts.ENGLISH
+    spans: list[tuple[int, int]] = []
+    if "[[" not in text:
+        return spans
+    for match in _LINK.finditer(text):
+        if user_of_link(match.group(1), facts) != user:
+            continue
+        if spans and len(visible(text[spans[-1][1]:match.start()])) <= 3:
+            start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
+        else:
+            start = _lead_start(text, match.start(), user, match.group())
+        spans.append((start, match.end()))
+    closed = []
+    for start, end in spans:
+        part = text[start:end]
+        opened = part.count("(") - part.count(")")
+        while opened > 0 and (closing := re.match(r"\s*\)", text[end:])) is not None:
+            end, opened = end + closing.end(), opened - 1
+        closed.append((start, end))
+    return closed
+
+
+def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> str:
+    """``text`` (a heading) without its signature and without links to ``user``'s pages, nor
+    the brackets or a connecting ``from``/``by`` they leave: ``Question from [[User:A|A]]``
+    gives ``Question``."""
+    facts = facts or wikifacts.ENGLISH
+    final = find_signature(text, facts)
+    if final is not None and final.user == user:
+        text = text[:final.start]  # with its tail: what follows a signature at the end is its own
+    for signature in reversed(signatures_within(text, facts)):
+        if signature.user == user:
+            text = text[:signature.start] + " " + text[signature.end or len(text):]
+    text = _LINK.sub(lambda m: " " if user_of_link(m.group(1), facts) == user else m.group(), text)
+    text = re.sub(r"[(\[{]\s*[)\]}]", " ", text)
+    text = re.sub(r"(?:\s+(?:from|by)|\s*[-–—:,;·|(]+)*\s*\Z", "", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
 
 
 def parse_timestamp(text: str, facts: wikifacts.LanguageFacts | None = None) -> datetime:
@@ -271,7 +333,8 @@ class _Reader:
         signature = _unsigned_template(window, self) or self.with_links(window)
         if signature is None or offset == 0:
             return signature
-        return dataclasses.replace(signature, start=signature.start + offset)
+        return dataclasses.replace(signature, start=signature.start + offset,
+                                   end=None if signature.end is None else signature.end + offset)
 
     def with_links(self, text: str) -> Signature | None:
         """A signature made of user links, with or without a timestamp after them.
@@ -297,6 +360,7 @@ class _Reader:
             break
         if stamp is not None:
             found, zone = stamp
+            signature_end = end + zone.end()
             tail = visible(after[zone.end():])
             if len(tail) > _TAIL or _QUESTION_MARK.search(tail):
                 return None  # the line goes on after a signature: it is not signed at its end
@@ -311,12 +375,41 @@ class _Reader:
                 return None
             else:
                 timestamp, problem = None, None
+            signature_end = end
         for earlier_start, earlier_end, earlier_user in reversed(links[:-1]):
             between = visible(text[earlier_end:start])
             if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between):
                 break
             start = earlier_start
-        return Signature(_lead_start(text, start, user), user, timestamp, problem)
+        return Signature(_lead_start(text, start, user, text[start:signature_end]), user, timestamp, problem,
+                         signature_end)
+
+    def within(self, text: str) -> list[Signature]:
+        found: list[Signature] = []
+        if "[[" not in text:
+            return found
+        link_ends = [match.end() for match in _LINK.finditer(text) if user_of_link(match.group(1), self.facts)]
+        if not link_ends:
+            return found
+        numeric = text.translate(self.digits) if self.digits else text
+        lowest = 0
+        for zone in _ZONE.finditer(numeric):
+            nearest = bisect.bisect_right(link_ends, zone.start()) - 1
+            if nearest < 0 or link_ends[nearest] <= lowest or zone.start() - link_ends[nearest] > _WINDOW:
+                continue  # no user link of its own just before: a time in the question, not a signature
+            if self.timestamp_before(numeric, zone) is None:
+                continue
+            window = max(lowest, zone.end() - _WINDOW)
+            signature = self.with_links(text[window:zone.end()])
+            if signature is None or signature.user is None or signature.timestamp is None:
+                continue
+            end = zone.end()
+            postscript = _POSTSCRIPT.match(text, end)
+            if postscript is not None and _LOOSE_TIME.search(postscript.group()):
+                end = postscript.end()  # "(Corrections: 23:46, 8 July 2019 (UTC))": the signer's too
+            found.append(dataclasses.replace(signature, start=signature.start + window, end=end))
+            lowest = end
+        return found
 
     def timestamp_before(self, text: str, zone: re.Match) -> re.Match | None:
         """The date and time that end just before a zone in parentheses, in any of the formats."""
@@ -421,15 +514,58 @@ def _format_pattern(php: str, month: str) -> str:
     return "".join(parts)
 
 
-def _lead_start(text: str, start: int, user: str | None = None) -> int:
+def links_labels(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, target, visible label) of each wiki link in a text."""
+    for match in _LINK_TEXT.finditer(text):
+        label = match.group(2) if match.group(2) is not None else match.group(1)
+        yield match.start(), match.end(), match.group(1), label + match.group(3)
+
+
+_NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:[\s_'.]|</[a-z]+\s*>)*\Z", re.IGNORECASE)
+"""A word of a name, and the closing tags and quotes of its styling (``<span …>Ann</span>``)."""
+_NAME_WORDS = 6
+"""The most words of a name written before a signature's links."""
+
+
+def _name_words(user: str, signature: str) -> set[str]:
+    """The words (case-folded) of the signer's name: of the user name (its initials too), and
+    the capitalised words of the signature's links' labels (``Rosie's talk``) that are not
+    words of the link's namespace (``Talk``)."""
+    words = {word.casefold() for word in _WORDS.findall(user)
+             if not word.isdigit() and (len(word) > 1 or word.isupper())}
+    for _, _, target, label in links_labels(signature):
+        namespace = {word.casefold() for word in _WORDS.findall(target.rpartition(":")[0])}
+        words |= {word.casefold() for word in _WORDS.findall(visible(label))
+                  if len(word) > 1 and word[:1].isupper() and word.casefold() not in namespace}
+    return words
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _lead_start(text: str, start: int, user: str | None = None, signature: str = "") -> int:
     """Move a signature's start back over its styling, its dash, the signer's name written
-    before its links, and a substituted {{unsigned}}'s "Preceding unsigned comment added by"."""
+    before its links (``Ann Example ([[User talk:Ann Example|talk]])``: words of the user
+    name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
+    added by"."""
     start = _skip_lead(text, start)
-    if user:
-        words = {word.casefold() for word in re.findall(r"\w+", user) if len(word) > 1 and not word.isdigit()}
-        name = re.search(r"(?<!\w)(\w+)\s*\Z", text[max(0, start - 60):start])
-        if name and name.group(1).casefold() in words:
-            start = _skip_lead(text, start - len(name.group()))
+    if user:  # the whole name, as written (an IP address too)
+        lowest = max(0, start - len(user) - 8)
+        before = text[lowest:start].replace("_", " ").rstrip("'. \t")
+        name_start = lowest + len(before) - len(user)
+        if before.casefold().endswith(user.casefold()) and (
+                name_start == 0 or not text[name_start - 1].isalnum()):
+            start = _skip_lead(text, name_start)
+    words: set[str] | None = None
+    for _ in range(_NAME_WORDS if user else 0):
+        name = _NAME_WORD.search(text, max(0, start - 60), start)
+        if name is None:
+            break
+        if words is None:
+            words = _name_words(user, signature)  # only when a word stands before the links
+        if name.group(1).casefold() not in words:
+            break
+        start = _skip_lead(text, name.start())
     if text.endswith("by", 0, start):
         autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
         if autosigned:
@@ -466,5 +602,10 @@ def _tag_before(text: str, end: int, tag: re.Pattern[str]) -> int | None:
     """Where a tag of the given kind that ends at ``end`` starts, if one does."""
     if not text.endswith(">", 0, end):
         return None
-    opening = text.rfind("<", max(0, end - 200), end)
-    return opening if opening >= 0 and tag.fullmatch(text, opening, end) else None
+    lowest = max(0, end - 200)
+    opening = text.rfind("<", lowest, end)
+    while opening >= 0:
+        if tag.fullmatch(text, opening, end):
+            return opening
+        opening = text.rfind("<", lowest, opening)  # the "<" was inside a quoted attribute value
+    return None
