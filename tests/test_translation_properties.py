@@ -40,6 +40,13 @@ new paragraph as alike as that from the old one edited); only the speakers
 are the same."""
 
 
+#: A word of its own for each paragraph of the first draft: two of its
+#: paragraphs are never look-alikes, which nothing could tell from an edit.
+_TAGS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo",
+         "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor",
+         "whiskey", "xray", "yankee", "zulu")
+
+
 @st.composite
 def drafts(draw) -> list[tuple[str, list[dict]]]:
     """Sections (heading, questions); a question is {id, text, answers}, an
@@ -52,7 +59,8 @@ def drafts(draw) -> list[tuple[str, list[dict]]]:
         for _ in range(draw(st.integers(0, 4))):
             number += 1
             questions.append({"id": number, "text": draw(sentence) + "?",
-                              "answers": [{"text": text, "sources": {f"{number}.{k}"}}
+                              "answers": [{"text": f"{text} {_TAGS[(number * 4 + k) % len(_TAGS)]}",
+                                           "sources": {f"{number}.{k}"}}
                                           for k, text in enumerate(draw(st.lists(answer, max_size=4)))]})
         sections.append((heading, questions))
     return sections
