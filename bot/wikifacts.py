@@ -580,6 +580,12 @@ def every_digit() -> dict[int, str]:
     return table
 
 
+SIGNATURE_CLOCK = re.compile(r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])")
+"""The time of day in every signature's timestamp (ASCII digits): cheap to
+search first, since :func:`signature_time_pattern` holds every language's
+month names (0.6 s to compile, about 10 ms a question to search)."""
+
+
 @functools.lru_cache(maxsize=1)
 def signature_time_pattern() -> re.Pattern[str]:
     """A signature's timestamp written in any language, wherever it stands
@@ -596,7 +602,7 @@ def signature_time_pattern() -> re.Pattern[str]:
     date = (rf"(?:{day}\s*(?:de\s+)?{month}\s*(?:de\s+)?,?\s*{year}|{month}\s*{day},?\s*{year}"
             rf"|{year}\s*[年년.\-/]?\s*(?:{month}|[0-9]{{1,2}})\s*[月월.\-/]?\s*[0-9]{{1,2}}\s*[日일.]?"
             rf"|[0-9]{{1,2}}\s*[./\-]\s*[0-9]{{1,2}}\s*[./\-]\s*{year})")
-    time = r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])"
+    time = SIGNATURE_CLOCK.pattern
     zone = r"\(\s*(?:[^\W\d_]{1,6}(?:\s[^\W\d_]{1,3}){0,2}(?:\s*[+−-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?)\s*\)"
     return re.compile(rf"(?:{time}[^\n()\[\]{{}}]{{0,12}}?{date}"
                       rf"|(?<![0-9]){date}[\s,.،]*(?:\([^()\n]{{1,6}}\)[\s,.]*)?{time})"

@@ -98,13 +98,9 @@ def test_one_edit_per_changed_page(scenario: Scenario):
     assert sorted(titles) == sorted(set(titles)) == sorted([s.session(DAY), s.index, s.questions(DAY)])
 
 
-def test_a_publish_of_n_changed_pages_makes_at_most_2n_plus_3_requests(scenario: Scenario, wiki):
-    """A check and an edit for each changed page, and three requests more:
-    the login check, the index's history, and one batch for the
-    configuration, the shutoff page and every page the plan reads (the
-    neighbour's too).  The edit token comes with the first check, and the
-    session page is created without a read of its own."""
-    s = scenario
+def ready_after_a_previous_session(s: Scenario) -> str:
+    """An index with one earlier session, that session's page, and the draft
+    of DAY harvested and answered; the earlier session's title."""
     previous = s.session("2024-04-11")
     s.admin.edit(s.index, f"* [[{previous}|11 April 2024]] – [[{previous}#Notes|notes]]\n", "The series so far")
     s.admin.edit(previous, f"{{{{Conversation hour navigation|previous=|next=|index={s.index}}}}}\n"
@@ -112,6 +108,17 @@ def test_a_publish_of_n_changed_pages_makes_at_most_2n_plus_3_requests(scenario:
     s.post_example_questions(DAY)
     s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
     s.answer(DAY, ANSWERS)
+    return previous
+
+
+def test_a_publish_of_n_changed_pages_makes_at_most_2n_plus_3_requests(scenario: Scenario, wiki):
+    """A check and an edit for each changed page, and three requests more:
+    the login check, the index's history, and one batch for the
+    configuration, the shutoff page and every page the plan reads (the
+    neighbour's too).  The edit token comes with the first check, and the
+    session page is created without a read of its own."""
+    s = scenario
+    previous = ready_after_a_previous_session(s)
     # pywikibot's cache of the API's parameters (paraminfo, kept in the
     # pywikibot folder for weeks) filled as on any run but a folder's first.
     s.run_ok("publish", DAY, "-simulate")
@@ -161,13 +168,7 @@ def test_a_community_edit_to_a_page_read_in_the_first_batch_is_kept(wiki, tmp_pa
     before its save finds the new revision, and the bot's change is made on
     the member's text."""
     s = ProxiedScenario(wiki, tmp_path, proxy=proxy)
-    previous = s.session("2024-04-11")
-    s.admin.edit(s.index, f"* [[{previous}|11 April 2024]] – [[{previous}#Notes|notes]]\n", "The series so far")
-    s.admin.edit(previous, f"{{{{Conversation hour navigation|previous=|next=|index={s.index}}}}}\n"
-                           "The previous session.\n", "The previous session")
-    s.post_example_questions(DAY)
-    s.run_ok("harvest", "--session", DAY, "--to-draft", "-always")
-    s.answer(DAY, ANSWERS)
+    previous = ready_after_a_previous_session(s)
     late = "A line the member added while the bot was publishing."
     hook = s.when_saving(s.session(DAY), lambda: s.member.edit(previous, s.member.text(previous) + "\n" + late,
                                                                "Added meanwhile"))

@@ -62,9 +62,6 @@ _LITERAL = ("syntaxhighlight", "source", "math", "chem", "ce", "score", "code")
 _TOKEN = re.compile(r"<!--|<(?P<close>/?)(?P<tag>" + "|".join(("div", *_SWALLOWING, *_LITERAL)) +
                     r")(?=[\s/>])(?P<attrs>[^<>]*)>|\{\{|\}\}", re.IGNORECASE)
 _CLOSING = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in (*_SWALLOWING, *_LITERAL)}
-_CLOCK = re.compile(r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])")
-"""The time every signature's timestamp has: searched first, since the whole
-pattern (every language's month names) costs about 10 ms a question to search."""
 _MENTION = re.compile(r"(?<![\w@.])@[^\W\d_][\w.-]*")
 
 
@@ -284,7 +281,7 @@ def _person_in(text: str) -> str | None:
     ascii_digits = text.translate(wikifacts.every_digit())
     # A signature's timestamp in any language (``08:23, 29 wrz 2018 (CEST)``),
     # anywhere in the question; the pattern is compiled (once) only when needed.
-    if _CLOCK.search(ascii_digits) and wikifacts.signature_time_pattern().search(ascii_digits):
+    if wikifacts.SIGNATURE_CLOCK.search(ascii_digits) and wikifacts.signature_time_pattern().search(ascii_digits):
         return "still has a signature in it"
     mention = _MENTION.search(text)
     if mention:
