@@ -52,6 +52,8 @@ class Outcome:
     detail: str = ""
     revid: int | None = None
     url: str = ""
+    waits_for: str = ""
+    """For a page 'skipped' because an edit it depends on was not done: that edit's title."""
 
     @property
     def ok(self) -> bool:
@@ -71,6 +73,30 @@ class Report:
     def edits(self) -> int:
         return sum(o.status in ("created", "updated") for o in self.outcomes)
 
+    @property
+    def refused(self) -> list[Outcome]:
+        """The pages the wiki or its community refused the bot ({{nobots}}, a
+        protection, a filter, a title outside the prefixes), and the pages
+        skipped only because they wait for one of those."""
+        out: list[Outcome] = []
+        titles: set[str] = set()
+        for o in self.outcomes:
+            if o.status == "refused" or (o.status == "skipped" and o.waits_for in titles):
+                out.append(o)
+                titles.add(o.title)
+        return out
+
+    @property
+    def did_its_job(self) -> bool:
+        """Every page is as the plan wants it, or was refused (:attr:`refused`):
+        running again would change nothing, so a scheduled run counts it as
+        done and reports the refusals on the status page (an exit code of 1,
+        retried and mailed by Toolforge, would only repeat the refusal).  A
+        failed save, a page left for lack of time or of an answer from the
+        wiki, is not done."""
+        refused = {id(o) for o in self.refused}
+        return all(o.ok or id(o) in refused for o in self.outcomes)
+
     def table(self) -> str:
         rows = [(o.title, o.status, o.detail or o.url) for o in self.outcomes]
         header = ("page", "result", "detail")
@@ -79,6 +105,22 @@ class Report:
         for row in [header, *rows]:
             out.append(f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}".rstrip())
         return "\n".join(out)
+
+
+def job_code(code: int, reports: list[Report]) -> int:
+    """The exit code of a scheduled run's step that returned ``code`` after
+    making ``reports``: 0 where its 1 only says that pages were refused (see
+    :attr:`Report.did_its_job`); anything else as it is."""
+    if code == 1 and reports and all(r.did_its_job for r in reports):
+        return 0
+    return code
+
+
+def refusals(reports: list[Report]) -> str:
+    """The refused pages of ``reports`` in one line, for the status page ('' if none)."""
+    pages = [f"[[{o.title}]] ({o.detail})" if o.detail else f"[[{o.title}]]"
+             for r in reports for o in r.refused]
+    return f"refused: {'; '.join(pages)}" if pages else ""
 
 
 def diff(title: str, old: str, new: str, colour: bool) -> str:
@@ -154,7 +196,7 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         missing = [d for d in edit.depends_on if (d not in applied if afterwards else done.get(d) is False)]
         if missing:
             report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
-                                           f"waits for [[{missing[0]}]]"))
+                                           f"waits for [[{missing[0]}]]", waits_for=missing[0]))
             done[edit.title] = False
             continue
         if not allowed(edit.title):
