@@ -210,22 +210,23 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     time budget.
     """
     args = [a for a in global_args if not a.startswith("-dir:")]
-    os.environ["PYWIKIBOT_DIR"] = str(pywikibot_folder(list(global_args), environment))
+    folder = pywikibot_folder(list(global_args), environment)
+    os.environ["PYWIKIBOT_DIR"] = str(folder)
     try:
         import pywikibot
         import pywikibot.exceptions  # noqa: F401
     except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
         raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
-    # handle_args reads sys.argv when given an empty list: make what it would
-    # read the same explicit list, so the bot's own options never reach it.
-    pywikibot.argvu = ["notesbot", *args]
     _quiet_retry_tracebacks()
     budget = _apply_limits(config)
     _check_site_options(pywikibot, args)
     try:
         # handle_args also makes the Site, which asks the wiki who it is
         # logged in as: a wiki that does not answer fails here already.
-        rest = pywikibot.handle_args(args, do_help=False)
+        # handle_args reads sys.argv when its list is empty: the list always
+        # starts with -dir: (the folder PYWIKIBOT_DIR names already; pywikibot
+        # takes it and does nothing more), so the bot's own options never reach it.
+        rest = pywikibot.handle_args([f"-dir:{folder}", *args], do_help=False)
     except (ValueError, TypeError) as e:  # e.g. -putthrottle:abc
         raise UsageError(f"bad pywikibot option: {_one_line(e)}") from None
     except pywikibot.exceptions.SiteDefinitionError as e:
