@@ -182,7 +182,67 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
     request or a record waits for (a page the person declined is not done)."""
     colour = out is logs.output and sys.stdout.isatty()
     asker = _Asker(wiki.confirm if ask and not simulate else None)
+    progress = _Progress(wiki, len(steps))
+    try:
+        _apply_steps(plan, wiki, report, steps, done, applied, allowed=allowed, simulate=simulate,
+                     max_retries=max_retries, out=out, colour=colour, asker=asker, progress=progress)
+    except KeyboardInterrupt:
+        _interrupted(report, steps, progress)
+        raise
+    for title, kind, why in plan.refusals:
+        report.outcomes.append(Outcome(title, kind, "refused", why))
+    return report
+
+
+@dataclass
+class _Progress:
+    """Says which save is under way ("page N of M") and how long the edit
+    throttle makes it wait, so that a publish at Meta's pace is not silent."""
+
+    wiki: object
+    total: int
+    position: int = 0
+    saving: str = ""
+
+    def saving_now(self, title: str) -> None:
+        self.saving = title
+        wait = _throttle_wait(self.wiki)
+        logs.get_logger("apply").info(
+            "saving page %d of %d: [[%s]]%s", self.position + 1, self.total, title,
+            f" (the edit throttle waits {wait:.0f} s first)" if wait >= 1 else "", extra=logs.PLAIN)
+
+
+def _throttle_wait(wiki) -> float:
+    """How long pywikibot's throttle will wait before the next write
+    (``Throttle.waittime``), 0 if the wiki has none."""
+    throttle = getattr(getattr(wiki, "site", None), "throttle", None)
+    try:
+        return float(throttle.waittime(write=True)) if throttle is not None else 0.0
+    except Exception:  # pragma: no cover - a throttle of another shape: say nothing
+        return 0.0
+
+
+def _interrupted(report: Report, steps: list, progress: _Progress) -> None:
+    """Ctrl-C: say what was saved and what was not, then let it end the run."""
+    done_titles = {o.title for o in report.outcomes}
+    for edit in steps[progress.position:]:
+        if edit.title in done_titles:
+            continue
+        why = ("interrupted while saving it: look at the page (the wiki may have saved it)"
+               if edit.title == progress.saving else "not saved: interrupted (Ctrl-C)")
+        report.outcomes.append(Outcome(edit.title, edit.kind, "skipped", why))
+    saved = sum(o.status in ("created", "updated") for o in report.outcomes)
+    logs.get_logger("apply").warning("interrupted: %d page(s) saved, %d not saved\n%s", saved,
+                                     sum(o.status == "skipped" for o in report.outcomes), report.table(),
+                                     extra=logs.PLAIN)
+
+
+def _apply_steps(plan: Plan, wiki, report: Report, steps: list, done: dict[str, bool], applied: set[str], *,
+                 allowed, simulate: bool, max_retries: int, out, colour: bool, asker: "_Asker",
+                 progress: _Progress) -> None:
+    edits = plan.edits
     for position, edit in enumerate(steps):
+        progress.position, progress.saving = position, ""
         if getattr(wiki, "out_of_time", None) and wiki.out_of_time():
             _out_of_time(report, steps[position:], wiki.budget.message())
             break
@@ -206,8 +266,8 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             continue
         try:
             state = wiki.read([edit.title])[edit.title] if afterwards else edit.base
-            outcome = _apply_one(edit, wiki, state, simulate=simulate,
-                                 max_retries=max_retries, out=out, colour=colour, asker=asker)
+            outcome = _apply_one(edit, wiki, state, simulate=simulate, max_retries=max_retries, out=out,
+                                 colour=colour, asker=asker, progress=progress)
         except OutOfTime as e:
             _out_of_time(report, steps[position:], str(e))
             break
@@ -229,9 +289,7 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         done[edit.title] = outcome.ok
         if outcome.status in _DONE:
             applied.add(edit.title)
-    for title, kind, why in plan.refusals:
-        report.outcomes.append(Outcome(title, kind, "refused", why))
-    return report
+    progress.position = len(steps)
 
 
 _DONE = ("created", "updated", "unchanged", "would create", "would update")
@@ -267,7 +325,8 @@ def _deliver(delivery, wiki, applied: set[str], *, simulate: bool, out) -> Outco
     return Outcome(title, "announcement", result.status, result.message)
 
 
-def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker) -> Outcome:
+def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker,
+               progress: _Progress | None = None) -> Outcome:
     if not state.bots_allowed:
         return Outcome(edit.title, edit.kind, "refused", "{{nobots}} or {{bots}} on the page excludes this bot")
     if state.redirect_target:
@@ -281,6 +340,8 @@ def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, a
             return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
         if not asker.may_save(edit.title, state.text, new):
             return Outcome(edit.title, edit.kind, "declined", "not saved: you chose no")
+        if progress is not None:
+            progress.saving_now(edit.title)
         if edit.new_section is not None:
             result = wiki.save(state, edit.new_section[1], edit.summary, new_section=edit.new_section[0])
         else:

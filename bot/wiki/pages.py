@@ -27,6 +27,7 @@ its :class:`Shutoff`: there is no way to save without the check.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -67,7 +68,11 @@ class Shutoff:
     word: str = "yes"
 
     def allows(self, state: PageState) -> bool:
-        return state.exists and state.text.strip().lower() == self.word.strip().lower()
+        """The page says the word, its comments aside: so that staff can start
+        the bot again after a non-staff ``yes`` with a real edit (``yes
+        <!-- started again by … -->``; saving ``yes`` again makes no revision)."""
+        text = re.sub(r"<!--.*?(?:-->|$)", "", state.text, flags=re.S)
+        return state.exists and text.strip().lower() == self.word.strip().lower()
 
 
 @dataclass
