@@ -9,6 +9,12 @@ message and exit code 2, never a traceback.
 
 Exit codes: 0 done; 1 some page refused or failed; 2 bad usage or
 configuration; 3 stopped by the shutoff page, a block or a lost login.
+``notesbot run`` (the scheduled tick) counts refused pages as done (0): it
+lists them on the status page, and Toolforge's ``retry``/``emails`` are for
+runs that could not do their job (``toolforge/jobs.yaml``).
+
+``-help`` (pywikibot's spelling), ``-h`` and ``--help`` print the help and
+exit 0, as every pywikibot script does; so does ``notesbot help``.
 """
 
 from __future__ import annotations
@@ -36,10 +42,14 @@ pywikibot global options (one dash, before or after the command):
   and the other global options of pywikibot (-maxlag:N, -putthrottle:N, -nolog...)
 
 exit codes: 0 done, 1 some page refused or failed, 2 bad usage or configuration,
-3 stopped by the shutoff page, a block or a lost login"""
+3 stopped by the shutoff page, a block or a lost login; `notesbot run` exits 0
+when it only reports refused pages (on the status page)"""
 
 #: One-dash options that are the bot's own, not pywikibot's (as in basic.py).
 BOT_OPTIONS = {"-always"}
+
+#: What asks for the help: pywikibot's ``-help`` and argparse's own.
+HELP_OPTIONS = {"-help", "-h", "--help"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -146,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("ical", "Print the series' sessions as an iCalendar (RFC 5545) feed, upcoming and past.")
     p.add_argument("--output", metavar="FILE", help="write the feed to FILE (atomically) instead of printing it")
+    parser.command_names = set(sub.choices)  # type: ignore[attr-defined]
     return parser
 
 
@@ -203,6 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = Environment.read()
     log = logs.get_logger()
     try:
+        if any(a in HELP_OPTIONS for a in argv) or argv[:1] == ["help"]:
+            # pywikibot's -help, anywhere on the line: the help of the
+            # command it follows (or of notesbot), exit 0.
+            own = [a for a in split_args(argv)[1] if a not in HELP_OPTIONS and a != "help"]
+            command = own[:1] if own[:1] and own[0] in parser.command_names else []
+            try:
+                parser.parse_args([*command, "--help"])  # prints the help, exits 0
+            except SystemExit as e:
+                return int(e.code or 0)
         global_args, own, bot_opts = split_args(argv)
         logs.setup(env.log_file, debug=any(a == "-debug" or a.startswith("-debug:") for a in global_args),
                    secrets=env.secrets)
@@ -211,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logs.register_secrets_from_password_file(_pywikibot_folder(global_args, env) / "user-password.cfg")
         args = parser.parse_args(own)
         if not args.command:
-            parser.print_help()
+            parser.print_help(sys.stderr)
             return 2
         options = RunOptions(config_file=Path(args.config) if args.config else None, series=args.series,
                              pywikibot_args=tuple(global_args), always="-always" in bot_opts)

@@ -166,3 +166,130 @@ def test_a_file_that_is_not_a_list_of_jobs_is_refused(text):
 def test_a_bad_schedule_is_refused_by_the_crontab_parser(schedule):
     with pytest.raises(ValueError):
         CronTrigger.from_crontab(schedule, timezone="UTC")
+
+
+# -- the Build Service path: Procfile and the lock file -------------------------------
+
+PROCFILE = ROOT / "Procfile"
+LOCK = ROOT / "requirements.txt"
+
+
+@pytest.fixture(scope="module")
+def procfile() -> dict[str, str]:
+    """The Procfile as a Procfile runner reads it (honcho, Foreman's Python
+    clone, whose format the Build Service's buildpacks share)."""
+    from honcho.environ import parse_procfile
+
+    return dict(parse_procfile(PROCFILE.read_text(encoding="utf-8")).processes)
+
+
+def _notesbot_args(command: str) -> list[str]:
+    import shlex
+
+    words = shlex.split(command)
+    assert words[:3] == ["python", "-m", "bot.cli"], f"{command!r}: runs the bot from the image's source"
+    return words[3:]
+
+
+def test_each_procfile_process_is_a_command_the_bot_accepts(procfile):
+    """Each process is a ``notesbot`` command line that the bot's own parser
+    takes (its pywikibot options split off as the bot splits them)."""
+    from bot import cli
+
+    assert set(procfile) == {"tick", "ical", "try"}
+    for name, command in procfile.items():
+        global_args, own, bot_opts = cli.split_args(_notesbot_args(command))
+        args = cli.build_parser().parse_args(own)
+        assert any(a.startswith("-dir:$TOOL_DATA_DIR/") for a in global_args), name
+        assert {"tick": "run", "ical": "ical", "try": "run"}[name] == args.command
+    assert "-always" in _notesbot_args(procfile["tick"])
+    assert "-simulate" in _notesbot_args(procfile["try"]) and "-simulate" not in procfile["tick"]
+
+
+def test_the_jobs_file_and_the_procfile_run_the_same_commands(jobs, procfile):
+    """The jobs file (the venv path) and the Procfile (the Build Service
+    path) run the same notesbot commands with the same options."""
+    for job in jobs:
+        words = job["command"].split()
+        assert words[0] == "$HOME/venv/bin/notesbot"
+        process = {"run": "tick", "ical": "ical"}[words[1]]
+        assert _notesbot_args(procfile[process]) == [
+            w.replace("$HOME", "$TOOL_DATA_DIR") for w in words[1:]], process
+
+
+def test_the_lock_pins_every_dependency_of_pyproject():
+    """``requirements.txt`` pins one exact version of each package (as read by
+    ``packaging``, pip's own requirement parser), covers every runtime
+    dependency of pyproject.toml within its range, and holds nothing else
+    than what they need (no test tool in the image)."""
+    import tomllib
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        req = Requirement(line)
+        specs = list(req.specifier)
+        assert len(specs) == 1 and specs[0].operator == "==", f"{line!r} is not pinned"
+        assert canonicalize_name(req.name) not in pins, f"{req.name} pinned twice"
+        pins[canonicalize_name(req.name)] = specs[0].version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    for req in wanted:
+        name = canonicalize_name(req.name)
+        assert name in pins, f"{req.name} (pyproject.toml) is not in requirements.txt: run toolforge/lock"
+        assert req.specifier.contains(pins[name], prereleases=True), \
+            f"{req.name}=={pins[name]} is outside pyproject's {req.specifier}: run toolforge/lock"
+    # Everything pinned is needed by something pinned (the closure of the
+    # dependencies, as installed here): no stray package.
+    needed = {canonicalize_name(r.name) for r in wanted}
+    todo = list(needed)
+    while todo:
+        try:
+            deps = requires(todo.pop()) or []
+        except PackageNotFoundError:
+            continue
+        for dep in map(Requirement, deps):
+            if dep.marker is None or dep.marker.evaluate({"extra": ""}):
+                name = canonicalize_name(dep.name)
+                if name not in needed:
+                    needed.add(name)
+                    todo.append(name)
+    assert set(pins) <= needed, f"not needed by the bot: {sorted(set(pins) - needed)}"
+    assert (ROOT / ".python-version").read_text().strip() == "3.11", "the image's Python, as jobs.yaml's"
+
+
+def _readme_jobs() -> list[list[str]]:
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### With the Build Service", 1)[1].split("\n#", 1)[0]
+    return [shlex.split(line.strip(), comments=True)[3:] for line in section.splitlines()
+            if line.strip().startswith("toolforge jobs run ")]
+
+
+def test_the_readme_build_service_jobs_are_what_the_jobs_cli_and_the_file_say(jobs, procfile):
+    """Each ``toolforge jobs run`` line of the README's Build Service steps
+    goes through the jobs CLI's own parser and checks; each runs a process
+    of the Procfile from the tool's image; the scheduled ones have the
+    schedule, timeout, retry, emails and logs of ``toolforge/jobs.yaml``."""
+    lines = _readme_jobs()
+    assert len(lines) == 3, lines
+    by_name = {job["name"]: job for job in jobs}
+    scheduled = 0
+    for words in lines:
+        args = jobs_cli.arg_parser(["run", *words])
+        payload = jobs_cli.get_api_payload(args)
+        assert payload["imagename"] == "tool-notesbot/tool-notesbot:latest"
+        assert payload["cmd"] in procfile, f"{payload['cmd']!r} is not a process of the Procfile"
+        if "schedule" in payload:
+            scheduled += 1
+            job = by_name[payload["name"]]
+            for key in ("schedule", "timeout", "retry", "emails", "mount", "filelog_stdout", "filelog_stderr"):
+                want = job[key.replace("_", "-")] if key.replace("_", "-") in job else job[key]
+                assert payload[key] == want, (payload["name"], key)
+    assert scheduled == len(jobs) == 2

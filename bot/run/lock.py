@@ -49,26 +49,62 @@ def lock_path(configured: str | None, environment: Environment) -> Path:
     return (environment.lock_dir or environment.state_dir) / "notesbot.lock"
 
 
+def _holder(fd: int) -> str:
+    """Who holds the lock, from what it wrote in the file: its pid, its
+    command line and since when ("another run" if it wrote nothing)."""
+    lines = os.pread(fd, 1024, 0).decode(errors="replace").splitlines()
+    if not lines or not lines[0].strip():
+        return "another run"
+    who = f"pid {lines[0].strip()}"
+    if len(lines) > 1 and lines[1].strip():
+        who += f", {lines[1].strip()!r}"
+    try:
+        held = max(0, int(time.time() - float(lines[2])))
+        who += f", holding the lock for {held // 60} min {held % 60} s" if held >= 60 else \
+            f", holding the lock for {held} s"
+    except (IndexError, ValueError):
+        pass
+    return who
+
+
+def _command_line() -> str:
+    import shlex
+    import sys
+
+    args = [os.path.basename(sys.argv[0]) or "notesbot", *sys.argv[1:]]
+    return " ".join(shlex.quote(a) for a in args)[:200]
+
+
 @contextmanager
 def writer_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
-    """Hold the lock, waiting up to ``wait`` seconds for another run to finish;
-    raise :class:`LockBusy` with a clear message if it does not."""
+    """Hold the lock, waiting up to ``wait`` seconds for another run to finish
+    (saying so at once, naming that run: its pid, its command and how long it
+    has held the lock); raise :class:`LockBusy` with a clear message if it
+    does not finish in time.  The holder writes ``pid``, its command line and
+    the time it took the lock into the file."""
+    from bot import logs
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = open_private(path, os.O_RDWR | os.O_CREAT)
     try:
         deadline = time.monotonic() + wait
+        said = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another run"
-                    raise LockBusy(f"another run of notesbot is writing (pid {holder}); "
+                    raise LockBusy(f"another run of notesbot is writing ({_holder(fd)}); "
                                    f"try again when it has finished (lock: {path})") from None
+                if not said:
+                    logs.get_logger("lock").warning(
+                        "waiting up to %d s for another run of notesbot to finish (%s; lock: %s)",
+                        round(wait), _holder(fd), path, extra=logs.PLAIN)
+                    said = True
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        os.pwrite(fd, f"{os.getpid()}\n{_command_line()}\n{time.time():.3f}\n".encode(), 0)
         yield
     finally:
         os.close(fd)

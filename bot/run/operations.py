@@ -99,7 +99,9 @@ class Context:
                 if wiki.untrusted_shutoff:
                     raise StopRun(f"[[{wiki.shutoff.title}]] was last set to {wiki.shutoff.word!r} by "
                                   f"{wiki.untrusted_shutoff}, who is neither staff nor an operator: "
-                                  "the bot makes no edit")
+                                  "the bot makes no edit; to start it again, a staff member saves the page as "
+                                  f"'{wiki.shutoff.word} <!-- started again by NAME -->' (saving "
+                                  f"'{wiki.shutoff.word}' alone again makes no new revision)")
                 raise StopRun(f"[[{wiki.shutoff.title}]] does not say {wiki.shutoff.word!r}: the bot makes no edit")
             yield ctx
 

@@ -38,6 +38,7 @@ from bot.run import operations
 from bot.run.lock import open_private
 from bot.run.operations import Context
 from bot.run.status import SessionStatus, write_status_page
+from bot.wiki.apply import job_code, refusals
 
 log = logs.get_logger("tick")
 
@@ -274,7 +275,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
     before = {**ctx.wiki.latest_revids(watched(ctx, sessions)), **seen}
     for sctx, day, status in sessions:
         session = sctx.series.session(day)
-        code = 0
+        code, mark = 0, len(ctx.reports)
         try:
             if status.state == "collecting":
                 code = operations.harvest_into_draft(sctx, session)
@@ -282,7 +283,8 @@ def _tick(ctx: Context, moment: datetime) -> int:
                 code = operations.publish_session(sctx, session)
             elif status.box is not None:  # the draft's box tells staff about others' edits
                 code = operations.show_on_draft(sctx, session, status.box)
-            status.result = "ok" if code == 0 else "some pages refused or failed"
+            code = job_code(code, ctx.reports[mark:])  # refused pages: done, and said on the status page
+            status.result = (refusals(ctx.reports[mark:]) or "ok") if code == 0 else "some pages refused or failed"
         except (StopRun, OutOfTime):
             raise
         except NotesbotError as e:
@@ -294,13 +296,16 @@ def _tick(ctx: Context, moment: datetime) -> int:
         worst = max(worst, code)
     after = survey(ctx, moment)
     edits = sum(report.edits for report in ctx.reports)
-    worst = max(worst, mend_index_and_boxes(ctx, after))
+    mark = len(ctx.reports)
+    worst = max(worst, job_code(mend_index_and_boxes(ctx, after), ctx.reports[mark:]))
     if sum(report.edits for report in ctx.reports) != edits:
         after = survey(ctx, moment)  # the boxes' new lines and the index as saved
     results = {status.session: status.result for _, _, status in sessions}
     for _, _, status in after:
         status.result = results.get(status.session, "")
-    worst = max(worst, write_status_page(ctx, [s for _, _, s in after], moment, worst))
+    mark = len(ctx.reports)
+    worst = max(worst, job_code(write_status_page(ctx, [s for _, _, s in after], moment, worst),
+                                ctx.reports[mark:]))
     if ctx.simulate:
         return worst
     if worst != 0:

@@ -52,6 +52,8 @@ class Outcome:
     detail: str = ""
     revid: int | None = None
     url: str = ""
+    waits_for: str = ""
+    """For a page 'skipped' because an edit it depends on was not done: that edit's title."""
 
     @property
     def ok(self) -> bool:
@@ -71,6 +73,30 @@ class Report:
     def edits(self) -> int:
         return sum(o.status in ("created", "updated") for o in self.outcomes)
 
+    @property
+    def refused(self) -> list[Outcome]:
+        """The pages the wiki or its community refused the bot ({{nobots}}, a
+        protection, a filter, a title outside the prefixes), and the pages
+        skipped only because they wait for one of those."""
+        out: list[Outcome] = []
+        titles: set[str] = set()
+        for o in self.outcomes:
+            if o.status == "refused" or (o.status == "skipped" and o.waits_for in titles):
+                out.append(o)
+                titles.add(o.title)
+        return out
+
+    @property
+    def did_its_job(self) -> bool:
+        """Every page is as the plan wants it, or was refused (:attr:`refused`):
+        running again would change nothing, so a scheduled run counts it as
+        done and reports the refusals on the status page (an exit code of 1,
+        retried and mailed by Toolforge, would only repeat the refusal).  A
+        failed save, a page left for lack of time or of an answer from the
+        wiki, is not done."""
+        refused = {id(o) for o in self.refused}
+        return all(o.ok or id(o) in refused for o in self.outcomes)
+
     def table(self) -> str:
         rows = [(o.title, o.status, o.detail or o.url) for o in self.outcomes]
         header = ("page", "result", "detail")
@@ -79,6 +105,22 @@ class Report:
         for row in [header, *rows]:
             out.append(f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}".rstrip())
         return "\n".join(out)
+
+
+def job_code(code: int, reports: list[Report]) -> int:
+    """The exit code of a scheduled run's step that returned ``code`` after
+    making ``reports``: 0 where its 1 only says that pages were refused (see
+    :attr:`Report.did_its_job`); anything else as it is."""
+    if code == 1 and reports and all(r.did_its_job for r in reports):
+        return 0
+    return code
+
+
+def refusals(reports: list[Report]) -> str:
+    """The refused pages of ``reports`` in one line, for the status page ('' if none)."""
+    pages = [f"[[{o.title}]] ({o.detail})" if o.detail else f"[[{o.title}]]"
+             for r in reports for o in r.refused]
+    return f"refused: {'; '.join(pages)}" if pages else ""
 
 
 def diff(title: str, old: str, new: str, colour: bool) -> str:
@@ -140,7 +182,67 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
     request or a record waits for (a page the person declined is not done)."""
     colour = out is logs.output and sys.stdout.isatty()
     asker = _Asker(wiki.confirm if ask and not simulate else None)
+    progress = _Progress(wiki, len(steps))
+    try:
+        _apply_steps(plan, wiki, report, steps, done, applied, allowed=allowed, simulate=simulate,
+                     max_retries=max_retries, out=out, colour=colour, asker=asker, progress=progress)
+    except KeyboardInterrupt:
+        _interrupted(report, steps, progress)
+        raise
+    for title, kind, why in plan.refusals:
+        report.outcomes.append(Outcome(title, kind, "refused", why))
+    return report
+
+
+@dataclass
+class _Progress:
+    """Says which save is under way ("page N of M") and how long the edit
+    throttle makes it wait, so that a publish at Meta's pace is not silent."""
+
+    wiki: object
+    total: int
+    position: int = 0
+    saving: str = ""
+
+    def saving_now(self, title: str) -> None:
+        self.saving = title
+        wait = _throttle_wait(self.wiki)
+        logs.get_logger("apply").info(
+            "saving page %d of %d: [[%s]]%s", self.position + 1, self.total, title,
+            f" (the edit throttle waits {wait:.0f} s first)" if wait >= 1 else "", extra=logs.PLAIN)
+
+
+def _throttle_wait(wiki) -> float:
+    """How long pywikibot's throttle will wait before the next write
+    (``Throttle.waittime``), 0 if the wiki has none."""
+    throttle = getattr(getattr(wiki, "site", None), "throttle", None)
+    try:
+        return float(throttle.waittime(write=True)) if throttle is not None else 0.0
+    except Exception:  # pragma: no cover - a throttle of another shape: say nothing
+        return 0.0
+
+
+def _interrupted(report: Report, steps: list, progress: _Progress) -> None:
+    """Ctrl-C: say what was saved and what was not, then let it end the run."""
+    done_titles = {o.title for o in report.outcomes}
+    for edit in steps[progress.position:]:
+        if edit.title in done_titles:
+            continue
+        why = ("interrupted while saving it: look at the page (the wiki may have saved it)"
+               if edit.title == progress.saving else "not saved: interrupted (Ctrl-C)")
+        report.outcomes.append(Outcome(edit.title, edit.kind, "skipped", why))
+    saved = sum(o.status in ("created", "updated") for o in report.outcomes)
+    logs.get_logger("apply").warning("interrupted: %d page(s) saved, %d not saved\n%s", saved,
+                                     sum(o.status == "skipped" for o in report.outcomes), report.table(),
+                                     extra=logs.PLAIN)
+
+
+def _apply_steps(plan: Plan, wiki, report: Report, steps: list, done: dict[str, bool], applied: set[str], *,
+                 allowed, simulate: bool, max_retries: int, out, colour: bool, asker: "_Asker",
+                 progress: _Progress) -> None:
+    edits = plan.edits
     for position, edit in enumerate(steps):
+        progress.position, progress.saving = position, ""
         if getattr(wiki, "out_of_time", None) and wiki.out_of_time():
             _out_of_time(report, steps[position:], wiki.budget.message())
             break
@@ -154,7 +256,7 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         missing = [d for d in edit.depends_on if (d not in applied if afterwards else done.get(d) is False)]
         if missing:
             report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
-                                           f"waits for [[{missing[0]}]]"))
+                                           f"waits for [[{missing[0]}]]", waits_for=missing[0]))
             done[edit.title] = False
             continue
         if not allowed(edit.title):
@@ -164,8 +266,8 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
             continue
         try:
             state = wiki.read([edit.title])[edit.title] if afterwards else edit.base
-            outcome = _apply_one(edit, wiki, state, simulate=simulate,
-                                 max_retries=max_retries, out=out, colour=colour, asker=asker)
+            outcome = _apply_one(edit, wiki, state, simulate=simulate, max_retries=max_retries, out=out,
+                                 colour=colour, asker=asker, progress=progress)
         except OutOfTime as e:
             _out_of_time(report, steps[position:], str(e))
             break
@@ -187,9 +289,7 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         done[edit.title] = outcome.ok
         if outcome.status in _DONE:
             applied.add(edit.title)
-    for title, kind, why in plan.refusals:
-        report.outcomes.append(Outcome(title, kind, "refused", why))
-    return report
+    progress.position = len(steps)
 
 
 _DONE = ("created", "updated", "unchanged", "would create", "would update")
@@ -225,7 +325,8 @@ def _deliver(delivery, wiki, applied: set[str], *, simulate: bool, out) -> Outco
     return Outcome(title, "announcement", result.status, result.message)
 
 
-def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker) -> Outcome:
+def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker,
+               progress: _Progress | None = None) -> Outcome:
     if not state.bots_allowed:
         return Outcome(edit.title, edit.kind, "refused", "{{nobots}} or {{bots}} on the page excludes this bot")
     if state.redirect_target:
@@ -239,6 +340,8 @@ def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, a
             return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
         if not asker.may_save(edit.title, state.text, new):
             return Outcome(edit.title, edit.kind, "declined", "not saved: you chose no")
+        if progress is not None:
+            progress.saving_now(edit.title)
         if edit.new_section is not None:
             result = wiki.save(state, edit.new_section[1], edit.summary, new_section=edit.new_section[0])
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any
 
 from pathlib import Path
@@ -110,28 +111,87 @@ def _alive(pid: int) -> bool:
 
 
 class _OneLineRetryReport(logging.Filter):
-    """pywikibot reports each failed HTTP request it is about to retry (a
-    dropped connection, an HTTP 500...) by logging the whole traceback of the
-    ``requests`` error as an ERROR, although it handles the error itself and
-    the run goes on.  On the bot's terminal and in its log, that is one line
-    (the error's last line, which names it), as a warning."""
+    """pywikibot reports each failed HTTP request it is about to retry in
+    three records: "An error occurred for uri …" (an ERROR), the whole
+    traceback of the ``requests`` error (an ERROR, although it handles it
+    and the run goes on), then "Waiting N seconds before retrying.".  On the
+    bot's terminal and in its log that is one warning naming the wiki, what
+    went wrong and the next try; the last error is kept for the one-line
+    message of a wiki that never answers (:func:`unreachable`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uri = ""
+        self.error = ""
+        self.retries = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # pragma: no cover - a broken record is left alone
             return True
+        if message.startswith("An error occurred for uri "):
+            self.uri = message[len("An error occurred for uri "):].strip()
+            return False
         if message.startswith("Traceback (most recent call last):") and record.levelno >= logging.ERROR:
             last = [line for line in message.strip().splitlines() if line.strip()][-1]
-            record.msg, record.args = f"the wiki did not answer a request, retrying: {_one_line(last)}", ()
+            self.error = _short_error(last)
+            return False
+        wait = re.match(r"Waiting (\d+(?:\.\d+)?) seconds before retrying", message)
+        if wait:
+            self.retries += 1
+            what = f" ({self.error})" if self.error else ""
+            record.msg, record.args = (f"{_wiki_name()} did not answer{what}; next try in "
+                                       f"{float(wait.group(1)):.0f} s (retry {self.retries})"), ()
             record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         return True
 
 
+def _short_error(line: str) -> str:
+    """The part of a ``requests`` error that says what happened."""
+    for pattern, said in ((r"Connection refused", "connection refused"),
+                          (r"Name or service not known|nodename nor servname|getaddrinfo failed",
+                           "the host name is not known"),
+                          (r"timed out|Timeout", "no answer in time"),
+                          (r"Connection reset|RemoteDisconnected|Connection aborted", "the connection was dropped")):
+        if re.search(pattern, line):
+            return said
+    return _one_line(line)[:160]
+
+
+def _wiki_name() -> str:
+    """The wiki pywikibot talks to, as ``family:code`` and its address."""
+    from pywikibot import config as pwb_config
+
+    name = f"{pwb_config.family}:{pwb_config.mylang}"
+    uri = _retry_report.uri if _retry_report is not None else ""
+    return f"the wiki {name} ({uri})" if uri else f"the wiki {name}"
+
+
+_retry_report: _OneLineRetryReport | None = None
+
+
 def _quiet_retry_tracebacks() -> None:
+    global _retry_report
     logger = logging.getLogger("pywiki")
-    if not any(isinstance(f, _OneLineRetryReport) for f in logger.filters):
-        logger.addFilter(_OneLineRetryReport())
+    for f in logger.filters:
+        if isinstance(f, _OneLineRetryReport):
+            _retry_report = f
+            return
+    _retry_report = _OneLineRetryReport()
+    logger.addFilter(_retry_report)
+
+
+def unreachable(e: BaseException) -> WikiError:
+    """The one line for a wiki that did not answer: which wiki, what went
+    wrong, and what to check."""
+    from pywikibot import config as pwb_config
+
+    what = _retry_report.error if _retry_report is not None and _retry_report.error else _one_line(e)
+    folder = os.environ.get("PYWIKIBOT_DIR", "")
+    return WikiError(f"cannot reach the wiki: {_wiki_name()[len('the wiki '):]} did not answer ({what}); "
+                     f"check the network, that the wiki is up, and family/mylang in "
+                     f"{os.path.join(folder, 'user-config.py')} (now {pwb_config.family}:{pwb_config.mylang})")
 
 
 def pywikibot_folder(global_args: list[str], environment: Environment, cwd: Path | None = None) -> Path:
@@ -210,28 +270,29 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     time budget.
     """
     args = [a for a in global_args if not a.startswith("-dir:")]
-    os.environ["PYWIKIBOT_DIR"] = str(pywikibot_folder(list(global_args), environment))
+    folder = pywikibot_folder(list(global_args), environment)
+    os.environ["PYWIKIBOT_DIR"] = str(folder)
     try:
         import pywikibot
         import pywikibot.exceptions  # noqa: F401
     except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
         raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
-    # handle_args reads sys.argv when given an empty list: make what it would
-    # read the same explicit list, so the bot's own options never reach it.
-    pywikibot.argvu = ["notesbot", *args]
     _quiet_retry_tracebacks()
     budget = _apply_limits(config)
     _check_site_options(pywikibot, args)
     try:
         # handle_args also makes the Site, which asks the wiki who it is
         # logged in as: a wiki that does not answer fails here already.
-        rest = pywikibot.handle_args(args, do_help=False)
+        # handle_args reads sys.argv when its list is empty: the list always
+        # starts with -dir: (the folder PYWIKIBOT_DIR names already; pywikibot
+        # takes it and does nothing more), so the bot's own options never reach it.
+        rest = pywikibot.handle_args([f"-dir:{folder}", *args], do_help=False)
     except (ValueError, TypeError) as e:  # e.g. -putthrottle:abc
         raise UsageError(f"bad pywikibot option: {_one_line(e)}") from None
     except pywikibot.exceptions.SiteDefinitionError as e:
         raise UsageError(f"unknown site: {_one_line(e)}") from None
     except pywikibot.exceptions.Error as e:
-        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
+        raise unreachable(e) from None
     if rest:
         raise UsageError(f"unknown option {rest[0]!r} (see 'notesbot --help')")
     logs.protect_all_handlers()
@@ -247,7 +308,7 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     except pywikibot.exceptions.SiteDefinitionError as e:
         raise UsageError(f"unknown site: {_one_line(e)}") from None
     except pywikibot.exceptions.Error as e:
-        raise WikiError(f"cannot reach the wiki: {_one_line(e)}") from None
+        raise unreachable(e) from None
     from pywikibot import config as pwb_config
 
     shutoff = Shutoff(shutoff_page.replace("{bot}", site.username() or ""), shutoff_word)

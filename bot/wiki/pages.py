@@ -27,6 +27,7 @@ its :class:`Shutoff`: there is no way to save without the check.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -35,6 +36,7 @@ from bot import wikifacts
 from bot.errors import OutOfTime, StopRun, WikiError
 from bot.model import PageState, Revision
 from bot.wiki.budget import Budget
+from bot.wiki import internals
 
 #: pywikibot errors meaning the bot itself must stop (exit 3).
 _STOP_CODES = {"blocked", "autoblocked", "assertuserfailed", "assertbotfailed",
@@ -66,7 +68,11 @@ class Shutoff:
     word: str = "yes"
 
     def allows(self, state: PageState) -> bool:
-        return state.exists and state.text.strip().lower() == self.word.strip().lower()
+        """The page says the word, its comments aside: so that staff can start
+        the bot again after a non-staff ``yes`` with a real edit (``yes
+        <!-- started again by … -->``; saving ``yes`` again makes no revision)."""
+        text = re.sub(r"<!--.*?(?:-->|$)", "", state.text, flags=re.S)
+        return state.exists and text.strip().lower() == self.word.strip().lower()
 
 
 @dataclass
@@ -398,33 +404,11 @@ class Wiki:
                           "stopping before any further edit")
         return revids[title]
 
-    def _token_wallet(self) -> dict | None:
-        """pywikibot's cache of this account's tokens (``site.tokens``, a
-        ``TokenWallet``), if it is the one pywikibot would use now; None if
-        its shape is not the one known here (the token is then left to
-        pywikibot, at the cost of its own ``meta=tokens`` request)."""
-        user = self.site.user()
-        wallet = getattr(self.site, "tokens", None)
-        tokens = getattr(wallet, "_tokens", None)
-        if user is None or not isinstance(tokens, dict) or not hasattr(wallet, "_currentuser"):
-            return None
-        if wallet._currentuser != user:
-            # What the wallet itself does when asked for a token by another
-            # user than the one it holds tokens for (it was made before the login).
-            wallet._currentuser = user
-            wallet.clear()
-            tokens = wallet._tokens
-        return tokens if isinstance(tokens, dict) else None
-
     def _has_csrf_token(self) -> bool:
-        tokens = self._token_wallet()
-        return tokens is None or "csrf" in tokens
+        return internals.has_csrf_token(self.site)
 
     def _keep_csrf_token(self, token: str | None) -> None:
-        tokens = self._token_wallet()
-        # "+\\" alone is the token of a logged-out user: never kept.
-        if tokens is not None and token and token != "+\\":
-            tokens["csrf"] = token
+        internals.keep_csrf_token(self.site, token)
 
     # -- writing --------------------------------------------------------------
     def save(self, state: PageState, text: str, summary: str, *,
@@ -461,7 +445,7 @@ class Wiki:
                               state=self._read([title])[title])
         page = self._loaded.get(title)
         if page is None or page.exists() != state.exists or (
-                state.exists and getattr(page, "_revid", None) != state.revid):
+                state.exists and internals.saved_revid(page) != state.revid):
             page = pwb.Page(self.site, title)
         params: dict[str, Any] = dict(
             text=text, minor=False, bot=True, assertuser=self.username,
@@ -529,7 +513,7 @@ class Wiki:
             # own refusal): nothing was saved.
             return SaveResult(title, "failed", message="the wiki did not save the edit (a captcha or another "
                                                        "refusal without an error code); see the log")
-        return SaveResult(title, "saved" if state.exists else "created", getattr(page, "_revid", None))
+        return SaveResult(title, "saved" if state.exists else "created", internals.saved_revid(page))
 
     def has_extension(self, name: str) -> bool:
         """Whether the wiki runs the extension ``name`` (``meta=siteinfo&siprop=extensions``)."""
