@@ -50,10 +50,13 @@ class Context:
         bot's on-wiki JSON page over it) and, for a writing command, take the
         writers' lock and check the shutoff page, all before any edit.
 
-        ``reads`` names the pages the command will read (given a context made
-        of the local configuration alone, see :func:`publish_reads`): they
-        are read in the same batch as the configuration and the shutoff
-        page, and the command's own reads get them from it (``Wiki.read``)."""
+        ``reads`` names the pages the command will read, given a context
+        (:func:`bot.run.publishing.publish_reads`, say).  Guessed from the
+        local configuration, they ride in the same batch as the on-wiki
+        configuration and the shutoff page; stated again once the whole
+        configuration is known, what the guess missed is read in one more
+        batch.  The command's own reads are served from the wiki's cache
+        (``Wiki.read``)."""
         local = config_mod.load(options.config_file, environment=environment)
         wiki = connect(list(options.pywikibot_args), environment, local.shutoff_page, local.shutoff_word,
                        config=local)
@@ -63,16 +66,16 @@ class Context:
             raise UsageError(f"onwiki_config: {onwiki_title!r} is not in the bot's own user space")
         ahead = _reads_ahead(cls, wiki, local, options, environment, reads) if reads is not None else []
         try:
-            wiki.prefetch([onwiki_title, wiki.shutoff.title, *ahead])
-            with cls._configured(wiki, options, environment, write, onwiki_title) as ctx:
+            wiki.read([onwiki_title, wiki.shutoff.title, *ahead])
+            with cls._configured(wiki, options, environment, write, onwiki_title, reads) as ctx:
                 yield ctx
         finally:
-            wiki.drop_prefetched()
+            wiki.forget_pages()
 
     @classmethod
     @contextmanager
     def _configured(cls, wiki: Wiki, options: config_mod.RunOptions, environment: Environment, write: bool,
-                    onwiki_title: str) -> Iterator["Context"]:
+                    onwiki_title: str, reads: "Callable[[Context], list[str]] | None") -> Iterator["Context"]:
         pages = wiki.read([onwiki_title, wiki.shutoff.title])  # from the first batch
         onwiki = pages[onwiki_title]
         cfg = config_mod.load(options.config_file, environment=environment,
@@ -81,6 +84,8 @@ class Context:
         series = cfg.series_named(options.series) if options.series else cfg.series[0]
         ctx = cls(wiki=wiki, config=cfg, series=series, environment=environment, simulate=wiki.simulate,
                   always=options.always)
+        if reads is not None:
+            _read_set(ctx, reads)
         if not write or ctx.simulate:
             yield ctx
             return
@@ -93,6 +98,19 @@ class Context:
                                   "the bot makes no edit")
                 raise StopRun(f"[[{wiki.shutoff.title}]] does not say {wiki.shutoff.word!r}: the bot makes no edit")
             yield ctx
+
+
+def _read_set(ctx: "Context", reads: "Callable[[Context], list[str]]") -> None:
+    """The command's read set, stated now that the whole configuration is
+    known: what the first batch did not read (the on-wiki configuration
+    named other pages) is read in one more batch; the rest is in the wiki's
+    cache.  A set that cannot be stated (a series or session the
+    configuration lacks) is the command's to report, after the shutoff check."""
+    try:
+        titles = list(reads(ctx))
+    except (UsageError, IndexError):
+        return
+    ctx.wiki.read(titles)
 
 
 def _reads_ahead(cls, wiki: Wiki, local: config_mod.Config, options: config_mod.RunOptions,

@@ -5,6 +5,7 @@ neighbours the index names, the draft as staff last saved it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 from typing import Callable
 
@@ -33,7 +34,7 @@ def template_titles(ctx: Context) -> list[str]:
 
 def neighbours_ahead(ctx: Context, session: Session) -> list[str]:
     """The neighbours :func:`read_for_plan` will read, from the index's history."""
-    history = ctx.wiki.prefetch_history(session.index_page)
+    history = ctx.wiki.history(session.index_page)
     if not history:
         return []
     allowed = dates_listed_in(ctx, history)
@@ -41,6 +42,14 @@ def neighbours_ahead(ctx: Context, session: Session) -> list[str]:
 
 
 # -- who decides -----------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def parsed_draft(text: str, speakers: tuple[str, ...] = ()) -> compile_mod.Draft:
+    """The draft of ``text``, parsed once a run however many use cases ask
+    (a tick asks for each draft's status, counts and staff revision).  Read
+    only: never change the draft it returns."""
+    return compile_mod.parse_draft(text, speakers)
+
 
 @dataclass(frozen=True)
 class StaffDraft:
@@ -55,7 +64,7 @@ class StaffDraft:
 
     @property
     def ready(self) -> bool:
-        return self.state is not None and compile_mod.parse_draft(self.state.text).ready
+        return self.state is not None and parsed_draft(self.state.text).ready
 
     @property
     def note(self) -> str:

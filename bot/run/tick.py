@@ -39,7 +39,7 @@ from bot.run import harvesting, publishing
 from bot.run.context import Context, finish, run_plan
 from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
-from bot.run.reading import listed_dates, staff_draft, templates_for
+from bot.run.reading import listed_dates, parsed_draft, staff_draft, templates_for
 from bot.run.status import SessionStatus, write_status_page
 
 log = logs.get_logger("tick")
@@ -62,7 +62,7 @@ def state_of(series, day: date, moment: datetime, draft_status: str | None) -> s
 
 def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None, int, int, int]:
     """(status, questions, answered, unanswered) of a draft's text."""
-    draft = compile_mod.parse_draft(text, speakers)
+    draft = parsed_draft(text, speakers)
     questions = [q for s in draft.sections for q in s.questions]
     answered = sum(1 for q in questions if q.answered)
     return draft.status, len(questions), answered, len(questions) - answered
