@@ -86,7 +86,7 @@ def print_harvest(result, source: str, as_json: bool) -> None:
 def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: bool, lang: str = "en") -> int:
     from bot import harvest as harvest_mod
     from bot import wikifacts
-    from bot.publish.plan import topic_aliases
+    from bot.publish.series import topic_aliases
 
     reject_global_options(options)
     try:
@@ -196,9 +196,9 @@ def check(options: RunOptions, env: Environment, *, session: str | None, draft: 
         series = pick_series(config_mod.load(options.config_file, environment=env), options)
         text, source = read_file(draft), draft
     else:
-        from bot.run import operations
+        from bot.run.context import Context
 
-        with operations.Context.open(options, env) as ctx:
+        with Context.open(options, env) as ctx:
             series = ctx.series
             the_session = session_for(series, session or "")
             page = ctx.wiki.read([the_session.draft_page])[the_session.draft_page]
@@ -240,16 +240,17 @@ def _read_questions(path: str) -> list[Question]:
 
 def harvest_page(options: RunOptions, env: Environment, *, page: str | None, session: str | None,
                  to_draft: bool, as_json: bool) -> int:
-    from bot.run import operations
+    from bot.run import harvesting, reading
+    from bot.run.context import Context
 
     if to_draft and not session:
         raise UsageError("--to-draft goes with --session")
-    reads = operations.draft_reads(lambda series: session_for(series, session)) if to_draft else None
-    with operations.Context.open(options, env, write=to_draft, reads=reads) as ctx:
+    reads = reading.draft_reads(lambda series: session_for(series, session)) if to_draft else None
+    with Context.open(options, env, write=to_draft, reads=reads) as ctx:
         if to_draft:
-            return operations.harvest_into_draft(ctx, session_for(ctx.series, session))
+            return harvesting.harvest_into_draft(ctx, session_for(ctx.series, session))
         title = page or session_for(ctx.series, session).questions_page
-        result, source = operations.harvest_page(ctx, title)
+        result, source = reading.harvest_page(ctx, title)
     print_harvest(result, source, as_json)
     return 0
 
@@ -260,7 +261,8 @@ def import_files(options: RunOptions, env: Environment, *, session: str, files: 
     file is read before the wiki is: a bad file stops the command (exit 2)
     before anything is written."""
     from bot.harvest import channels
-    from bot.run import operations
+    from bot.run import chat_import, reading
+    from bot.run.context import Context
 
     messages = []
     for name in files:
@@ -269,30 +271,31 @@ def import_files(options: RunOptions, env: Environment, *, session: str, files: 
         except channels.ChannelError as e:
             raise UsageError(str(e)) from None
         messages += found
-    reads = operations.draft_reads(lambda series: session_for(series, session))
-    with operations.Context.open(options, env, write=True, reads=reads) as ctx:
-        return operations.import_into_draft(ctx, session_for(ctx.series, session), messages, verbose=verbose)
+    reads = reading.draft_reads(lambda series: session_for(series, session))
+    with Context.open(options, env, write=True, reads=reads) as ctx:
+        return chat_import.import_into_draft(ctx, session_for(ctx.series, session), messages, verbose=verbose)
 
 
 def publish(options: RunOptions, env: Environment, *, session: str, force: bool = False) -> int:
     """Publish by hand: only a draft whose status is ``ready``, of a session
     that has started, unless ``force``."""
-    from bot.run import operations
+    from bot.run import publishing
+    from bot.run.context import Context
 
-    reads = operations.publish_reads(lambda series: session_for(series, session))
-    with operations.Context.open(options, env, write=True, reads=reads) as ctx:
-        return operations.publish_session(ctx, session_for(ctx.series, session),
+    reads = publishing.publish_reads(lambda series: session_for(series, session))
+    with Context.open(options, env, write=True, reads=reads) as ctx:
+        return publishing.publish_session(ctx, session_for(ctx.series, session),
                                           manual_at=None if force else datetime.now(timezone.utc), force=force)
 
 
 def new_session(options: RunOptions, env: Environment, *, day: str, time: str | None) -> int:
-    from bot.run import operations
+    from bot.run import new_session as starting
+    from bot.run.context import Context
 
     the_day = parse_day(day, "DATE")
     the_time = parse_clock(time) if time is not None else None
-    with operations.Context.open(options, env, write=True,
-                                 reads=operations.new_session_reads(the_day, the_time)) as ctx:
-        return operations.new_session(ctx, the_day, the_time)
+    with Context.open(options, env, write=True, reads=starting.new_session_reads(the_day, the_time)) as ctx:
+        return starting.new_session(ctx, the_day, the_time)
 
 
 def parse_day(value: str, what: str = "date") -> date:
@@ -318,10 +321,11 @@ def parse_clock(value: str, option: str = "--time") -> str:
 
 
 def run(options: RunOptions, env: Environment, *, now: str | None = None) -> int:
-    from bot.run import operations, tick
+    from bot.run import tick
+    from bot.run.context import Context
 
     moment = parse_moment(now)
-    with operations.Context.open(options, env, write=True) as ctx:
+    with Context.open(options, env, write=True) as ctx:
         return tick.tick(ctx, moment)
 
 
@@ -336,19 +340,21 @@ def schedule(options: RunOptions, env: Environment, *, cron: str | None, max_tic
 
 
 def status(options: RunOptions, env: Environment) -> int:
-    from bot.run import operations, tick
+    from bot.run import tick
+    from bot.run.context import Context
 
-    with operations.Context.open(options, env) as ctx:
+    with Context.open(options, env) as ctx:
         return tick.show_status(ctx)
 
 
 def ical(options: RunOptions, env: Environment, *, output: str | None) -> int:
     """Print the series' calendar, or write it to ``output`` atomically (a
     subscriber never reads half a file)."""
-    from bot.run import operations
+    from bot.run import calendar
+    from bot.run.context import Context
 
-    with operations.Context.open(options, env) as ctx:
-        data = operations.calendar_feed(ctx)
+    with Context.open(options, env) as ctx:
+        data = calendar.calendar_feed(ctx)
     if output is None:  # the feed itself, as it is (not a message)
         sys.stdout.write(data.decode("utf-8"))
         return 0

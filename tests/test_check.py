@@ -13,7 +13,7 @@ from bot.compile import load_templates, render_notes
 from bot.compile.check import check_draft, exit_code
 from bot.compile.draft import parse_draft, set_draft_problems
 from bot.config import SeriesConfig
-from bot.publish.plan import draft_with_problems
+from bot.publish.draft import draft_with_problems
 
 DRAFTS = Path(__file__).resolve().parent / "data" / "drafts"
 CASES = sorted(DRAFTS.glob("*.wiki"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -252,7 +253,7 @@ def test_the_calendar_has_one_event_per_session_with_stable_uids():
     index = (f"* [[{one.title}|11 July 2024]] – [[{one.title}#Notes|notes]]\n"
              f"* [[{two.title}|17 October 2024]] – upcoming\n")
     from bot.model import PageState
-    from bot.publish.plan import start_edit
+    from bot.publish.navigation import start_edit
 
     created = start_edit(two, series).change("{{Conversation hour navigation|index=X}}\nText", True)
     assert "start=2024-10-17T17:00Z" in created
@@ -396,7 +397,7 @@ def test_a_crash_between_the_post_and_its_record_posts_nothing_more_and_records_
     tset = load_templates(series.style)
     wiki = FakeWiki({TALK: "Talk.\n"})
     plan = plan_new_session({}, s, series, tset)
-    plan.afterwards = []  # killed after the post
+    plan = dataclasses.replace(plan, afterwards=())  # killed after the post
     run(plan, wiki)
     assert crosslinks.announcement_record(s, "created", TALK) not in wiki.texts[s.title]
     posted = wiki.texts[TALK]
@@ -413,15 +414,15 @@ def test_the_notes_announcement_is_decided_by_the_record_not_by_the_heading():
     tset = load_templates(series.style)
     session_text = "Session page\n" + crosslinks.announcement_record(s, "published", TALK)
     pages = pages_of(**{s.title: session_text, TALK: "Archived: see the archive."})
-    from bot.publish import plan as plan_mod
+    from bot.publish import announcements, plan as plan_mod
 
-    plan = plan_mod.Plan()
-    edits = plan_mod.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
+    plan = plan_mod.PlanBuilder()
+    edits = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
     assert edits == [] and plan.afterwards == []
     # The "created" record does not stand for the notes' announcement.
     pages = pages_of(**{s.title: "Session page\n" + crosslinks.announcement_record(s, "created", TALK),
                         TALK: "Archived"})
-    [edit] = plan_mod.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
+    [edit] = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
     assert edit.new_section[0] == crosslinks.announcement_heading(s, "published")
 
 
@@ -464,9 +465,9 @@ def test_a_mass_message_whose_sending_is_not_recorded_is_reported_not_sent_again
     wiki = FakeWiki({}, massmessage_fails=how == "request failed")
     plan = plan_new_session({}, s, series, tset, massmessage=True)
     if how != "request failed":
-        plan.afterwards = []
+        plan = dataclasses.replace(plan, afterwards=())
     if how == "killed before the request":
-        plan.deliveries = []
+        plan = dataclasses.replace(plan, deliveries=())
     report = run(plan, wiki)
     assert report.ok == (how != "request failed")
     sends = [e[0] for e in wiki.log].count("massmessage")

@@ -650,12 +650,12 @@ FAULTS = {
     # A session's step fails with a NotesbotError (the failed tick).
     "tick": """
 from bot.errors import WikiError
-from bot.run import operations
+from bot.run import harvesting
 
 def harvest_into_draft(ctx, session):
     raise WikiError("the wiki refused the save of " + SECRET)
 
-operations.harvest_into_draft = harvest_into_draft
+harvesting.harvest_into_draft = harvest_into_draft
 """,
     # The scheduler's tick: first a bug, then a NotesbotError, after the login.
     "schedule": """

@@ -165,7 +165,7 @@ def test_every_mark_goes_on_its_own_questions_line_never_on_a_reply(name):
     harvest reads as someone else's comment."""
     from bot.config import SeriesConfig
     from bot.harvest import harvest
-    from bot.publish.plan import add_marks
+    from bot.publish.marks import add_marks
 
     text = _THREADS if name == "threads" else (_EXAMPLES / name).read_text(encoding="utf-8")
     series = SeriesConfig()

@@ -22,7 +22,8 @@ import mwparserfromhell
 from bot import wikifacts
 from bot.model import PageState, Session
 from bot.publish import crosslinks
-from bot.publish.plan import notes_link, series_dates, start_param
+from bot.publish.navigation import start_param
+from bot.publish.series import notes_link, series_dates
 
 if TYPE_CHECKING:
     from bot.config import SeriesConfig
@@ -67,7 +68,7 @@ def sessions(index_text: str, series: "SeriesConfig",
              pages: Mapping[str, PageState] | None = None) -> list[tuple[Session, bool]]:
     """Every session of the series (from its index and configuration), oldest
     first, and whether its notes are out.  A session's time is the one its
-    page records (:func:`bot.publish.plan.start_param`, written by
+    page records (:func:`bot.publish.navigation.start_param`, written by
     ``new-session``), else the series' time."""
     out = []
     for day in series_dates(index_text, series):

@@ -15,7 +15,7 @@ from bot.compile.draft import inert
 from bot.wiki import apply_plan
 
 if TYPE_CHECKING:
-    from bot.run.operations import Context
+    from bot.run.context import Context
 
 
 @dataclass
@@ -121,8 +121,7 @@ def write_status_page(ctx: Context, rows: list[SessionStatus], moment: datetime,
 
     if page.exists and table(page.text) == table(new):
         return 0
-    plan = publish.Plan(edits=[publish.Edit(title=title, kind="status", summary="Status of the notes bot",
-                                            change=lambda text, exists: new)]).settle({title: page})
+    plan = publish.plan_status_page(page, new)
     report = apply_plan(plan, ctx.wiki, allowed=lambda t: True, simulate=ctx.simulate,
                         max_retries=ctx.config.max_conflict_retries, ask=not ctx.always)
     return 0 if report.ok else 1

@@ -34,9 +34,12 @@ from bot import compile as compile_mod
 from bot import logs, publish
 from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
-from bot.run import operations
+from bot.publish.series import notes_link, session_start as session_starts
+from bot.run import harvesting, publishing
+from bot.run.context import Context, finish, run_plan
+from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
-from bot.run.operations import Context
+from bot.run.reading import listed_dates, parsed_draft, staff_draft, templates_for
 from bot.run.status import SessionStatus, write_status_page
 from bot.wiki.apply import job_code, refusals
 
@@ -60,7 +63,7 @@ def state_of(series, day: date, moment: datetime, draft_status: str | None) -> s
 
 def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None, int, int, int]:
     """(status, questions, answered, unanswered) of a draft's text."""
-    draft = compile_mod.parse_draft(text, speakers)
+    draft = parsed_draft(text, speakers)
     questions = [q for s in draft.sections for q in s.questions]
     answered = sum(1 for q in questions if q.answered)
     return draft.status, len(questions), answered, len(questions) - answered
@@ -78,7 +81,7 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
         sctx = ctx.for_series(series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
         dates = publish.series_dates(index.text if index.exists else "", series,
-                                     operations.listed_dates(sctx, index))
+                                     listed_dates(sctx, index))
         drafts = ctx.wiki.read([series.session(d).draft_page for d in dates]) if dates else {}
         seen.update({p.title: p.revid for p in [index, *drafts.values()]})
         for day in dates:
@@ -89,15 +92,15 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
             note = box = ""
             if state_of(series, day, moment, None) == "awaiting answers":
                 # Only the revision staff saved decides (anyone can edit the draft).
-                staff = operations.staff_draft(sctx, draft)
+                staff = staff_draft(sctx, draft)
                 status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
                 note = staff.note if draft.exists else ""
                 box = staff.box_note
             state = state_of(series, day, moment, status)
             row = SessionStatus(series.name, session.title, state, count, answered, written,
-                                draft_page=session.draft_page, notes_page=publish.plan.notes_link(session),
+                                draft_page=session.draft_page, notes_page=notes_link(session),
                                 draft_exists=draft.exists, draft_status=status or "",
-                                start=publish.plan.session_start(session),
+                                start=session_starts(session),
                                 last_change=draft.timestamp or "", note=note)
             stale = draft.exists and compile_mod.untrusted_note(draft.text) != box
             row.box = box if stale else None
@@ -129,15 +132,13 @@ def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, Sessi
         pending = [sctx.series.session(day) for _, day, status in items
                    if status.state in ("awaiting answers", "archived") and not status.notes_out]
         if pending:
-            tset = operations.templates_for(sctx)
+            tset = templates_for(sctx)
             index_title = sctx.series.index_page
             pages = ctx.wiki.read([index_title])  # read again: this tick may have published to it
-            plan = publish.Plan(edits=[publish.plan.index_edit(s, tset, sctx.series, published=False,
-                                                               state="to come") for s in pending])
-            plan.settle(pages)
+            plan = publish.plan_index(pages, pending, sctx.series, tset, "to come")
             if plan.changed:
-                report = operations.run_plan(sctx, plan)
-                worst = max(worst, operations.finish(sctx, report, "Index: sessions whose notes are to come:"))
+                report = run_plan(sctx, plan)
+                worst = max(worst, finish(sctx, report, "Index: sessions whose notes are to come:"))
         drafts = [sctx.series.session(day).draft_page for _, day, status in items
                   if status.state != "archived" and status.draft_exists]
         if not drafts:
@@ -149,8 +150,8 @@ def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, Sessi
                 continue
             plan = publish.plan_draft_problems(pages, session, sctx.series)
             if plan.changed:
-                report = operations.run_plan(sctx, plan)
-                worst = max(worst, operations.finish(sctx, report, f"Problems in [[{session.draft_page}]]:"))
+                report = run_plan(sctx, plan)
+                worst = max(worst, finish(sctx, report, f"Problems in [[{session.draft_page}]]:"))
     return worst
 
 
@@ -278,11 +279,11 @@ def _tick(ctx: Context, moment: datetime) -> int:
         code, mark = 0, len(ctx.reports)
         try:
             if status.state == "collecting":
-                code = operations.harvest_into_draft(sctx, session)
+                code = harvesting.harvest_into_draft(sctx, session)
             elif status.state == "published":
-                code = operations.publish_session(sctx, session)
+                code = publishing.publish_session(sctx, session)
             elif status.box is not None:  # the draft's box tells staff about others' edits
-                code = operations.show_on_draft(sctx, session, status.box)
+                code = show_on_draft(sctx, session, status.box)
             code = job_code(code, ctx.reports[mark:])  # refused pages: done, and said on the status page
             status.result = (refusals(ctx.reports[mark:]) or "ok") if code == 0 else "some pages refused or failed"
         except (StopRun, OutOfTime):

@@ -96,11 +96,13 @@ class Wiki:
     it read, so that pywikibot need not fetch the page again."""
     budget: Budget | None = None
     """The run's deadline; None: no limit (a test's or a tool's own Wiki)."""
-    _prefetched: dict[str, PageState] = field(default_factory=dict, repr=False)
-    """Pages read ahead in the run's first batch (:meth:`prefetch`), each
-    handed out once by :meth:`read`; a save or a fresh read of the page drops it."""
-    _prefetched_history: dict[str, list[Revision]] = field(default_factory=dict, repr=False)
-    """Histories read ahead (:meth:`prefetch_history`), each handed out once by :meth:`history`."""
+    _cache: dict[str, PageState] = field(default_factory=dict, repr=False)
+    """Every page read in this run, by title: :meth:`read` serves it from
+    here until the bot saves that page (:meth:`save` drops it) or a fresh
+    read replaces it (``read(fresh=True)``, and the re-reads after a
+    conflict or a failed save)."""
+    _histories: dict[str, list[Revision]] = field(default_factory=dict, repr=False)
+    """Histories read in this run (:meth:`history`), with the same freshness."""
     _token_asked: bool = field(default=False, repr=False)
     """Whether a check before a write has asked for the edit token already."""
 
@@ -153,42 +155,31 @@ class Wiki:
                     if "missing" not in m}
         self._facts = wikifacts.site_facts(query, messages)
 
-    def read(self, titles: Iterable[str]) -> dict[str, PageState]:
-        """Read every title in one batched request (``preloadpages``, with the
-        templates used, so that ``{{nobots}}`` needs no further request).
-        A title read ahead in the run's first batch (:meth:`prefetch`) is not
-        read again: the state read then is handed out, once (a save checks
-        the page's latest revision anyway, so a page read a little earlier is
-        never saved over a newer revision).
+    def read(self, titles: Iterable[str], *, fresh: bool = False) -> dict[str, PageState]:
+        """Every title, the pages not read yet in one batched request
+        (``preloadpages``, with the templates used, so that ``{{nobots}}``
+        needs no further request).  A page read earlier in the run is served
+        as read then, until the bot saves it; ``fresh`` reads every title
+        anew (a save checks its base revision anyway, so a page read a little
+        earlier is never saved over a newer revision).
         Past the run's deadline, raises :class:`~bot.errors.OutOfTime`."""
         self._starting("read a page")
         wanted = list(dict.fromkeys(titles))
-        ahead = {t: self._prefetched.pop(t) for t in wanted if t in self._prefetched}
-        rest = [t for t in wanted if t not in ahead]
+        rest = wanted if fresh else [t for t in wanted if t not in self._cache]
         if rest:
-            ahead.update(self._read(rest))
-        return {t: ahead[t] for t in wanted}
+            self._read(rest)
+        return {t: self._cache[t] for t in wanted}
 
-    def prefetch(self, titles: Iterable[str]) -> dict[str, PageState]:
-        """Read ``titles`` in one batch, as :meth:`read`, and keep each state
-        for the first later :meth:`read` of its title (the run's first batch:
-        the configuration, the shutoff page and the pages the command will
-        need, in one request)."""
-        states = self.read(titles)
-        self._prefetched.update(states)
-        return states
-
-    def drop_prefetched(self) -> None:
-        """Forget every page and history read ahead and not used (the end of a run)."""
-        self._prefetched.clear()
-        self._prefetched_history.clear()
+    def forget_pages(self) -> None:
+        """Forget every page and history read (the end of a run)."""
+        self._cache.clear()
+        self._histories.clear()
 
     def _read(self, titles: Iterable[str]) -> dict[str, PageState]:
-        """:meth:`read`, also past the deadline (for an edit in progress)."""
+        """A fresh read of ``titles`` into the cache, also past the deadline
+        (for an edit in progress)."""
         pwb = self._pywikibot
         wanted = list(dict.fromkeys(titles))
-        for title in wanted:  # read now: what was read ahead is older
-            self._prefetched.pop(title, None)
         pages = [pwb.Page(self.site, t) for t in wanted]
         read_at = _now()
         states = {}
@@ -200,7 +191,7 @@ class Wiki:
             # that preloading did not fill in), its failure is a WikiError
             # too, not a traceback.
             for title, page in zip(wanted, pages):
-                states[title] = self._state(page, read_at)
+                states[title] = self._cache[title] = self._state(page, read_at)
                 self._loaded[title] = page
         except pwb.exceptions.Error as e:
             raise WikiError(f"could not read {len(pages)} page(s): {_one_line(e)}") from None
@@ -261,22 +252,15 @@ class Wiki:
     def history(self, title: str, limit: int = 500, *, latest: int | None = None) -> list[Revision]:
         """The page's revisions with their text, oldest first, in as few
         requests as the API allows (a bot gets 500 revisions with content per
-        request).  With ``latest`` (the page's revision as read), a history
-        read ahead (:meth:`prefetch_history`) whose last revision is that one
-        is handed out instead, once."""
-        ahead = self._prefetched_history.pop(title, None)
-        if ahead is not None and latest is not None and ahead and ahead[-1].revid == latest:
-            return ahead
+        request).  A history read earlier in the run is served again, unless
+        the bot saved the page since or ``latest`` (the page's revision as
+        read) is not its last revision.  The run's first history request
+        also brings the wiki's language facts (:meth:`language_facts`)."""
+        known = self._histories.get(title)
+        if known is not None and len(known) <= limit and (latest is None or (known and known[-1].revid == latest)):
+            return known
         self._starting("read a history")
-        return self._history(title, limit)
-
-    def prefetch_history(self, title: str, limit: int = 500) -> list[Revision]:
-        """:meth:`history`, kept for the first later ``history(title, latest=…)``
-        that names its last revision; the same request also brings the
-        wiki's language facts (:meth:`language_facts`), if not known yet."""
-        self._starting("read a history")
-        revisions = self._history(title, limit, facts=self._facts is None)
-        self._prefetched_history[title] = revisions
+        revisions = self._histories[title] = self._history(title, limit, facts=self._facts is None)
         return revisions
 
     def _history(self, title: str, limit: int, *, facts: bool = False) -> list[Revision]:
@@ -426,7 +410,8 @@ class Wiki:
         self._starting(f"save [[{state.title}]]")
         pwb = self._pywikibot
         title = state.title
-        self._prefetched.pop(title, None)  # whatever happens now, what was read ahead is stale
+        self._cache.pop(title, None)  # whatever happens now, the page as read is stale
+        self._histories.pop(title, None)
         if text == state.text and state.exists and new_section is None:
             return SaveResult(title, "unchanged", state.revid)
         if new_section is None:

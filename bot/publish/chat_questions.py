@@ -1,6 +1,6 @@
-"""The plan of an import: questions from the live chat and by email into the session's draft.
+"""The plan of a chat-questions import: questions from the live chat and by email into the session's draft.
 
-A sibling of :func:`bot.publish.plan.plan_draft`, with the same guarantees
+A sibling of :func:`bot.publish.draft.plan_draft`, with the same guarantees
 (staff text never touched, a question the bot added before and staff deleted
 never added again: its id is in the draft's ``harvested`` list), and one
 more: a question already in the draft (harvested from the questions page,
@@ -18,7 +18,7 @@ from bot.harvest.channels import without_note
 from bot.compile.sanitize import neutralise
 from bot.harvest.ids import comparable
 from bot.model import PageState, Question, Session
-from bot.publish.plan import Edit, Plan, PlanError
+from bot.publish.plan import Edit, Plan, PlanBuilder, PlanError
 
 __all__ = ["new_questions", "plan_import"]
 
@@ -65,7 +65,7 @@ def plan_import(pages: Mapping[str, PageState], session: Session, questions: lis
     except compile_mod.DraftError as e:
         raise PlanError(f"[[{session.draft_page}]]: {e}") from None
     count = len(first.added)
-    plan = Plan(session=session)
+    plan = PlanBuilder(session=session)
     plan.edits.append(Edit(
         title=session.draft_page, kind="draft",
         summary=f"{count} question{'s' if count != 1 else ''} from {source} for [[{session.title}]]",

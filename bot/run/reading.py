@@ -1,0 +1,224 @@
+"""What the use cases read, and the facts read from the wiki they share:
+the templates, a harvested questions page, the pages a plan needs with the
+neighbours the index names, the draft as staff last saved it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from datetime import date
+from typing import Callable
+
+from bot import compile as compile_mod
+from bot import config as config_mod
+from bot import harvest as harvest_mod
+from bot import publish, wikifacts
+from bot.errors import UsageError
+from bot.model import HarvestResult, PageState, Session
+from bot.publish.series import topic_aliases
+from bot.run.context import Context
+
+
+def draft_reads(pick: "Callable[[config_mod.SeriesConfig], Session]") -> "Callable[[Context], list[str]]":
+    """What :func:`harvest_into_draft` and :func:`import_into_draft` read:
+    the questions page, the draft and the templates."""
+    def reads(ctx: Context) -> list[str]:
+        session = pick(ctx.series)
+        return [session.questions_page, session.draft_page, *template_titles(ctx)]
+    return reads
+
+
+def template_titles(ctx: Context) -> list[str]:
+    return list((ctx.series.templates or {}).values())
+
+
+def neighbours_ahead(ctx: Context, session: Session) -> list[str]:
+    """The neighbours :func:`read_for_plan` will read, from the index's history."""
+    history = ctx.wiki.history(session.index_page)
+    if not history:
+        return []
+    allowed = dates_listed_in(ctx, history)
+    return publish.neighbour_titles(session, ctx.series, history[-1].text, allowed)
+
+
+# -- who decides -----------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def parsed_draft(text: str, speakers: tuple[str, ...] = ()) -> compile_mod.Draft:
+    """The draft of ``text``, parsed once a run however many use cases ask
+    (a tick asks for each draft's status, counts and staff revision).  Read
+    only: never change the draft it returns."""
+    return compile_mod.parse_draft(text, speakers)
+
+
+@dataclass(frozen=True)
+class StaffDraft:
+    """The draft as staff last saved it."""
+
+    state: PageState | None
+    """The latest revision saved by staff (its text), None if there is none."""
+    others: int = 0
+    """Revisions by anyone else since then (not published)."""
+    no_staff: bool = False
+    """The configuration names no staff."""
+
+    @property
+    def ready(self) -> bool:
+        return self.state is not None and parsed_draft(self.state.text).ready
+
+    @property
+    def note(self) -> str:
+        """What staff should be told about the draft's later edits ('' if nothing)."""
+        if self.no_staff:
+            return "no staff named in the configuration (series staff): nothing is published"
+        if self.state is None:
+            return ("no revision of the draft was saved by staff: not published until a staff member "
+                    "saves the draft")
+        if self.others:
+            return (f"{self.others} edit{'s' if self.others != 1 else ''} by others since the last staff "
+                    "revision: not published until a staff member saves the draft")
+        return ""
+
+    @property
+    def box_note(self) -> str:
+        """What the draft's status box says: only edits by others since the
+        last staff revision (a draft staff have not saved yet is no news)."""
+        return self.note if self.state is not None and self.others else ""
+
+
+def is_staff(ctx: Context, user: str | None) -> bool:
+    """Whether ``user`` is one of the series' staff (an account, or a member of a group named)."""
+    staff = ctx.series.staff
+    if not user or not staff:
+        return False
+    if wikifacts.listed_user(user, (), staff):
+        return True
+    return wikifacts.names_groups(staff) and wikifacts.listed_user(user, ctx.wiki.user_groups([user])[user], staff)
+
+
+def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:
+    """The latest revision of the draft saved by staff: only it is published
+    (one light history request, and one for its text when it is not the
+    latest).  Anyone can edit the draft; only staff decide what it says."""
+    if not ctx.series.staff:
+        return StaffDraft(None, no_staff=True)
+    if not draft.exists:
+        return StaffDraft(None)
+    if is_staff(ctx, draft.user):
+        return StaffDraft(draft)
+    others = 0
+    for revision in ctx.wiki.recent_revisions(draft.title):
+        if is_staff(ctx, revision.user):
+            text = ctx.wiki.revision_text(revision.revid)
+            return StaffDraft(replace(draft, text=text, revid=revision.revid, user=revision.user), others)
+        # The bot's own revisions (new questions, the status box) are not
+        # published either, but are no one's edit to tell staff about.
+        others += revision.user != ctx.bot
+    return StaffDraft(None, others)
+
+
+def listed_dates(ctx: Context, index: PageState) -> set[date]:
+    """The session dates on the index that staff, an operator or the bot put
+    there (one history request of the index, once a run)."""
+    key = (index.title, index.revid)
+    if key not in ctx._listed:
+        if not index.exists:
+            ctx._listed[key] = set()
+        else:
+            ctx._listed[key] = dates_listed_in(ctx, ctx.wiki.history(index.title, latest=index.revid))
+    return ctx._listed[key]
+
+
+def dates_listed_in(ctx: Context, history: list) -> set[date]:
+    return publish.dates_listed_by(
+        history, ctx.series, lambda user: is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators))
+
+
+# -- reading helpers ---------------------------------------------------------
+
+#: Edit protection levels that only the bot's operators pass.
+TRUSTED_PROTECTION = frozenset({"sysop", "editinterface", "interface-admin", "editsitejson"})
+
+
+def templates_for(ctx: Context, style: str | None = None) -> compile_mod.TemplateSet:
+    """The series' template set, with the on-wiki pages named in the
+    configuration replacing the shipped files.  A template is read only from
+    a page the community cannot edit: a ``.json`` subpage of the bot's user
+    page (an object, template name to text: MediaWiki lets only the bot and
+    interface administrators edit it), or a page protected at ``sysop`` or
+    ``editinterface`` level, as the API says."""
+    overrides = {}
+    if ctx.series.templates:
+        titles = list(ctx.series.templates.values())
+        pages = ctx.wiki.read(titles)
+        own = f"User:{ctx.bot}/"
+        protection = ctx.wiki.edit_protection([t for t in titles if not _own_json(t, own)])
+        for name, title in ctx.series.templates.items():
+            page = pages[title]
+            if not page.exists:
+                raise UsageError(f"templates.{name}: [[{title}]] does not exist")
+            if _own_json(title, own):
+                data = config_mod.parse_json(page.text, f"templates.{name}: [[{title}]]")
+                if not isinstance(data.get(name), str):
+                    raise UsageError(f"templates.{name}: [[{title}]] has no text for {name!r}")
+                overrides[name] = data[name]
+            elif protection.get(title, frozenset()) & TRUSTED_PROTECTION:
+                overrides[name] = page.text
+            else:
+                raise UsageError(f"templates.{name}: [[{title}]] can be edited by anyone: templates are read "
+                                 f"only from a .json page under [[{own}]] or a page protected at sysop level")
+    try:
+        return compile_mod.load_templates(style or ctx.series.style, overrides=overrides)
+    except compile_mod.TemplateError as e:
+        for name, title in (ctx.series.templates or {}).items():
+            if str(e).startswith(f"template {name!r} from the wiki"):
+                raise UsageError(f"templates.{name}: [[{title}]]: {e}") from None
+        raise UsageError(str(e)) from None
+
+
+def _own_json(title: str, own: str) -> bool:
+    return title.replace("_", " ").startswith(own) and title.endswith(".json")
+
+
+def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
+    """Harvest a questions page on the wiki; an unsigned question gets its asker
+    and time from the revision that added it (one history request)."""
+    page = ctx.wiki.read([title])[title]
+    notices = []
+    if page.exists and page.redirect_target:
+        if not ctx.series.allows(page.redirect_target):
+            raise UsageError(f"[[{title}]] redirects to [[{page.redirect_target}]], outside the allowed "
+                             "prefixes of the configuration: not followed")
+        notices.append(f"[[{title}]] redirects to [[{page.redirect_target}]]: followed once")
+        title = page.redirect_target
+        page = ctx.wiki.read([title])[title]
+    if not page.exists:
+        raise UsageError(f"[[{title}]] does not exist")
+    facts = ctx.wiki.language_facts()
+    result = harvest_mod.harvest(page.text, topic_aliases(ctx.series),
+                                 mark_template=ctx.series.mark_template, facts=facts)
+    if any(not q.signed for q in result.questions):
+        history = ctx.wiki.history(title)
+        result.questions = harvest_mod.attribute_from_history(result.questions, history, facts=facts)
+    result.notices[:0] = notices
+    return result, f"[[{title}]]"
+
+
+def read_for_plan(ctx: Context, session: Session, titles: list[str]) -> tuple[dict[str, PageState], set[date]]:
+    """The pages a plan needs, in two batched reads: ``titles``, then the
+    neighbouring sessions the index names (those staff or the bot listed,
+    which are also returned)."""
+    pages = ctx.wiki.read(titles)
+    index = pages.get(session.index_page) or PageState.missing(session.index_page)
+    allowed = listed_dates(ctx, index)
+    others = [t for t in publish.neighbour_titles(session, ctx.series, index.text if index.exists else "", allowed)
+              if t not in pages]
+    if others:
+        pages.update(ctx.wiki.read(others))
+    return pages, allowed
+
+
+def uses_massmessage(ctx: Context) -> bool:
+    """Whether announcements go to the series' delivery list: one is
+    configured and the wiki has MassMessage (asked only then)."""
+    return bool(ctx.series.announcements.delivery_list) and ctx.wiki.has_extension("MassMessage")
