@@ -19,6 +19,7 @@ import pytest
 
 import bot.harvest
 import bot.harvest.page
+import bot.harvest.posts
 from bot.harvest import (
     DEFAULT_TOPIC_ALIASES,
     attribute_from_history,
@@ -628,14 +629,14 @@ def test_a_signature_alone_is_a_problem():
 
 
 def test_a_bug_on_one_line_becomes_a_problem(monkeypatch):
-    real = bot.harvest.page.find_signature
+    real = bot.harvest.posts.find_signature
 
     def failing(line, facts=None):
         if "boom" in line:
             raise RuntimeError("boom")
         return real(line, facts)
 
-    monkeypatch.setattr(bot.harvest.page, "find_signature", failing)
+    monkeypatch.setattr(bot.harvest.posts, "find_signature", failing)
     result = harvest(f"== A ==\n* First? {SIGNED}\n* boom?\n* Third? [[User:X]]\n")
     assert [q.question for q in result.questions] == ["First?", "Third?"]
     assert [(p.line, p.reason) for p in result.problems] == [(3, "could not read this line (RuntimeError: boom)")]

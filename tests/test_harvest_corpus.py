@@ -161,7 +161,7 @@ def test_the_generator_reads_gender_aliases_of_the_namespaces(tmp_path):
 
 def test_wikimedia_aliases_are_facts_in_one_place():
     """ptwiki's Usuário(a) and plwiki's Wikipedysta are not in MediaWiki's language files: they
-    are bot/wikifacts.py's, read in every language (a home-wiki signature on Meta) and in their own."""
+    are bot/wikifacts's, read in every language (a home-wiki signature on Meta) and in their own."""
     assert "Usuário(a)" in wikifacts.WIKIMEDIA_USER_ALIASES["pt"]["user"]
     assert "Usuário(a)" not in (CORPUS.parent.parent.parent / "bot" / "data" / "languages.json").read_text(
         encoding="utf-8")

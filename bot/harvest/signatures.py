@@ -29,15 +29,15 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
-import html
-import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from bot import wikifacts
+from bot.harvest.dateformats import _format_pattern
+from bot.harvest.markup import _lead_start, _tag_before, links_labels, visible  # noqa: F401 - links_labels: public here
+from bot.harvest.users import _user_name, normalise_user, user_of_link  # noqa: F401 - normalise_user: public here
 
 _WINDOW = 600
 """How many characters at the end of a line can hold a signature: MediaWiki caps a raw
@@ -45,10 +45,6 @@ signature at 255 characters; the rest is room for the timestamp and what follows
 
 _LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|(?:[^\[\]\n]|\[(?!\[)|\](?!\]))*)?\]*\]\]")
 """A wiki link; its text may hold single brackets (``[[User talk:W|[tʰɑk]]]``)."""
-_LINK_TEXT = re.compile(r"\[\[([^\[\]|\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?(\]*)\]\]")
-_EXTERNAL_LINK = re.compile(r"\[(?:https?:)?//[^\s\]]*\s*([^\]]*)\]")
-_TAG = re.compile(r"<[^<>]*>")
-_SMALL_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _ZONE = re.compile(r"\(\s*([^()\[\]{}<>|\n]{1,30}?)\s*\)")
 _LOOSE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.h]\s*\d{2}(?!\d)")
 """A time in any digits: with a zone after it, the end of a signature whose date cannot be read."""
@@ -59,19 +55,6 @@ _QUESTION_MARK = re.compile(r"[?？؟]")
 _CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
                           r"|<br\s*/?>|</br\s*>", re.IGNORECASE)
 """A closing tag (or line break) that styling or striking out leaves after a signature."""
-_OPENING_TAG = re.compile(r"<[a-z][a-z0-9]*(?:\s(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)?>", re.IGNORECASE)
-"""An opening tag before a signature (``<span title="a>b">``, ``<div style=…>``, ``<kbd>``): what it
-wraps is the signature, whatever the tag."""
-_DASHES = ("--", "—", "–", "&mdash;", "&ndash;", "&#8212;", "&#8211;", "&#x2014;", "&#x2013;", "~")
-"""What people put before a signature (``--~~~~``); a lone hyphen counts after white space."""
-_SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "&#8201;", "·", "•", "&bull;",
-               "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
-"""Separators and spaces written before a signature's first link."""
-
-_AUTOSIGNED = re.compile(
-    r"(?:<small>\s*)?(?:<span\b[^<>]*>\s*)?(?:—|--|&mdash;)?\s*Preceding\s+"
-    r"(?:\[\[[^\[\]]*\]\]|unsigned)\s+comment\s+added\s+by\s*\Z", re.IGNORECASE)
-"""What a substituted {{unsigned}} writes before the user's links."""
 
 _UNSIGNED_TEMPLATE = re.compile(
     r"\{\{\s*(?:subst:\s*)?unsigned(?:[ _]?ip)?(?P<date_first>[ _]?2)?\s*(?:\|(?P<params>[^{}]*))?\}\}\Z",
@@ -95,10 +78,6 @@ _GAP_AT_END = 20
 _TIMESTAMP_LENGTH = 90
 """The most characters a date and time take before their zone."""
 
-_INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Direction marks that right-to-left names pick up, and MediaWiki strips from titles."""
-
-_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 @dataclass(frozen=True)
 class Signature:
@@ -206,51 +185,6 @@ def parse_timestamp(text: str, facts: wikifacts.LanguageFacts | None = None) -> 
     return moment
 
 
-def normalise_user(name: str) -> str:
-    """A user name as MediaWiki stores it.
-
-    Underscores become spaces, runs of white space one space, the name is
-    trimmed and its first letter upper-cased; IP addresses are written the way
-    MediaWiki writes them (IPv6 upper-case, in full, without leading zeros).
-    """
-    name = wikifacts.title_spaces(_INVISIBLE.sub("", html.unescape(name)))
-    address = _ip_address(name)
-    if address is not None:
-        return address
-    first = name[:1].upper()
-    return first + name[1:] if len(first) == 1 else name
-
-
-def user_of_link(target: str, facts: wikifacts.LanguageFacts | None = None) -> str | None:
-    """The user a link target points at (normalised), or None if it is not a
-    user link (see :func:`bot.wikifacts.user_of_link`)."""
-    return _user_of_link(target, facts or wikifacts.ENGLISH)
-
-
-@functools.lru_cache(maxsize=8192)
-def _user_of_link(target: str, facts: wikifacts.LanguageFacts) -> str | None:
-    name = wikifacts.user_of_link(target, facts)
-    return _user_name(name) if name is not None else None
-
-
-def _user_name(text: str) -> str | None:
-    name = normalise_user(text)
-    return name or None
-
-
-def _ip_address(name: str) -> str | None:
-    """``name`` written as MediaWiki writes an IP address, or None if it is not one."""
-    if _IPV4.fullmatch(name):
-        parts = [int(part) for part in name.split(".")]
-        return ".".join(map(str, parts)) if max(parts) <= 255 else None
-    if ":" not in name:
-        return None
-    try:
-        address = ipaddress.IPv6Address(name)
-    except ValueError:
-        return None
-    return ":".join(f"{int(group, 16):X}" for group in address.exploded.split(":"))
-
 
 def _end_of_signature_area(line: str) -> int:
     """Where a signature would end: before trailing white space, invisible
@@ -289,15 +223,6 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     date = values.get(date_key, "")
     timestamp, problem = reader.read_timestamp(date) if date else (None, None)
     return Signature(_lead_start(text, match.start()), user, timestamp, problem)
-
-
-def visible(text: str) -> str:
-    """What a reader sees of a bit of wikitext: tags and small templates dropped, links
-    shown by their text, entities decoded."""
-    text = _SMALL_TEMPLATE.sub("", _TAG.sub("", text))
-    text = _LINK_TEXT.sub(lambda m: (m.group(2) if m.group(2) is not None else m.group(1)) + m.group(3), text)
-    text = _EXTERNAL_LINK.sub(lambda m: m.group(1), text)
-    return html.unescape(text).replace("\u00a0", " ").strip()
 
 
 @functools.lru_cache(maxsize=16)
@@ -457,155 +382,3 @@ class _Reader:
 _WORD = re.compile(r"\w")
 
 
-def _format_pattern(php: str, month: str) -> str:
-    """A regular expression for a PHP date format (``H:i, j M Y``), as MediaWiki's
-    Language::sprintfDate writes it; literal punctuation and spaces are optional."""
-    parts: list[str] = ["(?<![0-9])"]
-    index = 0
-    seen: set[str] = set()
-
-    def group(name: str, pattern: str) -> str:
-        if name in seen:
-            return pattern
-        seen.add(name)
-        return f"(?P<{name}>{pattern})"
-
-    while index < len(php):
-        char = php[index]
-        if char == "x" and index + 1 < len(php):
-            code = php[index + 1]
-            index += 2
-            if code == "g":  # the genitive month name
-                parts.append(month if "month" not in seen else r"[^\W\d_]+\.?")
-                seen.add("month")
-            continue  # other x-codes are flags (raw digits, other calendars) of the next code
-        index += 1
-        if char in "HG":
-            parts.append(group("hour", "[0-9]{1,2}"))
-        elif char == "i":
-            parts.append(group("minute", "[0-9]{2}"))
-        elif char in "jd":
-            parts.append(group("day", "[0-9]{1,2}"))
-        elif char in "nm":
-            parts.append(group("monthnum", "[0-9]{1,2}"))
-        elif char == "Y":
-            parts.append(group("year", "[0-9]{4}"))
-        elif char in "FM":
-            parts.append(month if "month" not in seen else r"[^\W\d_]+\.?")
-            seen.add("month")
-        elif char in "Dl":
-            parts.append(r"[^\s\d()]{1,15}")
-        elif char == '"':
-            close = php.find('"', index)
-            close = len(php) if close < 0 else close
-            parts.append(r"\s*" + re.escape(php[index:close]) + r"\s*")
-            index = close + 1
-        elif char == "\\" and index < len(php):
-            parts.append(re.escape(php[index]))
-            index += 1
-        elif char.isspace() or char in ",،":
-            parts.append(r"[\s,،\u00a0]*")
-        elif unicodedata.category(char) == "Cf":
-            parts.append("[\u200e\u200f]*")
-        elif char.isalpha():
-            parts.append(re.escape(char))
-        else:
-            parts.append(r"\s*" + re.escape(char) + r"?\s*")
-    return "".join(parts)
-
-
-def links_labels(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, target, visible label) of each wiki link in a text."""
-    for match in _LINK_TEXT.finditer(text):
-        label = match.group(2) if match.group(2) is not None else match.group(1)
-        yield match.start(), match.end(), match.group(1), label + match.group(3)
-
-
-_NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:[\s_'.]|</[a-z]+\s*>)*\Z", re.IGNORECASE)
-"""A word of a name, and the closing tags and quotes of its styling (``<span …>Ann</span>``)."""
-_NAME_WORDS = 6
-"""The most words of a name written before a signature's links."""
-
-
-def _name_words(user: str, signature: str) -> set[str]:
-    """The words (case-folded) of the signer's name: of the user name (its initials too), and
-    the capitalised words of the signature's links' labels (``Rosie's talk``) that are not
-    words of the link's namespace (``Talk``)."""
-    words = {word.casefold() for word in _WORDS.findall(user)
-             if not word.isdigit() and (len(word) > 1 or word.isupper())}
-    for _, _, target, label in links_labels(signature):
-        namespace = {word.casefold() for word in _WORDS.findall(target.rpartition(":")[0])}
-        words |= {word.casefold() for word in _WORDS.findall(visible(label))
-                  if len(word) > 1 and word[:1].isupper() and word.casefold() not in namespace}
-    return words
-
-
-_WORDS = re.compile(r"[^\W_]+")
-
-
-def _lead_start(text: str, start: int, user: str | None = None, signature: str = "") -> int:
-    """Move a signature's start back over its styling, its dash, the signer's name written
-    before its links (``Ann Example ([[User talk:Ann Example|talk]])``: words of the user
-    name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
-    added by"."""
-    start = _skip_lead(text, start)
-    if user:  # the whole name, as written (an IP address too)
-        lowest = max(0, start - len(user) - 8)
-        before = text[lowest:start].replace("_", " ").rstrip("'. \t")
-        name_start = lowest + len(before) - len(user)
-        if before.casefold().endswith(user.casefold()) and (
-                name_start == 0 or not text[name_start - 1].isalnum()):
-            start = _skip_lead(text, name_start)
-    words: set[str] | None = None
-    for _ in range(_NAME_WORDS if user else 0):
-        name = _NAME_WORD.search(text, max(0, start - 60), start)
-        if name is None:
-            break
-        if words is None:
-            words = _name_words(user, signature)  # only when a word stands before the links
-        if name.group(1).casefold() not in words:
-            break
-        start = _skip_lead(text, name.start())
-    if text.endswith("by", 0, start):
-        autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
-        if autosigned:
-            start = _skip_lead(text, autosigned.start())
-    return start
-
-
-def _skip_lead(text: str, start: int) -> int:
-    """Move back over white space, opening styling tags, bold or italic quotes and
-    dashes, one at a time: the cost is the length of what is skipped."""
-    while start > 0:
-        if text[start - 1].isspace():
-            start -= 1
-        elif text.endswith("''", 0, start):
-            quotes = start - 2
-            while quotes > 0 and text[quotes - 1] == "'":
-                quotes -= 1
-            if quotes > 0 and text[quotes - 1].isalnum():
-                break  # they close the question's own bold or italics
-            start = quotes
-        elif (tag := _tag_before(text, start, _OPENING_TAG)) is not None:
-            start = tag
-        elif (dash := next((dash for dash in _DASHES + _SEPARATORS if text.endswith(dash, 0, start)),
-                            None)) is not None:
-            start -= len(dash)
-        elif text.endswith("-", 0, start) and (start == 1 or text[start - 2].isspace()):
-            start -= 1
-        else:
-            break
-    return start
-
-
-def _tag_before(text: str, end: int, tag: re.Pattern[str]) -> int | None:
-    """Where a tag of the given kind that ends at ``end`` starts, if one does."""
-    if not text.endswith(">", 0, end):
-        return None
-    lowest = max(0, end - 200)
-    opening = text.rfind("<", lowest, end)
-    while opening >= 0:
-        if tag.fullmatch(text, opening, end):
-            return opening
-        opening = text.rfind("<", lowest, opening)  # the "<" was inside a quoted attribute value
-    return None

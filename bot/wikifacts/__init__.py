@@ -16,6 +16,9 @@ names, digits and date formats, for a series run on another wiki and for the
 home-wiki signatures people use on Meta-wiki.  :class:`LanguageFacts` holds
 one language's (English, UTC, Meta-wiki's by default); online the bot builds
 one from the site itself (:func:`site_facts`).
+
+The data tables, each with its source, are in :mod:`bot.wikifacts.tables` and
+importable from here; this module holds the functions over them.
 """
 
 from __future__ import annotations
@@ -29,66 +32,59 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from urllib.parse import unquote
 
+from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
+    QUESTION_TEMPLATE,
+    MARK_TEMPLATE,
+    NAVIGATION_TEMPLATE,
+    DRAFT_TEMPLATE,
+    DRAFT_STATUSES,
+    DRAFT_PARAMETERS,
+    PERSON_TEMPLATES,
+    NOTE_TEMPLATE,
+    TEMPLATE_NAMESPACES,
+    USER_NAMESPACES,
+    USER_TALK_NAMESPACES,
+    SPECIAL_NAMESPACES,
+    CONTRIBUTIONS_PAGES,
+    CATEGORY_NAMESPACES,
+    FILE_NAMESPACES,
+    INTERWIKI_PREFIX,
+    LANGUAGE_CODE,
+    BOT_ID,
+    TRANSCLUSION_MODIFIERS,
+    GROUP_PREFIX,
+    MONTHS,
+    MONTH_NUMBERS,
+    SIGNATURE_ZONE,
+    WEEKDAYS,
+    HEADING,
+    LIST_PREFIX,
+    TOP_LEVEL_LIST_PREFIXES,
+    WIKIMEDIA_USER_ALIASES,
+    WIKIMEDIA_USER_PAGES,
+    ZONE_OFFSETS,
+    SITE_MESSAGES,
+    SIGNATURE_CLOCK,
+)
+
 # -- the bot's own templates -------------------------------------------------------
 
-QUESTION_TEMPLATE = "Conversation hour question"
-"""The template a question can be submitted with: ``topic`` and ``question`` parameters, signed after."""
 
-MARK_TEMPLATE = "Conversation hour answered"
-"""The template the bot puts after a question once it is answered in the notes."""
 
-NAVIGATION_TEMPLATE = "Conversation hour navigation"
-"""The previous / all sessions / next box on a session page."""
 
-DRAFT_TEMPLATE = "Conversation hour draft"
-"""The status box at the top of a notes draft."""
 
-DRAFT_STATUSES: tuple[str, ...] = ("collecting", "ready")
-"""The words the status box's ``status`` takes: ``collecting`` (the bot adds
-questions, staff write answers) and ``ready`` (the notes may be published)."""
 
-DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems", "untrusted")
-"""The status box's parameters: ``problems`` and ``untrusted`` are written by the bot, the rest by staff or the bot."""
 
-PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Reply", "Yo", "User", "Noping", "Mention",
-                              "Ping-multi", "Userlinks", "User link", "@", "User talk", "Usertalk", "Ut", "Utalk",
-                              "User0", "User2", "User-multi", "Pingt", "Ping2", "Noping2", "Pinging", "Hello",
-                              "Replying to", "Reply-to", "Rto", "Uw", "Userinfo"})
-"""Templates that name or notify a user (``{{ping|Name}}``, ``{{@|Name}}``, ``{{user talk|Name}}``),
-by their :func:`template_key`."""
 
-NOTE_TEMPLATE = "Conversation hour note"
-"""The bot's visible note for staff on a line of the draft (never part of the notes)."""
 
 # -- namespaces -----------------------------------------------------------------------
 
-TEMPLATE_NAMESPACES = frozenset({"template", "vorlage", "modèle", "szablon", "plantilla", "predefinição",
-                                 "шаблон", "قالب"})
-"""Names of the Template namespace (case-folded) a transclusion may be written with."""
 
-USER_NAMESPACES = frozenset({"user", "benutzer", "benutzerin", "utilisateur", "utilisatrice",
-                             "użytkownik", "użytkowniczka", "wikipedysta", "wikipedystka"})
-"""Names and aliases (gendered forms too) of the User namespace, case-folded."""
 
-USER_TALK_NAMESPACES = frozenset({"user talk", "benutzer diskussion", "benutzerin diskussion",
-                                  "discussion utilisateur", "discussion utilisatrice",
-                                  "dyskusja użytkownika", "dyskusja użytkowniczki",
-                                  "dyskusja wikipedysty", "dyskusja wikipedystki"})
-"""Names and aliases of the User talk namespace, case-folded."""
 
-SPECIAL_NAMESPACES = frozenset({"special", "spezial", "spécial", "specjalna"})
-CONTRIBUTIONS_PAGES = frozenset({"contributions", "contribs", "beiträge", "contributions", "wkład"})
-"""Names of Special:Contributions (case-folded), whose subpage is a user name."""
 
-CATEGORY_NAMESPACES = frozenset({"category", "kategorie", "catégorie", "kategoria"})
-FILE_NAMESPACES = frozenset({"file", "image", "media", "datei", "bild", "fichier", "plik", "grafika"})
-"""Link prefixes that embed a file (``Media:`` links to it, and is caught with them)."""
 
-INTERWIKI_PREFIX = re.compile(r"[a-z][a-z0-9-]{0,19}")
-"""A prefix such as ``m`` or ``de`` before the namespace of a link to another wiki."""
 
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*")
-"""A language code (``de``, ``zh-yue``): as a link prefix, it makes an interlanguage link."""
 
 # -- names ----------------------------------------------------------------------------
 
@@ -130,8 +126,6 @@ def link_target(target: str) -> str:
     return title_spaces(target)
 
 
-BOT_ID = re.compile(r"q-[0-9a-f]{10}", re.IGNORECASE)
-"""The form of the bot's question ids (``q-0123456789``): anchors only the bot makes."""
 
 
 def _namespace_part(text: str) -> str:
@@ -162,8 +156,6 @@ def template_key(name: str) -> str:
     return ":" + normalise_title(name[1:]) if main else normalise_title(name)
 
 
-TRANSCLUSION_MODIFIERS = frozenset({"msg", "raw"})
-"""Words before a template's name that still call the template (``{{msg:X}}, {{raw:X}}``)."""
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 
 
@@ -235,9 +227,6 @@ def user_key(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-GROUP_PREFIX = "group:"
-"""In a list of trusted people, ``group:NAME`` names a user group (a user name
-cannot hold a colon)."""
 
 
 def listed_user(user: str | None, groups, names) -> bool:
@@ -262,19 +251,8 @@ def names_groups(names) -> bool:
 
 # -- dates and signatures ------------------------------------------------------------------
 
-MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August",
-                           "September", "October", "November", "December")
-"""Meta-wiki's month names (its content language is English)."""
 
-MONTH_NUMBERS: dict[str, int] = {
-    **{name.casefold(): number for number, name in enumerate(MONTHS, start=1)},
-    **{name[:3].casefold(): number for number, name in enumerate(MONTHS, start=1)},
-    "sept": 9,
-}
-"""English month names and their usual abbreviations, case-folded, to month numbers."""
 
-SIGNATURE_ZONE = "UTC"
-"""The zone Meta-wiki's signatures are written in: ``09:14, 2 July 2024 (UTC)``."""
 
 
 def human_date(day: date) -> str:
@@ -282,8 +260,6 @@ def human_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-"""English weekday names (not the locale's), as Meta's office-hours table writes them."""
 
 
 def weekday_name(day: date) -> str:
@@ -297,14 +273,8 @@ def signature_timestamp(moment) -> str:
 
 # -- line structure -------------------------------------------------------------------------
 
-HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
-"""A section heading line, ``== Text ==``: group 1 the equals signs, group 2 the text."""
 
-LIST_PREFIX = re.compile(r"[ \t]*([*#:;]+)")
-"""The list markers at the start of a line (``*``, ``*:``, ``::``, ``#``, ``;``)."""
 
-TOP_LEVEL_LIST_PREFIXES = ("*", "#")
-"""A line starting with one of these alone is a new item, not a reply."""
 
 
 def heading_text(line: str) -> str | None:
@@ -320,32 +290,7 @@ def heading_level(line: str) -> int | None:
 
 # -- languages ------------------------------------------------------------------------------
 
-WIKIMEDIA_USER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    # Sources: operations/mediawiki-config, wmf-config/InitialiseSettings.php ($wgExtraNamespaces,
-    # $wgNamespaceAliases, $wgExtraGenderNamespaces), as each wiki's API reports them
-    # (action=query&meta=siteinfo&siprop=namespaces|namespacealiases).
-    # pl.wikipedia.org: "Wikipedysta" / "Wikipedystka" (gendered) besides core's "Użytkownik".
-    "pl": {"user": ("Wikipedysta", "Wikipedystka"),
-           "user_talk": ("Dyskusja wikipedysty", "Dyskusja wikipedystki")},
-    # cs.wikipedia.org: "Wikipedista" / "Wikipedistka".
-    "cs": {"user": ("Wikipedista", "Wikipedistka"),
-           "user_talk": ("Diskuse s wikipedistou", "Diskuse s wikipedistkou")},
-    "sk": {"user": ("Wikipédia",), "user_talk": ("Diskusia s wikipédiou",)},
-    "hu": {"user": ("User",), "user_talk": ("User talk",)},
-    # pt.wikipedia.org: namespace 2 is "Usuário(a)", 3 "Usuário(a) Discussão" (core's pt has
-    # "Utilizador"), with "Utilizador(a)" and the gendered forms as aliases.
-    "pt": {"user": ("Usuário(a)", "Utilizador(a)", "Usuário", "Usuária", "Utilizador", "Utilizadora"),
-           "user_talk": ("Usuário(a) Discussão", "Utilizador(a) Discussão", "Usuário Discussão",
-                         "Usuária Discussão", "Utilizador Discussão", "Utilizadora Discussão")},
-}
-"""User-namespace names and aliases that Wikimedia projects set in their own configuration
-and MediaWiki's language files lack, by content language: users sign on Meta-wiki with their
-home wiki's signature, so these are known wherever a signature is read.  Merged into the
-data file's facts when it is loaded (scripts/language_facts.py writes only core's)."""
 
-WIKIMEDIA_USER_PAGES: tuple[str, ...] = ("CentralAuth",)
-"""Special pages of Wikimedia's extensions whose subpage is a user name (on every wiki):
-Special:CentralAuth/NAME (extension CentralAuth)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -391,15 +336,6 @@ def _every_language() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(users), frozenset(specials), frozenset(pages)
 
 
-ZONE_OFFSETS: dict[str, int] = {
-    "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "ist": 60, "cet": 60, "cest": 120,
-    "mez": 60, "mesz": 120, "eet": 120, "eest": 180, "msk": 180, "trt": 180, "ast": 180, "irst": 210,
-    "irdt": 270, "gst": 240, "pkt": 300, "npt": 345, "ict": 420, "wib": 420, "hkt": 480, "sgt": 480,
-    "pht": 480, "awst": 480, "jst": 540, "kst": 540, "acst": 570, "aest": 600, "aedt": 660, "nzst": 720,
-    "nzdt": 780, "brt": -180, "art": -180, "edt": -240, "est": -300, "cdt": -300, "cst": -360,
-    "mdt": -360, "mst": -420, "pdt": -420, "pst": -480, "akst": -540, "hst": -600, "idt": 180,
-}
-"""Offsets in minutes of the zone abbreviations signatures are written with (``(CEST)``)."""
 
 _ZONE_NUMERIC = re.compile(r"(?:utc|gmt)\s*([+−-])\s*([0-9]{1,2})(?::?([0-9]{2}))?")
 
@@ -563,12 +499,6 @@ def site_facts(siteinfo: dict, messages: dict[str, str]) -> LanguageFacts:
                        zone_offset=int(offset) if offset is not None else None)
 
 
-SITE_MESSAGES = ("january", "february", "march", "april", "may_long", "june", "july", "august", "september",
-                 "october", "november", "december", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                 "sep", "oct", "nov", "dec", "january-gen", "february-gen", "march-gen", "april-gen",
-                 "may-gen", "june-gen", "july-gen", "august-gen", "september-gen", "october-gen",
-                 "november-gen", "december-gen", "timezone-utc")
-"""The interface messages a site's facts need (``meta=allmessages``)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -580,10 +510,6 @@ def every_digit() -> dict[int, str]:
     return table
 
 
-SIGNATURE_CLOCK = re.compile(r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])")
-"""The time of day in every signature's timestamp (ASCII digits): cheap to
-search first, since :func:`signature_time_pattern` holds every language's
-month names (0.6 s to compile, about 10 ms a question to search)."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,138 @@
+"""What a reader sees of a bit of wikitext, and what leads a signature.
+
+A signature starts at its first link, or before it at the signer's name as written,
+a dash (``--~~~~``), a separator, styling tags or the text a substituted {{unsigned}}
+leaves ("Preceding unsigned comment added by").  :func:`_lead_start` walks back over
+them; :func:`visible` measures gaps in visible characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+_LINK_TEXT = re.compile(r"\[\[([^\[\]|\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?(\]*)\]\]")
+_EXTERNAL_LINK = re.compile(r"\[(?:https?:)?//[^\s\]]*\s*([^\]]*)\]")
+_TAG = re.compile(r"<[^<>]*>")
+_SMALL_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+_OPENING_TAG = re.compile(r"<[a-z][a-z0-9]*(?:\s(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)?>", re.IGNORECASE)
+"""An opening tag before a signature (``<span title="a>b">``, ``<div style=…>``, ``<kbd>``): what it
+wraps is the signature, whatever the tag."""
+_DASHES = ("--", "—", "–", "&mdash;", "&ndash;", "&#8212;", "&#8211;", "&#x2014;", "&#x2013;", "~")
+"""What people put before a signature (``--~~~~``); a lone hyphen counts after white space."""
+_SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "&#8201;", "·", "•", "&bull;",
+               "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
+"""Separators and spaces written before a signature's first link."""
+
+_AUTOSIGNED = re.compile(
+    r"(?:<small>\s*)?(?:<span\b[^<>]*>\s*)?(?:—|--|&mdash;)?\s*Preceding\s+"
+    r"(?:\[\[[^\[\]]*\]\]|unsigned)\s+comment\s+added\s+by\s*\Z", re.IGNORECASE)
+"""What a substituted {{unsigned}} writes before the user's links."""
+
+
+def visible(text: str) -> str:
+    """What a reader sees of a bit of wikitext: tags and small templates dropped, links
+    shown by their text, entities decoded."""
+    text = _SMALL_TEMPLATE.sub("", _TAG.sub("", text))
+    text = _LINK_TEXT.sub(lambda m: (m.group(2) if m.group(2) is not None else m.group(1)) + m.group(3), text)
+    text = _EXTERNAL_LINK.sub(lambda m: m.group(1), text)
+    return html.unescape(text).replace("\u00a0", " ").strip()
+
+
+
+def links_labels(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, target, visible label) of each wiki link in a text."""
+    for match in _LINK_TEXT.finditer(text):
+        label = match.group(2) if match.group(2) is not None else match.group(1)
+        yield match.start(), match.end(), match.group(1), label + match.group(3)
+
+
+_NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:[\s_'.]|</[a-z]+\s*>)*\Z", re.IGNORECASE)
+"""A word of a name, and the closing tags and quotes of its styling (``<span …>Ann</span>``)."""
+_NAME_WORDS = 6
+"""The most words of a name written before a signature's links."""
+
+
+def _name_words(user: str, signature: str) -> set[str]:
+    """The words (case-folded) of the signer's name: of the user name (its initials too), and
+    the capitalised words of the signature's links' labels (``Rosie's talk``) that are not
+    words of the link's namespace (``Talk``)."""
+    words = {word.casefold() for word in _WORDS.findall(user)
+             if not word.isdigit() and (len(word) > 1 or word.isupper())}
+    for _, _, target, label in links_labels(signature):
+        namespace = {word.casefold() for word in _WORDS.findall(target.rpartition(":")[0])}
+        words |= {word.casefold() for word in _WORDS.findall(visible(label))
+                  if len(word) > 1 and word[:1].isupper() and word.casefold() not in namespace}
+    return words
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _lead_start(text: str, start: int, user: str | None = None, signature: str = "") -> int:
+    """Move a signature's start back over its styling, its dash, the signer's name written
+    before its links (``Ann Example ([[User talk:Ann Example|talk]])``: words of the user
+    name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
+    added by"."""
+    start = _skip_lead(text, start)
+    if user:  # the whole name, as written (an IP address too)
+        lowest = max(0, start - len(user) - 8)
+        before = text[lowest:start].replace("_", " ").rstrip("'. \t")
+        name_start = lowest + len(before) - len(user)
+        if before.casefold().endswith(user.casefold()) and (
+                name_start == 0 or not text[name_start - 1].isalnum()):
+            start = _skip_lead(text, name_start)
+    words: set[str] | None = None
+    for _ in range(_NAME_WORDS if user else 0):
+        name = _NAME_WORD.search(text, max(0, start - 60), start)
+        if name is None:
+            break
+        if words is None:
+            words = _name_words(user, signature)  # only when a word stands before the links
+        if name.group(1).casefold() not in words:
+            break
+        start = _skip_lead(text, name.start())
+    if text.endswith("by", 0, start):
+        autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
+        if autosigned:
+            start = _skip_lead(text, autosigned.start())
+    return start
+
+
+def _skip_lead(text: str, start: int) -> int:
+    """Move back over white space, opening styling tags, bold or italic quotes and
+    dashes, one at a time: the cost is the length of what is skipped."""
+    while start > 0:
+        if text[start - 1].isspace():
+            start -= 1
+        elif text.endswith("''", 0, start):
+            quotes = start - 2
+            while quotes > 0 and text[quotes - 1] == "'":
+                quotes -= 1
+            if quotes > 0 and text[quotes - 1].isalnum():
+                break  # they close the question's own bold or italics
+            start = quotes
+        elif (tag := _tag_before(text, start, _OPENING_TAG)) is not None:
+            start = tag
+        elif (dash := next((dash for dash in _DASHES + _SEPARATORS if text.endswith(dash, 0, start)),
+                            None)) is not None:
+            start -= len(dash)
+        elif text.endswith("-", 0, start) and (start == 1 or text[start - 2].isspace()):
+            start -= 1
+        else:
+            break
+    return start
+
+
+def _tag_before(text: str, end: int, tag: re.Pattern[str]) -> int | None:
+    """Where a tag of the given kind that ends at ``end`` starts, if one does."""
+    if not text.endswith(">", 0, end):
+        return None
+    lowest = max(0, end - 200)
+    opening = text.rfind("<", lowest, end)
+    while opening >= 0:
+        if tag.fullmatch(text, opening, end):
+            return opening
+        opening = text.rfind("<", lowest, opening)  # the "<" was inside a quoted attribute value
+    return None
