@@ -77,6 +77,15 @@ def given_from_draft(draft) -> list[Given]:
     return out
 
 
+def reconcile_with_draft(questions: Sequence[Question], draft_page) -> list[Question]:
+    """``questions`` (a harvest's) with the ids the draft ``draft_page`` (a
+    :class:`bot.model.PageState`) records; as they are when there is no draft."""
+    if not draft_page.exists:
+        return list(questions)
+    from bot.compile.draft import parse_draft
+    return reconcile(questions, given_from_draft(parse_draft(draft_page.text)))[0]
+
+
 def reconcile(questions: Sequence[Question], given: Iterable[Given], *,
               marked: Mapping[int, str] | None = None,
               withdrawn: Sequence[Question] = ()) -> tuple[list[Question], list[Question]]:

@@ -28,6 +28,7 @@ from bot import compile as compile_mod
 from bot import harvest as harvest_mod
 from bot import wikifacts
 from bot.model import PageState, Question, Revision, Session
+from bot.harvest.reconcile import given_from_draft
 from bot.publish import crosslinks, pagetext
 
 if TYPE_CHECKING:  # the configuration's types, for annotations only
@@ -333,34 +334,17 @@ def navigation_edits(session: Session, template: str, pages: Mapping[str, PageSt
     return edits
 
 
-def mark_call(template: str, target: str, written: bool) -> str:
-    return "{{" + template + "|" + target + ("|status=written" if written else "") + "}}"
-
-
-def add_marks(text: str, marks: Mapping[str, tuple[str, bool]], series: "SeriesConfig", facts=None) -> str:
-    """Put a mark after each question of ``marks`` (id → (link target, written?)),
-    and after each asking of a merged duplicate.  ``facts``: the wiki's language
-    facts (Meta-wiki's by default).
-
-    The questions are found by harvesting the page as it is now, so a question
-    that moved since the notes were compiled still gets its mark.
-    """
-    questions = harvest_mod.harvest(text, topic_aliases(series), mark_template=series.mark_template,
-                                    facts=facts).questions
-    lines = text.split("\n")
-    for q in questions:
-        if q.id not in marks or not q.line:
-            continue
-        target, written = marks[q.id]
-        for line in q.lines or [q.line]:  # a merged duplicate: after every asker's line
-            i = pagetext.mark_line(lines, line - 1)
-            lines[i] = pagetext.set_mark(lines[i], series.mark_template,
-                                         mark_call(series.mark_template, target, written))
-    return "\n".join(lines)
+def add_marks(text: str, marks: Mapping[str, tuple[str, bool]], series: "SeriesConfig", facts=None, *,
+              notes_page: str = "", given=()) -> str:
+    """Every mark of the questions page agreeing with ``marks`` (id → (link
+    target, written?)): :func:`bot.publish.mark_sync.sync_marks`."""
+    from bot.publish import mark_sync
+    return mark_sync.sync_marks(text, marks, series.mark_template, topic_aliases(series), notes_page=notes_page,
+                                given=given, facts=facts)
 
 
 def marks_edit(session: Session, answered: list[str], written: list[str], series: "SeriesConfig",
-               facts=None) -> Edit:
+               facts=None, given=()) -> Edit:
     """The answered marks on the questions page.  ``facts``: the wiki's
     language facts, the same that harvest read the page with: another
     language's signatures read otherwise give other ids, and no mark."""
@@ -370,7 +354,8 @@ def marks_edit(session: Session, answered: list[str], written: list[str], series
     return Edit(
         title=session.questions_page, kind="marks",
         summary=f"Marking the questions answered in [[{notes_link(session)}|the notes]]",
-        change=lambda text, exists: add_marks(text, marks, series, facts) if exists else text,
+        change=lambda text, exists: add_marks(text, marks, series, facts, notes_page=target,
+                                              given=given) if exists else text,
         depends_on=(session.notes_page,),
     )
 
@@ -505,7 +490,8 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
         ))
     plan.edits.append(index_edit(session, tset, series, published=True))
     plan.edits += navigation_edits(session, series.navigation_template, pages)
-    plan.edits.append(marks_edit(session, notes.answered, notes.written, series, facts))
+    plan.edits.append(marks_edit(session, notes.answered, notes.written, series, facts,
+                                 given=given_from_draft(draft)))
     add_crosslinks(plan, pages, session, series, tset, event="published", massmessage=massmessage)
     return plan.settle(pages)
 

@@ -20,6 +20,7 @@ from bot import publish, wikifacts
 from bot.environment import Environment
 from bot import logs
 from bot.errors import Refused, StopRun, UsageError
+from bot.harvest.reconcile import reconcile_with_draft
 from bot.model import HarvestResult, PageState, Session
 from bot.run.lock import lock_path, writer_lock
 from bot.wiki import Report, Wiki, apply_plan, connect
@@ -373,6 +374,7 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     for problem in result.problems:
         log.warning("%s: %s", source, problem, extra=logs.PLAIN)
     pages = ctx.wiki.read([session.draft_page])
+    result.questions = reconcile_with_draft(result.questions, pages[session.draft_page])
     plan = planned(lambda: publish.plan_draft(pages, session, result.questions, tset))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")
