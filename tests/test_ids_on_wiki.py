@@ -68,3 +68,16 @@ def test_same_minute_question_after_the_draft_then_deleted_and_unanswered(wiki, 
     assert marks[SECOND] == [], f"a mark to an anchor the notes do not hold: {marks}"
     assert marks[FIRST] == [(notes_anchor(notes, FIRST), True)], marks
     assert MARK.sub("", page).rstrip("\n") == community.rstrip("\n")
+
+
+def test_import_into_an_unknown_session_refuses_as_harvest_does(wiki, tmp_path):
+    from pathlib import Path
+    s = Scenario(wiki, tmp_path)
+    mail = Path(__file__).resolve().parent / "data" / "imports" / "mails" / "html-only.eml"
+    harvested = s.run("harvest", "--session", "2031-01-09", "--to-draft", "-always")
+    imported = s.run("import", "2031-01-09", str(mail), "--channel", "email", "-always")
+    assert harvested.returncode == imported.returncode == 2, (harvested, imported)
+    assert imported.stderr.strip().splitlines()[-1] == harvested.stderr.strip().splitlines()[-1], (harvested.stderr,
+                                                                                                    imported.stderr)
+    assert "does not exist" in imported.stderr
+    assert s.reader.text(s.draft("2031-01-09")) is None, "a draft for a session that does not exist"
