@@ -151,26 +151,16 @@ def compile(options: RunOptions, env: Environment, *, questions: str | None, dra
     return 0
 
 
-#: The type of each field of a question in a questions file (``harvest --json``'s output).
-_QUESTION_FIELDS = {"id": (str,), "question": (str,), "title": (str, type(None)), "asker": (str, type(None)),
-                    "askers": (list,), "timestamp": (str, type(None)), "topic": (str, type(None)),
-                    "followup_of": (str, type(None)), "comments": (list,), "line": (int,), "signed": (bool,)}
-
-
 def _check_question_fields(path: str, i: int, item: dict) -> None:
     """Each field of item ``i`` of the questions file, of its type, and the ids
     of the form the bot gives them, before anything uses them."""
     from bot.compile.draft_writer import _SAFE_ID
+    from bot.harvest.question_file import field_problem
 
     for name, value in item.items():
-        kinds = _QUESTION_FIELDS.get(name)
-        if kinds is None:
-            raise UsageError(f"{path}: item {i}: unknown field {name!r}")
-        if not isinstance(value, kinds) or (name == "line" and isinstance(value, bool)) or (
-                isinstance(value, list) and not all(isinstance(v, str) for v in value)):
-            raise UsageError(f"{path}: item {i}: {name!r} must be "
-                             f"{'a list of strings' if list in kinds else kinds[0].__name__ + ' or null' if len(kinds) > 1 else kinds[0].__name__}"
-                             f", got {json.dumps(value)[:40]}")
+        problem = field_problem(name, value)
+        if problem:
+            raise UsageError(f"{path}: item {i}: {problem}")
     for name in ("id", "followup_of"):
         value = item.get(name)
         if isinstance(value, str) and not _SAFE_ID.fullmatch(value):

@@ -120,6 +120,7 @@ def test_a_bad_file_writes_nothing(scenario: Scenario):
 
 def test_import_creates_the_draft_when_there_is_none(scenario: Scenario):
     s = scenario
+    s.member.edit(s.questions(DAY), "No questions yet.", "The session's questions page")  # a session, no draft
     s.run_ok("import", DAY, str(DATA / "mails" / "html-only.eml"), "--channel", "email", "-always")
     draft = s.reader.text(s.draft(DAY))
     assert "{{Conversation hour draft" in draft

@@ -10,6 +10,7 @@ from bot import wikifacts
 from bot.model import PageState, Session
 from bot.publish.crosslink_edits import add_crosslinks
 from bot.publish.index import index_edit
+from bot.harvest.reconcile import given_from_draft
 from bot.publish.marks import marks_edit
 from bot.publish.navigation import navigation_edits
 from bot.publish.notes import notes_edit
@@ -81,6 +82,7 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
         ))
     plan.edits.append(index_edit(session, tset, series, published=True))
     plan.edits += navigation_edits(session, series.navigation_template, pages)
-    plan.edits.append(marks_edit(session, notes.answered, notes.written, series, facts))
+    plan.edits.append(marks_edit(session, notes.answered, notes.written, series, facts,
+                                 given=given_from_draft(draft)))
     add_crosslinks(plan, pages, session, series, tset, event="published", massmessage=massmessage)
     return plan.settle(pages)

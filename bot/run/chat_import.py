@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import logs
+from bot.errors import UsageError
 from bot.model import Session
 from bot.publish.series import topic_aliases
 from bot.run.context import Context, finish, planned, run_plan
@@ -22,6 +23,8 @@ def import_into_draft(ctx: Context, session: Session, messages: list, *, verbose
     picked = channels.pick_questions(messages, hosts=(ctx.series.host, *ctx.series.chat_hosts), topics=topics)
     tset = templates_for(ctx)
     pages = ctx.wiki.read([session.draft_page, session.questions_page])
+    if not pages[session.questions_page].exists:  # no session: refused as harvest refuses it
+        raise UsageError(f"[[{session.questions_page}]] does not exist")
     known = chat_questions.questions_page_texts(pages[session.questions_page], aliases, ctx.series.mark_template)
     draft = pages[session.draft_page]
     _, kept_out = chat_questions.new_questions(draft.text, draft.exists, picked.questions, known)

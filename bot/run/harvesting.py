@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import logs, publish
+from bot.harvest.reconcile import reconcile_with_draft
 from bot.model import Session
 from bot.run.context import Context, finish, planned, run_plan
 from bot.run.reading import harvest_page, templates_for
@@ -16,6 +17,7 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     for problem in result.problems:
         log.warning("%s: %s", source, problem, extra=logs.PLAIN)
     pages = ctx.wiki.read([session.draft_page])
+    result.questions = reconcile_with_draft(result.questions, pages[session.draft_page])
     plan = planned(lambda: publish.plan_draft(pages, session, result.questions, tset))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")

@@ -1,0 +1,107 @@
+"""Marks follow the notes: the questions page's marks made to agree with the notes as published.
+
+A mark (``{{Conversation hour answered|Notes page#q-…}}``, with
+``|status=written`` for a question to be answered in writing) promises
+that the notes it links to hold, at that anchor, the question it stands
+beside, with the status it says.  Each publish therefore:
+
+* finds the page's questions as harvest reads them, with the ids the bot
+  gave them (:func:`bot.harvest.reconcile.reconcile`: the draft's record
+  and the marks already beside them), so that a question whose harvest id
+  changed keeps its mark;
+* puts the right mark beside every asking of every question of the notes
+  (the status as the notes say it: answered, or to be answered in writing);
+* takes away every mark that links to these notes but stands beside a
+  question the notes no longer hold (staff deleted it from the draft, or
+  moved it to another session's notes, whose own publish marks it there),
+  and every mark beside a question whose anchor is not in ``marks``.
+
+Only the mark call itself (and the space before it) is added, replaced or
+taken away: the community's text around it is kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import mwparserfromhell
+
+from bot import harvest as harvest_mod
+from bot import wikifacts
+from bot.harvest.reconcile import Given, reconcile
+from bot.publish import pagetext
+
+_ANCHOR = re.compile(r"#\s*(q-[0-9a-f]+)\s*$")
+
+
+def mark_call(template: str, target: str, written: bool) -> str:
+    return "{{" + template + "|" + target + ("|status=written" if written else "") + "}}"
+
+
+def marks_on(line: str, template: str) -> list[mwparserfromhell.nodes.Template]:
+    """The calls of the mark ``template`` on ``line`` (none without parsing when there is none)."""
+    if not wikifacts.template_call_pattern(template).search(line):
+        return []
+    wanted = wikifacts.template_key(template)
+    return [t for t in mwparserfromhell.parse(line).filter_templates(recursive=False)
+            if wikifacts.template_key(str(t.name)) == wanted]
+
+
+def mark_target(mark) -> tuple[str, str | None]:
+    """(page, anchor id) a mark links to."""
+    target = str(mark.get(1).value).strip() if mark.has(1) else ""
+    found = _ANCHOR.search(target)
+    page = target[:found.start()].strip() if found else target
+    return wikifacts.normalise_title(page) if page else "", found[1] if found else None
+
+
+def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, aliases: Mapping[str, str],
+               *, notes_page: str = "", given: Iterable[Given] = (), facts=None) -> str:
+    """``text`` (a questions page) with every mark agreeing with ``marks``
+    (id → (link target, written?)): see the module's docstring.  A mark to
+    another page than ``notes_page`` (another session's notes) is left as it is
+    unless the question is in ``marks``."""
+    result = harvest_mod.harvest(text, aliases, mark_template=template, facts=facts)
+    lines = text.split("\n")
+    questions = result.questions
+    given = list(given)
+    if given:
+        marked = {}
+        for index, q in enumerate(questions):
+            for line in q.lines or [q.line]:
+                for mark in marks_on(lines[pagetext.mark_line(lines, line - 1)], template) if line else ():
+                    _, anchor = mark_target(mark)
+                    if anchor:
+                        marked.setdefault(index, anchor)
+        questions, _ = reconcile(questions, given, marked=marked, withdrawn=result.withdrawn)
+    own_page = wikifacts.normalise_title(notes_page) if notes_page else ""
+    for q in questions:
+        if not q.line:
+            continue
+        for line in q.lines or [q.line]:  # a merged duplicate: after every asker's line
+            i = pagetext.mark_line(lines, line - 1)
+            if q.id in marks:
+                target, written = marks[q.id]
+                lines[i] = pagetext.set_mark(lines[i], template, mark_call(template, target, written))
+            else:
+                lines[i] = drop_marks(lines[i], template, own_page)
+    return "\n".join(lines)
+
+
+def drop_marks(line: str, template: str, notes_page: str) -> str:
+    """``line`` without the marks that link to ``notes_page`` (any, when it is ''),
+    each with the space before it; nothing else changes."""
+    found = [m for m in marks_on(line, template) if not notes_page or mark_target(m)[0] in ("", notes_page)]
+    if not found:
+        return line
+    code = mwparserfromhell.parse(line)
+    calls = {str(m) for m in found}
+    for node in list(code.filter_templates(recursive=False)):
+        if str(node) in calls:
+            index = code.index(node)
+            before = code.nodes[index - 1] if index else None
+            code.remove(node)
+            if isinstance(before, mwparserfromhell.nodes.Text) and before.value.endswith(" "):
+                before.value = before.value[:-1]
+    return str(code)
