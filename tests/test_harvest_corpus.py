@@ -161,7 +161,8 @@ def test_the_generator_reads_gender_aliases_of_the_namespaces(tmp_path):
 
 def test_wikimedia_aliases_are_facts_in_one_place():
     """ptwiki's Usuário(a) and plwiki's Wikipedysta are not in MediaWiki's language files: they
-    are bot/wikifacts's, read in every language (a home-wiki signature on Meta) and in their own."""
+    are bot/wikifacts's, read on their own wiki and behind its prefix (``:pt:``, ``w:pt:``), never
+    bare on another wiki, where the same word may name another namespace."""
     assert "Usuário(a)" in wikifacts.WIKIMEDIA_USER_ALIASES["pt"]["user"]
     assert "Usuário(a)" not in (CORPUS.parent.parent.parent / "bot" / "data" / "languages.json").read_text(
         encoding="utf-8")
@@ -169,6 +170,6 @@ def test_wikimedia_aliases_are_facts_in_one_place():
     for facts in (wikifacts.ENGLISH, wikifacts.facts_for("pt"), wikifacts.facts_for("de")):
         assert user_of_link(":pt:Usuário(a):Ann Example", facts) == "Ann Example"
         assert user_of_link("w:pt:Usuário(a) Discussão:Ann Example", facts) == "Ann Example"
-        assert user_of_link("Usuário(a):Ann Example", facts) == "Ann Example"
+        assert user_of_link("Usuário(a):Ann Example", facts) == ("Ann Example" if facts.code == "pt" else None)
         assert user_of_link("m:Special:CentralAuth/Ann Example", facts) == "Ann Example"
         assert user_of_link(":pl:Wikipedystka:Ann Example", facts) == "Ann Example"

@@ -134,12 +134,12 @@ from bot import wikifacts  # noqa: E402
 from bot.harvest.signatures import user_of_link  # noqa: E402
 
 _NAMES = st.sampled_from(["Rose Example", "Hb Example", "Ünal Örnek", "Wikipedysta Ala", "مثال", "198.51.100.23"])
-_USER_PAGE = st.sampled_from(["User", "user", "Benutzer", "Utilisateur", "Użytkownik", "Wikipedysta", "مستخدم",
-                              ":pl:Wikipedysta", "w:fr:Utilisatrice", "m:User", "mw:User", "Usuário(a)",
+_USER_PAGE = st.sampled_from(["User", "user", "Benutzer", "Utilisateur", "Użytkownik", "Użytkowniczka", "مستخدم",
+                              ":pl:Wikipedysta", "w:fr:Utilisatrice", "m:User", "mw:User", "Usuário",
                               ":pt:Usuário(a)", "w:pt:Utilizador(a)", ":en:User"])
-_TALK_PAGE = st.sampled_from(["User talk", "Benutzer Diskussion", "Dyskusja wikipedysty", ":pl:Dyskusja wikipedysty",
+_TALK_PAGE = st.sampled_from(["User talk", "Benutzer Diskussion", "Dyskusja użytkownika", ":pl:Dyskusja wikipedysty",
                               "Special:Contributions", "Special:EmailUser", "Specjalna:Wkład", "Special:CentralAuth",
-                              "Usuário(a) Discussão", "w:pt:Usuário(a) Discussão", "m:User talk"])
+                              "Usuário Discussão", "w:pt:Usuário(a) Discussão", "m:User talk"])
 _SEPARATOR = st.sampled_from([" ", "&nbsp;", "&#x2009;", " &#124; ", "&#x7C;", " · ", " • ", " | ", " 🌹 ", " 桜 ",
                               " (", ") ", " {", "} ", "<sup>", "</sup>", "<small>", "</small>"])
 _WRAP = st.sampled_from([("", ""), ("<span style=\"color:red\">", "</span>"), ("<small>", "</small>"),

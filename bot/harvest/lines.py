@@ -89,6 +89,9 @@ def _hide(source: str, hidden: re.Pattern[str]) -> _Page:
                                             _physical_line(source, start)))
                 end = match.end()
                 structure.append(match.group())
+            elif tag == "code" and "\n" not in source[match.end():close.start()]:
+                end = close.end()  # inline <code> is HTML, not an extension: MediaWiki reads its links
+                structure.append(source[start:end])  # (a signature wrapped in it: ``<code>[[User:X]]</code>``)
             else:
                 end = close.end()
                 structure.append(match.group() + " " * (close.start() - match.end()) + close.group())

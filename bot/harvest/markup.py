@@ -25,6 +25,10 @@ _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "
                "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
 """Separators and spaces written before a signature's first link."""
 
+_ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?:124|x7[cC]);\Z")
+"""A template call written with character references, up to its first ``|``: what a signature
+pasted from a page's source leaves before its link."""
+
 _AUTOSIGNED = re.compile(
     r"(?:<small>\s*)?(?:<span\b[^<>]*>\s*)?(?:—|--|&mdash;)?\s*Preceding\s+"
     r"(?:\[\[[^\[\]]*\]\]|unsigned)\s+comment\s+added\s+by\s*\Z", re.IGNORECASE)
@@ -120,6 +124,9 @@ def _skip_lead(text: str, start: int) -> int:
             start -= len(dash)
         elif text.endswith("-", 0, start) and (start == 1 or text[start - 2].isspace()):
             start -= 1
+        elif text.endswith(("&#124;", "&#x7C;", "&#x7c;"), 0, start) and (
+                written := _ENTITY_TEMPLATE.search(text, max(0, start - 60), start)) is not None:
+            start = written.start()  # ``&#123;&#123;U&#124;[[User:Ex|Ex]]&#125;&#125;``: a template shown as text
         else:
             break
     return start

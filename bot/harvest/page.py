@@ -119,7 +119,8 @@ def redirect_target(text: str) -> str | None:
 
 def attribute_from_history(questions: list[Question], revisions: list[Revision], *,
                            facts: wikifacts.LanguageFacts | None = None) -> list[Question]:
-    """Give each unsigned question the user and time of the revision that added it.
+    """Give each unsigned question the user and time of the revision that added it, and each
+    signed question without a time (its zone ambiguous or unknown) that revision's time.
 
     ``revisions`` come oldest first, each with its full text.  A question was
     added by the first revision whose harvest holds the same question
@@ -129,7 +130,8 @@ def attribute_from_history(questions: list[Question], revisions: list[Revision],
     are returned for the questions that change, the others are returned as
     they are.
     """
-    wanted = {comparable(question.question) for question in questions if not question.signed}
+    wanted = {comparable(question.question) for question in questions
+              if not question.signed or question.timestamp is None}
     added_by: dict[str, Revision] = {}
     for revision in revisions:
         if len(added_by) == len(wanted):
@@ -208,12 +210,14 @@ def _question(entry: _Entry) -> Question:
 # --- Helpers of the public functions -------------------------------------------------
 
 def _attributed(question: Question, revision: Revision | None) -> Question:
-    if question.signed or revision is None:
+    if revision is None or (question.signed and question.timestamp is not None):
         return question
-    user = normalise_user(revision.user)
     timestamp = revision.timestamp
     if timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=timezone.utc)
+    if question.signed:  # the signer is known; the time its signature could not give
+        return dataclasses.replace(question, timestamp=timestamp.astimezone(timezone.utc))
+    user = normalise_user(revision.user)
     askers = [user, *(asker for asker in question.askers if asker != user)]
     return dataclasses.replace(question, asker=user, askers=askers, timestamp=timestamp.astimezone(timezone.utc))
 

@@ -11,7 +11,7 @@ import dataclasses
 from bot.wikifacts import TOP_LEVEL_LIST_PREFIXES as _TOP_LEVEL_PREFIXES
 from bot.harvest.entries import _Accounts, _Entry
 from bot.harvest.lines import _Line
-from bot.harvest.posts import _Said
+from bot.harvest.posts import _asks, _Said
 
 
 class _Replies:
@@ -59,20 +59,24 @@ class _Replies:
             if not self.preamble:
                 self.page.problem(line, "a reply with no question above it")
             return
-        if said.asks or said.withdrawn:
+        if said.asks or (said.withdrawn and (said.text or _asks(said.struck))):
             entry = self.page.add(line, said, topic=parent.topic, parent=parent)
             if entry:
                 self.thread.append((depth, entry))
         elif said.text:
             parent.comments.append(said.text)
+        elif said.struck and said.signature:
+            parent.comments.append(f"<s>{said.struck}</s>")  # a comment its author struck: kept, struck
         elif said.signature and not said.struck:
             self.page.problem(line, "a signature with nothing before it")
 
     def parent(self, depth: int) -> _Entry | None:
         """The question a reply at ``depth`` answers: the nearest one above it that is less
-        indented, else the question that starts the thread."""
+        indented and not withdrawn, else the question that starts the thread."""
         if not self.thread:
             return None
         while len(self.thread) > 1 and self.thread[-1][0] >= depth:
             self.thread.pop()
-        return self.thread[-1][1]
+        # a struck (withdrawn) follow-up gives its replies to the question it followed: they are
+        # the live thread, and a withdrawn question's comments are never shown
+        return next((entry for _, entry in reversed(self.thread) if not entry.withdrawn), self.thread[0][1])

@@ -45,6 +45,10 @@ signature at 255 characters; the rest is room for the timestamp and what follows
 
 _LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|(?:[^\[\]\n]|\[(?!\[)|\](?!\]))*)?\]*\]\]")
 """A wiki link; its text may hold single brackets (``[[User talk:W|[tʰɑk]]]``)."""
+_EXTERNAL_USER = re.compile(r"\[(?:https?:)?//[^\s\[\]/]+(?:/wiki/|/w/index\.php\?(?:[^\s\[\]]*&)?title=)"
+                            r"([^\s\[\]?&#]+)[^\s\[\]]*(?:\s[^\[\]\n]*)?\]")
+"""An external link to a wiki page (``[https://de.wikipedia.org/wiki/Benutzer:Ex Ex]``): a user
+link when the page is a user's, as DiscussionTools reads the link's target, not its form."""
 _ZONE = re.compile(r"\(\s*([^()\[\]{}<>|\n]{1,30}?)\s*\)")
 _LOOSE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.h]\s*\d{2}(?!\d)")
 """A time in any digits: with a zone after it, the end of a signature whose date cannot be read."""
@@ -269,6 +273,9 @@ class _Reader:
         """
         links = [(match.start(), match.end(), user) for match in _LINK.finditer(text)
                  if (user := user_of_link(match.group(1), self.facts))]
+        if "//" in text:  # ``[https://meta.wikimedia.org/wiki/User:Ex Regards]``: a user link too
+            links = sorted(links + [(match.start(), match.end(), user) for match in _EXTERNAL_USER.finditer(text)
+                                    if (user := user_of_link(match.group(1), self.facts))])
         if not links:
             return None
         start, end, user = links[-1]
@@ -367,6 +374,9 @@ class _Reader:
         except (TypeError, ValueError):
             return None, f"unreadable signature timestamp {written!r}: the question has no time"
         offset = self.facts.zone_offset_at(zone, local)
+        if offset is None and self.facts.ambiguous_zone(zone):
+            return None, (f"signature timestamp {written!r} in an ambiguous zone ({zone}): the question "
+                          "has no time (the page history gives it)")
         if offset is None:
             return None, f"signature timestamp {written!r} in an unknown zone ({zone}): the question has no time"
         return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc), None

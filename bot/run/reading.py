@@ -197,7 +197,7 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
     facts = ctx.wiki.language_facts()
     result = harvest_mod.harvest(page.text, topic_aliases(ctx.series),
                                  mark_template=ctx.series.mark_template, facts=facts)
-    if any(not q.signed for q in result.questions):
+    if any(not q.signed or q.timestamp is None for q in result.questions):
         history = ctx.wiki.history(title)
         result.questions = harvest_mod.attribute_from_history(result.questions, history, facts=facts)
     result.notices[:0] = notices

@@ -63,6 +63,7 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     WIKIMEDIA_USER_ALIASES,
     WIKIMEDIA_USER_PAGES,
     ZONE_OFFSETS,
+    AMBIGUOUS_ZONES,
     SITE_MESSAGES,
     SIGNATURE_CLOCK,
 )
@@ -198,10 +199,17 @@ def user_of_link(target: str, facts: "LanguageFacts | None" = None) -> str | Non
     home wiki's signature), and ``facts``' own (a site's local aliases).
     """
     facts = facts or ENGLISH
-    title = target.replace("_", " ").strip().lstrip(":")
+    title = target
+    if "&" in title:
+        title = html.unescape(title)  # ``[[User&#58;X|X]]``: MediaWiki decodes a title's entities
+    title = title.replace("_", " ").strip().lstrip(":")
     if "%" in title:
         title = unquote(title)
-    user_spaces, special_spaces, user_pages = facts.user_namespaces, facts.special_namespaces, facts.user_pages
+    # a link without a prefix: this wiki's own names, and the names MediaWiki's language files
+    # give every language (a home wiki's raw signature, shown on Meta-wiki by global preferences),
+    # never another wiki's own aliases (sk's "Wikipédia" is the Project namespace on fr); behind
+    # another wiki's prefix, that wiki's language's (every language's when the prefix names none)
+    user_spaces, special_spaces, user_pages = _bare_names(facts)
     for _ in range(4):
         prefix, colon, rest = title.partition(":")
         if not colon:
@@ -216,8 +224,46 @@ def user_of_link(target: str, facts: "LanguageFacts | None" = None) -> str | Non
             return None
         if not INTERWIKI_PREFIX.fullmatch(prefix):
             return None
+        user_spaces, special_spaces, user_pages = _names_behind(prefix)
         title = rest.lstrip(": ")
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _bare_names(facts: "LanguageFacts") -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    users, specials, pages = _core_languages()
+    return users | facts.user_names, specials | facts.special_names, pages | facts.user_page_names
+
+
+@functools.lru_cache(maxsize=1)
+def _core_languages() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """User and user talk namespaces, Special namespaces and user special pages that MediaWiki's
+    language files give (bot/data/languages.json), without any wiki's own aliases."""
+    text = resources.files("bot").joinpath("data/languages.json").read_text(encoding="utf-8")
+    users, specials, pages = set(USER_NAMESPACES | USER_TALK_NAMESPACES), set(SPECIAL_NAMESPACES), \
+        set(CONTRIBUTIONS_PAGES)
+    for data in json.loads(text)["languages"].values():
+        users |= _folded(data.get("user", []) + data.get("user_talk", []))
+        specials |= _folded(data.get("special", []))
+        pages |= _folded(data.get("contributions", []) + data.get("user_pages", []))
+    pages |= _folded(WIKIMEDIA_USER_PAGES)
+    return frozenset(users), frozenset(specials), frozenset(pages)
+
+
+_CANONICAL_USER = frozenset({"user", "user talk"})
+"""The canonical names of the User namespaces, which every wiki accepts (NamespaceInfo)."""
+
+
+@functools.lru_cache(maxsize=512)
+def _names_behind(prefix: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """User namespaces, Special namespaces and user special pages of the wiki an interwiki
+    ``prefix`` leads to: its language's when it is a language code, else every language's."""
+    data = _language_data()
+    if prefix in data:
+        own = facts_for(prefix)
+        return (own.user_names | _CANONICAL_USER, own.special_names | SPECIAL_NAMESPACES & {"special"},
+                own.user_page_names | CONTRIBUTIONS_PAGES & {"contributions", "contribs"})
+    return _every_language()
 
 
 def user_key(name: str) -> str:
@@ -401,7 +447,7 @@ class LanguageFacts:
     def zone_offset_at(self, zone: str, local: datetime) -> int | None:
         """The offset in minutes of a signature's zone (``UTC``, ``CEST``, ``UTC+2``) at a
         local time, or None when the zone cannot be read."""
-        folded = " ".join(zone.casefold().split())
+        folded = " ".join(html.unescape(zone).casefold().split())  # ``(ت&nbsp;ع&nbsp;م)``
         if folded in self.utc_names or folded == "utc":
             return 0
         numeric = _ZONE_NUMERIC.fullmatch(folded)
@@ -415,6 +461,11 @@ class LanguageFacts:
         if folded in ZONE_OFFSETS:
             return ZONE_OFFSETS[folded]
         return None
+
+    def ambiguous_zone(self, zone: str) -> bool:
+        """Whether a zone abbreviation names several zones (``IST``: India, Ireland, Israel)
+        and the wiki's own zone does not settle which (see :meth:`zone_offset_at`)."""
+        return " ".join(html.unescape(zone).casefold().split()) in AMBIGUOUS_ZONES
 
 
 def _iana_offset(name: str, local: datetime, abbreviation: str) -> int | None:

@@ -176,14 +176,28 @@ Special:CentralAuth/NAME (extension CentralAuth)."""
 # Source: the IANA time zone database's abbreviations (tzdata), as wikis' $wgLocaltimezone
 # renders them in signatures.
 ZONE_OFFSETS: dict[str, int] = {
-    "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "ist": 60, "cet": 60, "cest": 120,
-    "mez": 60, "mesz": 120, "eet": 120, "eest": 180, "msk": 180, "trt": 180, "ast": 180, "irst": 210,
-    "irdt": 270, "gst": 240, "pkt": 300, "npt": 345, "ict": 420, "wib": 420, "hkt": 480, "sgt": 480,
+    "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 60, "cet": 60, "cest": 120,
+    "mez": 60, "mesz": 120, "eet": 120, "eest": 180, "msk": 180, "trt": 180, "irst": 210,
+    "irdt": 270, "pkt": 300, "npt": 345, "ict": 420, "wib": 420, "hkt": 480, "sgt": 480,
     "pht": 480, "awst": 480, "jst": 540, "kst": 540, "acst": 570, "aest": 600, "aedt": 660, "nzst": 720,
-    "nzdt": 780, "brt": -180, "art": -180, "edt": -240, "est": -300, "cdt": -300, "cst": -360,
-    "mdt": -360, "mst": -420, "pdt": -420, "pst": -480, "akst": -540, "hst": -600, "idt": 180,
+    "nzdt": 780, "brt": -180, "art": -180, "edt": -240, "est": -300, "mdt": -360, "mst": -420,
+    "pdt": -420, "pst": -480, "akst": -540, "hst": -600, "idt": 180,
 }
-"""Offsets in minutes of the zone abbreviations signatures are written with (``(CEST)``)."""
+"""Offsets in minutes of the zone abbreviations signatures are written with (``(CEST)``), each
+naming one zone only (the ambiguous ones are :data:`AMBIGUOUS_ZONES`)."""
+
+# Source: the IANA time zone database (tzdata), zones whose abbreviations coincide: IST is
+# Asia/Kolkata, Europe/Dublin (summer) and Asia/Jerusalem; CST America/Chicago, Asia/Shanghai
+# and America/Havana; AST America/Halifax and Asia/Riyadh; BST Europe/London (summer) and
+# Bangladesh; GST Asia/Dubai and Atlantic/South_Georgia; CDT America/Chicago (summer) and
+# America/Havana (summer).  Timezone abbreviations as DiscussionTools reads them
+# (CommentParser::getTimestampRegexp) are the wiki's own zone's only.
+AMBIGUOUS_ZONES: dict[str, tuple[int, ...]] = {
+    "ist": (330, 60, 120), "cst": (-360, 480, -300), "ast": (-240, 180), "bst": (60, 360),
+    "gst": (240, -120), "cdt": (-300, -240),
+}
+"""Zone abbreviations that name several zones, with their offsets in minutes: a signature
+written with one gives no time, unless the wiki's own zone (siteinfo) settles it."""
 
 
 # Source: MediaWiki core's message keys (languages/i18n/en.json), read with meta=allmessages.
