@@ -175,9 +175,12 @@ class Wiki:
         self._cache.clear()
         self._histories.clear()
 
-    def _read(self, titles: Iterable[str]) -> dict[str, PageState]:
+    def _read(self, titles: Iterable[str], *, keep: bool = True) -> dict[str, PageState]:
         """A fresh read of ``titles`` into the cache, also past the deadline
-        (for an edit in progress)."""
+        (for an edit in progress).  ``keep=False``: not into the cache (a
+        save's re-read after a conflict, which goes back to its caller in the
+        :class:`SaveResult`; someone may edit the page again before the
+        caller's next read, which must then ask the wiki)."""
         pwb = self._pywikibot
         wanted = list(dict.fromkeys(titles))
         pages = [pwb.Page(self.site, t) for t in wanted]
@@ -191,7 +194,9 @@ class Wiki:
             # that preloading did not fill in), its failure is a WikiError
             # too, not a traceback.
             for title, page in zip(wanted, pages):
-                states[title] = self._cache[title] = self._state(page, read_at)
+                states[title] = self._state(page, read_at)
+                if keep:
+                    self._cache[title] = states[title]
                 self._loaded[title] = page
         except pwb.exceptions.Error as e:
             raise WikiError(f"could not read {len(pages)} page(s): {_one_line(e)}") from None
@@ -427,7 +432,7 @@ class Wiki:
         latest = self._preflight(title)
         if latest != state.revid:
             return SaveResult(title, "conflict", message="the page changed since it was read",
-                              state=self._read([title])[title])
+                              state=self._read([title], keep=False)[title])
         page = self._loaded.get(title)
         if page is None or page.exists() != state.exists or (
                 state.exists and internals.saved_revid(page) != state.revid):
@@ -460,7 +465,7 @@ class Wiki:
         try:
             saved = self.site.editpage(page, summary=summary, **params)
         except pwb.exceptions.EditConflictError:
-            now = self._read([title])[title]
+            now = self._read([title], keep=False)[title]
             if applied(now):
                 # Our own attempt was applied after all and its answer
                 # lost, and pywikibot sent it once more (a creation then
@@ -481,7 +486,7 @@ class Wiki:
             # may have applied the edit without our hearing it: look.
             # Not sent again: pywikibot retried it already, and the next
             # run does it (its plan finds the edit still to do).
-            now = self._read([title])[title]
+            now = self._read([title], keep=False)[title]
             if applied(now):
                 return SaveResult(title, "saved" if state.exists else "created", now.revid)
             if now.revid != state.revid:
