@@ -145,6 +145,28 @@ MARKER_KINDS: dict[str, Callable[[int], tuple[str, str]]] = {
 }
 
 
+#: Community pages the bot reads whole (issue 25), each with one appended line
+#: of n unclosed openers: what every tick parses of them.
+UNCLOSED_UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>"}
+
+
+def community_pages(unit: str, n: int) -> dict[str, Callable[[], object]]:
+    from bot.compile.check import check_draft
+    from bot.publish import pagetext
+
+    draft = render_draft(harvest(page(*[f"Question {i}? {sign(i)}" for i in range(20)])).questions,
+                         SESSION, TEMPLATES).text + unit * n + "\n"
+    index = "".join(f"* [[Conversation Hour 2024 0{1 + i % 9} 1{i % 9}]]\n" for i in range(20)) + unit * n + "\n"
+
+    def read_draft() -> object:
+        return parse_draft(draft), check_draft(draft)
+
+    def read_index() -> object:
+        return pagetext.links_in(index), pagetext.set_template(index, "Conversation hour navigation", {"1": "x"})
+
+    return {"draft": read_draft, "index / session page": read_index}
+
+
 def stages(text: str) -> dict[str, Callable[[], object]]:
     result = harvest(text)
     draft = render_draft(result.questions, SESSION, TEMPLATES).text
@@ -203,6 +225,15 @@ def main() -> int:
         worst = max(worst, ratio)
         flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
         print(f"{kind:28} {'keep markers':14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
+    for kind, unit in UNCLOSED_UNITS.items():
+        small, large = community_pages(unit, 10 * n), community_pages(unit, 100 * n)
+        for stage in small:
+            t_small = max(best(small[stage], runs), 1e-4)
+            t_large = best(large[stage], max(1, runs // 2))
+            ratio = t_large / t_small
+            worst = max(worst, ratio)
+            flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
+            print(f"{'unclosed ' + kind:28} {stage[:14]:14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
     print(f"worst ratio: {worst:.1f}")
     slowest, seconds = slowest_case(runs)
     print(f"slowest case of tests/data/hostile/: {slowest} {seconds:.3f} s (target < 1 s)"

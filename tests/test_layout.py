@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("bot.harvest", "bot.compile", "bot.publish")
 ABOVE_STAGES = ("bot.wiki", "bot.run", "bot.commands", "bot.cli")
 WIKI_USERS = ("bot.commands", "bot.run", "bot.wiki")
-GROUND = ("bot.model", "bot.wikifacts", "bot.errors")
+GROUND = ("bot.model", "bot.wikifacts", "bot.wikitext", "bot.errors")
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def test_the_checker_finds_each_wrong_direction(tmp_path):
         "bot.compile.notes (line 1) imports pywikibot.config: pywikibot is imported only in bot/wiki",
         "bot.config (line 1) imports bot.wiki: bot.wiki is imported only by",
         "bot.harvest.page (line 1) imports bot.run.tick: harvest, compile and publish never import",
-        "bot.model (line 1) imports bot.compile.notes: bot.model, bot.wikifacts, bot.errors import no stage",
+        "bot.model (line 1) imports bot.compile.notes: bot.model, bot.wikifacts, bot.wikitext, bot.errors import no stage",
         "bot.publish.plan (line 2) imports bot.wiki: harvest, compile and publish never import",
         "bot.publish.plan (line 2) imports bot.wiki: bot.wiki is imported only by",
     ]

@@ -32,7 +32,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import mwparserfromhell
+
+from bot import wikitext
 
 from bot import wikifacts
 from bot.compile.draft import Draft, parse_draft, recording_url, speaker_of
@@ -266,7 +267,7 @@ def _people(draft: Draft) -> list[Finding]:
 
 
 def _person_in(text: str) -> str | None:
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     for link in code.filter_wikilinks():
         user = wikifacts.user_of_link(str(link.title))
         if user:

@@ -51,6 +51,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import mwparserfromhell
+
+from bot import wikitext
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
@@ -181,7 +183,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
     ``speakers`` are the names a ``* Name: text`` line may answer as (the
     series' host and its ``speakers``); people who answer as ``: Name:``
     elsewhere in the draft are added to them."""
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     status_template = _status_template(code)
     draft = Draft()
     if status_template is None:
@@ -447,7 +449,7 @@ def set_draft_problems(text: str, problems: Iterable[str]) -> str:
     there are none; the box displays them where staff work.  Unchanged when
     it already says so, or when there is no status box."""
     value = "<br />".join(inert(problem) for problem in problems)
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     template = _status_template(code)
     if template is None or (not value and not template.has("problems")):
         return text
@@ -478,7 +480,7 @@ since their last revision (the box shows it; the bot sets and clears it)."""
 
 def untrusted_note(text: str) -> str:
     """The status box's ``untrusted`` note ('' if none, or no box)."""
-    template = _status_template(mwparserfromhell.parse(text))
+    template = _status_template(wikitext.parse(text))
     return _raw_param(template, UNTRUSTED) if template is not None else ""
 
 
@@ -489,18 +491,18 @@ def set_untrusted(text: str, note: str) -> str:
     if untrusted_note(text) == note.strip():
         return text
     if not note.strip():
-        code = mwparserfromhell.parse(text)
+        code = wikitext.parse(text)
         _status_template(code).remove(UNTRUSTED)
         return str(code)
     if re.search(r"[|{}\[\]<>\n]", note):
         raise ValueError(f"not a note for the draft's box: {note!r}")
-    if _status_template(mwparserfromhell.parse(text)) is None:
+    if _status_template(wikitext.parse(text)) is None:
         return text
     return _with_param(text, UNTRUSTED, note.strip())
 
 
 def _with_param(text: str, name: str, value: str) -> str:
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     template = _status_template(code)
     if template is None:
         raise DraftError(f"the draft has no {{{{{DRAFT_TEMPLATE}}}}} template at the top level, where the bot "

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import mwparserfromhell
+
+from bot import wikitext
 from mwparserfromhell.nodes import Template, Wikilink
 
 from bot import wikifacts
@@ -141,7 +143,7 @@ def linked_users(text: str) -> list[str]:
     (wiki links in any language's namespace names) or that a template of
     :data:`~bot.wikifacts.PERSON_TEMPLATES` names (``{{u|…}}``, ``{{ping|…}}``), each once."""
     users: list[str] = []
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     for node in code.filter(recursive=True, forcetype=(Wikilink, Template)):
         if isinstance(node, Template):
             named = wikifacts.template_key(str(node.name)) in wikifacts.PERSON_TEMPLATES

@@ -37,6 +37,8 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Mapping
 
 import mwparserfromhell
+
+from bot import wikitext
 from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
 
@@ -171,7 +173,7 @@ def read_table(code: Wikicode, heading: str, columns: Mapping[str, str], page: s
 def links_session(node, session: Session) -> bool:
     """Whether ``node`` (a row, a line) links the session page."""
     target = wikifacts.normalise_title(session.title)
-    code = node if isinstance(node, Wikicode) else mwparserfromhell.parse(str(node))
+    code = node if isinstance(node, Wikicode) else wikitext.parse(str(node))
     for link in code.filter_wikilinks(recursive=True):
         title = str(link.title).split("#")[0].strip()
         if title and wikifacts.normalise_title(title) == target:
@@ -338,7 +340,7 @@ def update_listing(text: str, session: Session, listing: "CentralListing", *, du
     Raises :class:`ListingError` for a page it cannot read, and for two rows
     (or lines) with the bot's marker for the session: which is the bot's is
     for a person to say."""
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     upcoming = read_table(code, listing.upcoming_section, listing.columns, listing.page)
     if upcoming is None:
         raise ListingError(f"[[{listing.page}]], section '{listing.upcoming_section}': no table")
@@ -389,7 +391,7 @@ def _category_key(title: str) -> str | None:
 def has_category(text: str, category: str) -> bool:
     wanted = _category_key(category)
     return any(_category_key(str(link.title)) == wanted
-               for link in mwparserfromhell.parse(text).filter_wikilinks(recursive=True))
+               for link in wikitext.parse(text).filter_wikilinks(recursive=True))
 
 
 def ensure_categories(text: str, exists: bool, categories: tuple[str, ...]) -> str:

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Mapping
 
 import icalendar
-import mwparserfromhell
+
+from bot import wikitext
 
 from bot import wikifacts
 from bot.model import PageState, Session
@@ -51,7 +52,7 @@ def is_published(index_text: str, session: Session) -> bool:
     """Whether the index links the session's notes (``Title#Notes`` or the notes page)."""
     wanted = notes_link(session)
     page, _, section = wanted.partition("#")
-    for link in mwparserfromhell.parse(index_text).filter_wikilinks():
+    for link in wikitext.parse(index_text).filter_wikilinks():
         target, _, anchor = str(link.title).strip().partition("#")
         if wikifacts.normalise_title(target) == wikifacts.normalise_title(page) and anchor.strip() == section \
                 and (section or page != session.title):

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 
 import mwparserfromhell
 
+from bot import wikitext
+
 from bot import harvest as harvest_mod
 from bot import wikifacts
 from bot.harvest.reconcile import Given, reconcile
@@ -44,7 +46,7 @@ def marks_on(line: str, template: str) -> list[mwparserfromhell.nodes.Template]:
     if not wikifacts.template_call_pattern(template).search(line):
         return []
     wanted = wikifacts.template_key(template)
-    return [t for t in mwparserfromhell.parse(line).filter_templates(recursive=False)
+    return [t for t in wikitext.parse(line).filter_templates(recursive=False)
             if wikifacts.template_key(str(t.name)) == wanted]
 
 
@@ -95,7 +97,7 @@ def drop_marks(line: str, template: str, notes_page: str) -> str:
     found = [m for m in marks_on(line, template) if not notes_page or mark_target(m)[0] in ("", notes_page)]
     if not found:
         return line
-    code = mwparserfromhell.parse(line)
+    code = wikitext.parse(line)
     calls = {str(m) for m in found}
     for node in list(code.filter_templates(recursive=False)):
         if str(node) in calls:

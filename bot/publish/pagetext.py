@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-import mwparserfromhell
+
+from bot import wikitext
 
 from bot import wikifacts
 from bot.wikifacts import normalise_title, template_key
@@ -60,7 +61,7 @@ def replace_section_body(text: str, heading: str, body: str, level: int = 2) -> 
 def set_template(text: str, name: str, params: dict[str, str], *, at_top: bool = True) -> str:
     """Make the first call of template ``name`` carry ``params`` (added at the
     top of the page if there is none); other parameters and text are kept."""
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     wanted = template_key(name)
     for tpl in code.filter_templates(recursive=False):
         if template_key(str(tpl.name)) == wanted:
@@ -81,7 +82,7 @@ def set_template(text: str, name: str, params: dict[str, str], *, at_top: bool =
 def template_params(text: str, name: str) -> dict[str, str] | None:
     """The parameters of the first call of template ``name``, or None."""
     wanted = template_key(name)
-    for tpl in mwparserfromhell.parse(text).filter_templates(recursive=False):
+    for tpl in wikitext.parse(text).filter_templates(recursive=False):
         if template_key(str(tpl.name)) == wanted:
             return {str(p.name).strip(): str(p.value).strip() for p in tpl.params}
     return None
@@ -90,7 +91,7 @@ def template_params(text: str, name: str) -> dict[str, str] | None:
 def links_in(text: str) -> list[str]:
     """Targets of the wikilinks on a page, in order (section part dropped)."""
     out = []
-    for link in mwparserfromhell.parse(text).filter_wikilinks():
+    for link in wikitext.parse(text).filter_wikilinks():
         target = str(link.title).split("#")[0].strip()
         if target:
             out.append(normalise_title(target))
@@ -251,7 +252,7 @@ def set_mark(line: str, template: str, call: str) -> str:
 
 
 def _set_mark_parsed(line: str, template: str, call: str) -> str:
-    code = mwparserfromhell.parse(line)
+    code = wikitext.parse(line)
     wanted = template_key(template)
     marks = [t for t in code.filter_templates(recursive=False) if template_key(str(t.name)) == wanted]
     if marks:

@@ -1,0 +1,78 @@
+"""Parsing a community page costs linear time whatever it holds (issue 25).
+
+mwparserfromhell reads on to the end of the text at each construct nothing
+closes: one line of ``<!-- `` x 20,000 appended to a draft made a tick take
+218 s.  ``bot.wikitext.parse`` must give back the page to the letter, read
+ordinary pages as mwparserfromhell does, and stay linear."""
+
+from __future__ import annotations
+
+import time
+
+import mwparserfromhell
+import pytest
+from hypothesis import given, strategies as st
+
+from bot import wikitext
+from bot.compile import load_templates, parse_draft, render_draft
+from bot.compile.check import check_draft
+from bot.harvest import harvest
+
+PIECES = ["{{", "}}", "[[", "]]", "<!--", "-->", "<span>", "</span>", "<br>", "|", "x", " ", "\n", "=", "'''",
+          "{{x|", "[[x|", "<ref>", "</ref>", "&amp;"]
+UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>"}
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=200))
+def test_the_page_comes_back_to_the_letter(pieces):
+    text = "".join(pieces)
+    assert str(wikitext.parse(text)) == text
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
+def test_a_page_with_few_unclosed_constructs_is_read_as_mwparserfromhell_reads_it(pieces):
+    text = "".join(pieces)
+    if len(wikitext.unclosed(text)) > wikitext.UNCLOSED_LIMIT or "<!--" in text:
+        return
+    ours, theirs = wikitext.parse(text), mwparserfromhell.parse(text)
+    assert [type(n).__name__ for n in ours.nodes] == [type(n).__name__ for n in theirs.nodes]
+
+
+def _draft(hostile: str) -> str:
+    sign = "[[User:Ex{0}|Ex{0}]] 10:0{1}, 2 July 2024 (UTC)"
+    page = "== Questions ==\n" + "".join(f"* Question {i}? {sign.format(i, i % 10)}\n" for i in range(10))
+    from datetime import date
+
+    from bot.model import Session
+    session = Session(title="Conversation Hour 2024 07 11", date=date(2024, 7, 11), style="conversation-hour-2024")
+    text = render_draft(harvest(page).questions, session, load_templates("conversation-hour-2024")).text
+    return text + hostile + "\n"
+
+
+@pytest.mark.parametrize("kind", UNITS)
+def test_a_draft_with_one_hostile_line_is_read_in_seconds_with_its_questions(kind):
+    """The questions above the line are still read, and the line itself is
+    no structure: no question, no template, no lost text beyond it."""
+    draft = _draft(UNITS[kind] * 20_000)
+    start = time.process_time()
+    parsed = parse_draft(draft)
+    findings = check_draft(draft)
+    seconds = time.process_time() - start
+    assert seconds < 20, f"{kind}: {seconds:.1f} s"  # loose: about 1 s here, minutes before the fix
+    assert len([q for s in parsed.sections for q in s.questions]) == 10
+    if kind == "comments":
+        assert any("<!--" in str(f) for f in findings), findings
+
+
+@pytest.mark.parametrize("kind", UNITS)
+def test_parse_time_grows_linearly(kind):
+    """10x the unclosed openers costs about 10x (loose: 30x), not 100x."""
+    def cost(n: int) -> float:
+        text = "intro [[a|b]] {{t|1}}\n" * 20 + UNITS[kind] * n
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            wikitext.parse(text)
+            best = min(best, time.process_time() - start)
+        return max(best, 1e-4)
+    assert cost(20_000) / cost(2_000) < 30
