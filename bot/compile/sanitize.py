@@ -27,7 +27,7 @@ from mwparserfromhell.nodes import Argument, ExternalLink, HTMLEntity, Node, Tag
 from mwparserfromhell.nodes.extras import Attribute
 from mwparserfromhell.wikicode import Wikicode
 
-from bot import wikifacts
+from bot import wikifacts, wikitext
 from bot.wikifacts import template_key
 
 __all__ = ["DEFAULT_ALLOWED_TEMPLATES", "neutralise", "page_effects", "plain_heading"]
@@ -246,9 +246,6 @@ class _Hidden:
         return "".join(head) + "".join(tail.chars)
 
 
-_OPENERS = re.compile(r"\{\{|\}\}|\[\[|\]\]|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
-_VOID_TAGS = frozenset({"br", "hr", "wbr", "img", "meta", "link", "input", "col", "area", "base", "source",
-                        "track", "embed", "param"})
 #: Up to this many unclosed ``{{``, ``[[`` and tags, mwparserfromhell reads the
 #: text as it is (and the cleaner escapes them); beyond, they are escaped first.
 UNCLOSED_LIMIT = 20
@@ -266,27 +263,8 @@ def _unclosed_escaped(text: str, changes: _Changes) -> str:
     exactly as before."""
     if text.count("{{") + text.count("[[") + text.count("<") <= UNCLOSED_LIMIT:
         return text
-    stacks: dict[str, list[int]] = {}
-    unclosed: list[tuple[int, str]] = []
-    for match in _OPENERS.finditer(text):
-        token = match.group()
-        if token in ("{{", "[["):
-            stacks.setdefault(token, []).append(match.start())
-        elif token in ("}}", "]]"):
-            opener = "{{" if token == "}}" else "[["
-            if stacks.get(opener):
-                stacks[opener].pop()
-        else:
-            name = match.group(2).lower()
-            if match.group(3) or name in _VOID_TAGS:
-                continue
-            if match.group(1):
-                if stacks.get("<" + name):
-                    stacks["<" + name].pop()
-            else:
-                stacks.setdefault("<" + name, []).append(match.start())
-    for kind, starts in stacks.items():
-        unclosed += [(start, kind) for start in starts]
+    unclosed = [(start, text[start:end]) for start, end in wikitext.unclosed(text)
+                if not text.startswith("<!--", start)]
     if len(unclosed) <= UNCLOSED_LIMIT:
         return text
     escaped = {"{{": "&#123;&#123;", "[[": "&#91;&#91;"}
