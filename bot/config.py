@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from collections.abc import Collection
 
 from bot import wikifacts
 from bot.environment import Environment
 from bot.errors import ConfigError
-from bot.model import Session
+from bot.model import LISTING_FIELDS as FIELDS, Session
 
 __all__ = ["Announcements", "Categories", "CentralListing", "Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
@@ -125,9 +124,6 @@ class SeriesConfig:
     user group (a user name cannot hold a colon).  Only a draft revision saved
     by one of them is published, and only sessions they (or the bot) listed
     are acted on.  Empty: nothing is published."""
-
-    def is_staff(self, user: str | None, groups: "Collection[str]" = ()) -> bool:
-        return trusted(user, groups, self.staff)
     speakers: tuple[str, ...] = ()
     """Staff who answer besides the host: a ``* Name: text`` line under a question in
     the draft is their answer, not a new question."""
@@ -450,8 +446,6 @@ def _check_title(title: str, key: str) -> None:
 def _validate_crosslinks(s: SeriesConfig, where: str) -> None:
     """The cross-links' pages must be writable: under the prefixes or named in
     ``allowed_titles``; the central listing's columns must be known ones."""
-    from bot.publish.crosslinks import FIELDS  # the column kinds the listing knows
-
     if not 1 <= s.duration_minutes <= 24 * 60:
         raise ConfigError(f"{where}.duration_minutes: expected 1 to 1440")
     for j, title in enumerate(s.allowed_titles):

@@ -14,6 +14,11 @@ from datetime import date as date_type, datetime, timezone
 from typing import Any
 
 
+LISTING_FIELDS: tuple[str, ...] = ("day", "date", "time", "host", "summary", "link", "notes", "blank")
+"""What the bot can write in a column of the central listing (the configuration
+checks its columns against these, ``bot/publish/crosslinks.py`` writes them)."""
+
+
 @dataclass
 class Question:
     """One distinct question from a questions page.

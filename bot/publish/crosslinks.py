@@ -43,14 +43,14 @@ from mwparserfromhell.nodes import Tag
 from mwparserfromhell.wikicode import Wikicode
 
 from bot import wikifacts
-from bot.model import Session
+from bot.model import LISTING_FIELDS, Session
 from bot.publish import pagetext
 
 if TYPE_CHECKING:
     from bot.config import CentralListing
 
-FIELDS: tuple[str, ...] = ("day", "date", "time", "host", "summary", "link", "notes", "blank")
-"""What the bot can write in a column of the listing."""
+FIELDS = LISTING_FIELDS
+"""What the bot can write in a column of the listing (kept in ``bot.model``, which the configuration reads)."""
 
 HEADERS: Mapping[str, str] = {
     "day": "day", "weekday": "day",
