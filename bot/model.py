@@ -145,7 +145,6 @@ class PageState:
     bots_allowed: bool = True
     """Whether ``{{bots}}``/``{{nobots}}`` on the page let this bot edit it."""
     redirect_target: str | None = None
-    protected: bool = False
     user: str | None = None
     """Who saved the revision read."""
 

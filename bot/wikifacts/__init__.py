@@ -55,7 +55,6 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     GROUP_PREFIX,
     MONTHS,
     MONTH_NUMBERS,
-    SIGNATURE_ZONE,
     WEEKDAYS,
     HEADING,
     LIST_PREFIX,
@@ -158,11 +157,6 @@ def template_key(name: str) -> str:
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-
-
-def same_template(a: str, b: str) -> bool:
-    """Whether two template names call the same template."""
-    return template_key(a) == template_key(b)
 
 
 @functools.lru_cache(maxsize=32)
@@ -312,11 +306,6 @@ def weekday_name(day: date) -> str:
     return WEEKDAYS[day.weekday()]
 
 
-def signature_timestamp(moment) -> str:
-    """A time as four tildes write it on Meta-wiki: ``09:14, 2 July 2024 (UTC)``."""
-    return f"{moment:%H:%M}, {human_date(moment.date())} ({SIGNATURE_ZONE})"
-
-
 # -- line structure -------------------------------------------------------------------------
 
 
@@ -327,11 +316,6 @@ def heading_text(line: str) -> str | None:
     """The text of a heading line (``== Text ==``), or None for any other line."""
     match = HEADING.match(line)
     return match.group(2) if match else None
-
-
-def heading_level(line: str) -> int | None:
-    match = HEADING.match(line)
-    return len(match.group(1)) if match else None
 
 
 # -- languages ------------------------------------------------------------------------------
@@ -359,11 +343,6 @@ def _language_data() -> dict[str, dict]:
 def _unique(names) -> list[str]:
     seen: set[str] = set()
     return [name for name in names if not (name.casefold() in seen or seen.add(name.casefold()))]
-
-
-def language_codes() -> list[str]:
-    """The content languages the data file knows."""
-    return sorted(_language_data())
 
 
 def _folded(names) -> frozenset[str]:
@@ -409,8 +388,6 @@ class LanguageFacts:
     utc_names: frozenset[str] = frozenset({"utc"})
     zone: str | None = None
     """The wiki's IANA time zone (online, from the site), or None."""
-    zone_offset: int | None = None
-    """The wiki's offset from UTC in minutes (online), or None."""
 
     @functools.cached_property
     def user_namespaces(self) -> frozenset[str]:
@@ -545,9 +522,7 @@ def site_facts(siteinfo: dict, messages: dict[str, str]) -> LanguageFacts:
             data[field_name] = [messages[key] for key in message_keys]
     if messages.get("timezone-utc"):
         data["utc"] = messages["timezone-utc"]
-    offset = general.get("timeoffset")
-    return _facts_from(code, data, zone=general.get("timezone") or None,
-                       zone_offset=int(offset) if offset is not None else None)
+    return _facts_from(code, data, zone=general.get("timezone") or None)
 
 
 
