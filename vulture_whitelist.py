@@ -25,3 +25,7 @@ frame
 # pytest: tests/test_logs.py's clean_logging fixture resets the process-wide logging state with these.
 _.forget_secrets
 _.teardown
+
+# Not a framework, and not to stay: compile/draft.py's same_person has its reader in the transcripts
+# helper's branch (h-transcripts, bot/publish/proposals.py), not merged yet.  Take this off after the merge.
+_.same_person

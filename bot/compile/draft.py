@@ -330,6 +330,17 @@ def person_key(name: str) -> str:
     return " ".join(_ROLE_SUFFIX.sub("", name).split()).casefold()
 
 
+def same_person(a: str, b: str) -> bool:
+    """Whether two :func:`person_key` names are one speaker's: the same, or
+    one a single word that is the other's first name."""
+    if a == b:
+        return True
+    a_words, b_words = a.split(), b.split()
+    if not a_words or not b_words:
+        return False
+    return (len(a_words) == 1 and a == b_words[0]) or (len(b_words) == 1 and b == a_words[0])
+
+
 def _speakers(visible_lines: list[str], configured: Iterable[str]) -> list[frozenset[str]]:
     """Each speaker's names: the configured speakers (an entry may give
     aliases after ``|``: ``Maggie Dennis|MDennis``), and everyone who answers
@@ -353,9 +364,7 @@ def _speakers(visible_lines: list[str], configured: Iterable[str]) -> list[froze
 
 
 class _People:
-    """The speakers' names (each a :func:`person_key`), indexed: a name is a
-    speaker's when it is one of theirs, or one of the two is a single word
-    that is the other's first name."""
+    """The speakers' names, indexed for :func:`same_person`."""
 
     def __init__(self, people: list[frozenset[str]]):
         self.names = {name for person in people for name in person}
