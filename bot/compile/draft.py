@@ -62,7 +62,7 @@ from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
            "DraftProblem", "DraftQuestion", "DraftSection", "derived_id", "heading_text", "inert", "parse_draft",
-           "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "set_untrusted", "speaker_of",
+           "harvested_entries", "record_harvested", "recording_url", "set_draft_problems", "set_draft_status", "set_untrusted", "speaker_of",
            "untrusted_note", "without_speaker"]
 
 DEFAULT_STATUS = "collecting"
@@ -150,6 +150,12 @@ class DraftSection:
 class Draft:
     status: str = DEFAULT_STATUS
     harvested: list[str] = field(default_factory=list)
+    """Every id the bot added (``q-…``), in the box's order."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Id -> the digest of the question's text when the bot added it
+    (:func:`bot.model.text_digest`; ``q-….digest.key`` in the box)."""
+    signatures: dict[str, str] = field(default_factory=dict)
+    """Id -> the key of the question's signature when the bot added it (:func:`bot.model.signature_key`)."""
     session: str = ""
     """The ``session`` parameter of the status box: the session page's title."""
     recording: str = ""
@@ -192,7 +198,13 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
                                            kind="no-status-box"))
     else:
         draft.status = _param(status_template, "status") or DEFAULT_STATUS
-        draft.harvested = _param(status_template, "harvested").replace(",", " ").split()
+        for entry in _param(status_template, "harvested").replace(",", " ").split():
+            id_, digest, key = (entry.split(".") + ["", ""])[:3]
+            draft.harvested.append(id_)
+            if digest:
+                draft.digests[id_] = digest
+            if key:
+                draft.signatures[id_] = key
         draft.session = _param(status_template, "session")
         draft.recording = _param(status_template, "recording")
         draft.status_line, draft.parameters = _box_lines(text, code, status_template)
@@ -468,9 +480,19 @@ def inert(text: str) -> str:
     return " ".join(text.split()).translate(_INERT)
 
 
-def record_harvested(text: str, ids: list[str]) -> str:
-    """``text`` with the status template's ``harvested`` list set to ``ids``."""
-    return _with_param(text, "harvested", " ".join(ids))
+def record_harvested(text: str, ids: list[str], digests: "dict[str, str] | None" = None,
+                     signatures: "dict[str, str] | None" = None) -> str:
+    """``text`` with the status template's ``harvested`` list set to ``ids``
+    (each with its text's digest and its signature's key, where known)."""
+    return _with_param(text, "harvested", harvested_entries(ids, digests or {}, signatures or {}))
+
+
+def harvested_entries(ids: list[str], digests: "dict[str, str]", signatures: "dict[str, str]") -> str:
+    """The ``harvested`` list as the box writes it: ``q-….digest.key`` (or the id alone)."""
+    def entry(id_: str) -> str:
+        digest, key = digests.get(id_, ""), signatures.get(id_, "")
+        return f"{id_}.{digest}.{key}" if key else f"{id_}.{digest}" if digest else id_
+    return " ".join(entry(id_) for id_ in ids)
 
 
 UNTRUSTED = "untrusted"
