@@ -29,10 +29,31 @@ _ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?
 """A template call written with character references, up to its first ``|``: what a signature
 pasted from a page's source leaves before its link."""
 
-_AUTOSIGNED = re.compile(
-    r"(?:<small>\s*)?(?:<span\b[^<>]*>\s*)?(?:—|--|&mdash;)?\s*Preceding\s+"
-    r"(?:\[\[[^\[\]]*\]\]|unsigned)\s+comment\s+added\s+by\s*\Z", re.IGNORECASE)
-"""What a substituted {{unsigned}} writes before the user's links."""
+_AUTOSIGNED_JUNK = (r"(?:\s|&nbsp;|&#160;|<[^<>\n]{0,80}>|'{2,}|\[\[[^\[\]|\n]{0,60}\||\[\[|\]\]"
+                    r"|[(),:–—-]|&[mn]dash;)*")
+"""What may stand between the words of a substituted {{unsigned}}'s text: markup, a link around a
+word (``nicht [[Hilfe:Signatur|signierter]] Beitrag``), brackets and dashes."""
+
+
+_AUTOSIGNED_WORD = re.compile(r"[^\W_](?:[\w'’:.-]*[^\W_])?|[^\w\s]")
+"""A word of a substituted text, or a mark of punctuation on its own (a link may close before it)."""
+
+
+def autosigned_pattern(texts: tuple[str, ...]) -> re.Pattern[str] | None:
+    """What substituted {{unsigned}} templates write before the user's links ("Preceding unsigned
+    comment added by", "nicht signierter Beitrag von"), each text's words in order with any markup
+    between them, up to where the links start."""
+    alternatives = [_AUTOSIGNED_JUNK.join(re.escape(word) for word in words)
+                    for text in texts if (words := _AUTOSIGNED_WORD.findall(text))]
+    if not alternatives:
+        return None
+    return re.compile(r"(?:—|--|&mdash;)?\s*(?:" + "|".join(alternatives) + ")" + _AUTOSIGNED_JUNK + r"\Z",
+                      re.IGNORECASE)
+
+
+def _autosigned_ends(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The last words of the substituted texts, case-folded: what must stand right before the links."""
+    return tuple({text.split()[-1].casefold() for text in texts if text.split()})
 
 
 def visible(text: str) -> str:
@@ -52,6 +73,8 @@ def links_labels(text: str) -> Iterator[tuple[int, int, str, str]]:
         yield match.start(), match.end(), match.group(1), label + match.group(3)
 
 
+_LAST_WORD = re.compile(r"([^\W\d_]+)(?:['\s]|</?[a-z]+\s*>|\]\])*\Z", re.IGNORECASE)
+"""The last word before a point, with the quotes, tags and link end that close it."""
 _NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:[\s_'.]|</[a-z]+\s*>)*\Z", re.IGNORECASE)
 """A word of a name, and the closing tags and quotes of its styling (``<span …>Ann</span>``)."""
 _NAME_WORDS = 6
@@ -74,7 +97,8 @@ def _name_words(user: str, signature: str) -> set[str]:
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def _lead_start(text: str, start: int, user: str | None = None, signature: str = "") -> int:
+def _lead_start(text: str, start: int, user: str | None = None, signature: str = "",
+                autosigned: re.Pattern[str] | None = None, ends: tuple[str, ...] = ()) -> int:
     """Move a signature's start back over its styling, its dash, the signer's name written
     before its links (``Ann Example ([[User talk:Ann Example|talk]])``: words of the user
     name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
@@ -97,10 +121,11 @@ def _lead_start(text: str, start: int, user: str | None = None, signature: str =
         if name.group(1).casefold() not in words:
             break
         start = _skip_lead(text, name.start())
-    if text.endswith("by", 0, start):
-        autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
-        if autosigned:
-            start = _skip_lead(text, autosigned.start())
+    last = _LAST_WORD.search(text, max(0, start - 40), start) if autosigned is not None else None
+    if last is not None and last.group(1).casefold() in ends:  # a cheap test before the pattern's
+        lead = autosigned.search(text, max(0, start - 300), start)
+        if lead:
+            start = _skip_lead(text, lead.start())
     return start
 
 
