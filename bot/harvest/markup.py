@@ -25,6 +25,8 @@ _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "
                "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
 """Separators and spaces written before a signature's first link."""
 
+_DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Invisible marks that turn text around: right-to-left names pick them up around a signature."""
 _ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?:124|x7[cC]);\Z")
 """A template call written with character references, up to its first ``|``: what a signature
 pasted from a page's source leaves before its link."""
@@ -133,8 +135,11 @@ def _skip_lead(text: str, start: int) -> int:
     """Move back over white space, opening styling tags, bold or italic quotes and
     dashes, one at a time: the cost is the length of what is skipped."""
     while start > 0:
-        if text[start - 1].isspace():
+        if text[start - 1].isspace() or text[start - 1] in _DIRECTION_MARKS:
             start -= 1
+        elif text.endswith(("&#124;", "&#x7C;", "&#x7c;"), 0, start) and (
+                written := _ENTITY_TEMPLATE.search(text, max(0, start - 60), start)) is not None:
+            start = written.start()  # ``&#123;&#123;U&#124;[[User:Ex|Ex]]&#125;&#125;``: a template shown as text
         elif text.endswith("''", 0, start):
             quotes = start - 2
             while quotes > 0 and text[quotes - 1] == "'":
@@ -149,9 +154,6 @@ def _skip_lead(text: str, start: int) -> int:
             start -= len(dash)
         elif text.endswith("-", 0, start) and (start == 1 or text[start - 2].isspace()):
             start -= 1
-        elif text.endswith(("&#124;", "&#x7C;", "&#x7c;"), 0, start) and (
-                written := _ENTITY_TEMPLATE.search(text, max(0, start - 60), start)) is not None:
-            start = written.start()  # ``&#123;&#123;U&#124;[[User:Ex|Ex]]&#125;&#125;``: a template shown as text
         else:
             break
     return start

@@ -238,8 +238,7 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
             values.setdefault(str(position), part.strip())
     user = next((values[key] for key in template.user if values.get(key)), "")
     date = next((values[key] for key in template.date if values.get(key)), "")
-    if _LOOSE_TIME.search(user.translate(reader.digits or {})) and not _LOOSE_TIME.search(
-            date.translate(reader.digits or {})):
+    if _LOOSE_TIME.search(reader.plain(user)) and not _LOOSE_TIME.search(reader.plain(date)):
         user, date = date, user
     timestamp, problem = reader.unsigned_date(date) if date else (None, None)
     return Signature(_lead_start(text, match.start()), _user_name(user), timestamp, problem)
@@ -255,7 +254,8 @@ class _Reader:
 
     def __init__(self, facts: wikifacts.LanguageFacts):
         self.facts = facts
-        self.digits = facts.digit_table
+        self.digits = {**wikifacts.every_digit(), **(facts.digit_table or {})}
+        """Every script's digits as ASCII: a signature copied from another wiki keeps its own (``١٤:٢٠``)."""
         self.unsigned = _unsigned_pattern(facts)
         self.unsigned_by_key = {wikifacts.template_key(t.name): t for t in facts.unsigned_templates}
         self.autosigned = autosigned_pattern(facts.unsigned_texts)
@@ -303,7 +303,7 @@ class _Reader:
             return None
         start, end, user = links[-1]
         after = text[end:]
-        numeric = after.translate(self.digits) if self.digits else after
+        numeric = self.plain(after)
         stamp = None
         for zone in _ZONE.finditer(numeric):
             found = self.timestamp_before(numeric, zone)
@@ -347,7 +347,7 @@ class _Reader:
         link_ends = [match.end() for match in _LINK.finditer(text) if user_of_link(match.group(1), self.facts)]
         if not link_ends:
             return found
-        numeric = text.translate(self.digits) if self.digits else text
+        numeric = self.plain(text)
         lowest = 0
         for zone in _ZONE.finditer(numeric):
             nearest = bisect.bisect_right(link_ends, zone.start()) - 1
@@ -367,6 +367,13 @@ class _Reader:
             lowest = end
         return found
 
+    def plain(self, text: str) -> str:
+        """``text`` with the same offsets, its digits ASCII, its spaces written as entities
+        (``14:20,&nbsp;9&nbsp;March``) and its direction marks blank: what a timestamp is read in."""
+        if "&" in text or not text.isascii():
+            text = _BLANKS.sub(lambda match: " " * len(match.group()), text).translate(self.digits)
+        return text
+
     def timestamp_before(self, text: str, zone: re.Match) -> re.Match | None:
         """The date and time that end just before a zone in parentheses, in any of the formats."""
         lowest = max(0, zone.start() - _TIMESTAMP_LENGTH)
@@ -377,7 +384,7 @@ class _Reader:
         return None
 
     def timestamp_at_end(self, text: str) -> re.Match | None:
-        numeric = text.translate(self.digits) if self.digits else text
+        numeric = self.plain(text)
         for pattern in self.formats:
             match = pattern.search(numeric, max(0, len(numeric) - _TIMESTAMP_LENGTH))
             if match is not None:
@@ -388,7 +395,7 @@ class _Reader:
         """The time an unsigned template's date gives (``09:12, 3. Feb. 2016 (CET)``, or without a
         zone in the wiki's own: ``12. März 2011, 14:05 Uhr``), or None and why not."""
         text = text.strip()
-        numeric = text.translate(self.digits) if self.digits else text
+        numeric = self.plain(text)
         zone = _ZONE.search(numeric)
         if zone is not None and zone.end() == len(numeric):
             stamp = self.timestamp_before(numeric, zone) or self.human_before(numeric, zone.start())
@@ -440,5 +447,8 @@ class _Reader:
 
 
 _WORD = re.compile(r"\w")
+_BLANKS = re.compile(r"&(?:nbsp|thinsp|ensp|emsp|#160|#x[aA]0|#8201|#x2009|#8239|#x202[fF]);"
+                     "|[\u200e\u200f\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
+"""Spaces written as entities or no-break spaces, and direction marks: blank in a timestamp."""
 
 
