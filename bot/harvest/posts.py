@@ -18,6 +18,7 @@ from bot.harvest.signatures import Signature, find_signature, links_to_user, sig
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\[\[|\]\]|\||=")
 _STRIKE = re.compile(r"<(s|del|strike)\b[^<>]*>", re.IGNORECASE)
+_STRIKE_CLOSING = re.compile(r"</(?:s|del|strike)\s*>", re.IGNORECASE)
 _STRIKE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("s", "del", "strike")}
 _ASKS = re.compile(r"[？؟¿]|\?(?![\w=&/%.-])")
 """A question mark that ends a question, not one inside a URL (``index.php?title=``)."""
@@ -150,6 +151,11 @@ def _strike_out(structure: str, display: str) -> tuple[tuple[str, str], tuple[st
     kept: list[tuple[str, str]] = []
     struck: list[tuple[str, str]] = []
     position = 0
+    stray = _STRIKE_CLOSING.search(structure)
+    if stray is not None and ((first := _STRIKE.search(structure)) is None or stray.start() < first.start()):
+        # a strike opened on a line above closes here: what comes before it is struck too
+        struck.append((structure[:stray.start()], display[:stray.start()]))
+        position = stray.end()
     while (opening := _STRIKE.search(structure, position)) is not None:
         kept.append((structure[position:opening.start()], display[position:opening.start()]))
         closing = _STRIKE_END[opening.group(1).lower()].search(structure, opening.end())
