@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 
 _LINK_TEXT = re.compile(r"\[\[([^\[\]|\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?(\]*)\]\]")
@@ -25,6 +26,9 @@ _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "
                "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
 """Separators and spaces written before a signature's first link."""
 
+_EMPTY_WRAPPER = re.compile(r"<(?P<tag>span|small|sup|sub|font|b|i|u|em|strong|big|bdi)\b[^<>]*>"
+                            r"(?P<inside>\s*[^\s<>][^<>]{0,40})</(?P=tag)\s*>\Z", re.IGNORECASE)
+"""A tag wrapping a few characters, ending where a signature's links start."""
 _DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Invisible marks that turn text around: right-to-left names pick them up around a signature."""
 _ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?:124|x7[cC]);\Z")
@@ -98,6 +102,26 @@ def _name_words(user: str, signature: str) -> set[str]:
 
 _WORDS = re.compile(r"[^\W_]+")
 
+_IN_SENTENCE = re.compile(r"[^\W_][\s']*\Z|[,;]\s*\Z")
+"""What a link in the middle of a sentence follows: a word (``on my``), ``,`` or ``;``."""
+
+
+def mention_label(text: str, start: int, end: int, user: str) -> str | None:
+    """The label to keep of the link ``text[start:end]`` to ``user``'s pages when it is part of a
+    sentence (``write on my [[User talk:Ex|talk page]].``), not a signature: it follows a word,
+    and its label, shown, holds no word of the name.  None for any other link."""
+    if not _IN_SENTENCE.search(text, max(0, start - 20), start):
+        return None
+    label = next((label for _, _, _, label in links_labels(text[start:end])), None)
+    if label is None or "|" not in text[start:end]:
+        return None  # a bare link shows its target: the name
+    shown = visible(label)
+    name = {word.casefold() for word in _WORDS.findall(user) if len(word) > 1 or word.isupper()}
+    before = _WORDS.findall(visible(text[max(0, start - 40):start]))
+    if not shown or any(word.casefold() in name for word in [*_WORDS.findall(shown), *before[-1:]]):
+        return None  # the name is shown, or written just before: ``Ann Example [[User talk:…|talk]]``
+    return label
+
 
 def _lead_start(text: str, start: int, user: str | None = None, signature: str = "",
                 autosigned: re.Pattern[str] | None = None, ends: tuple[str, ...] = ()) -> int:
@@ -140,6 +164,11 @@ def _skip_lead(text: str, start: int) -> int:
         elif text.endswith(("&#124;", "&#x7C;", "&#x7c;"), 0, start) and (
                 written := _ENTITY_TEMPLATE.search(text, max(0, start - 60), start)) is not None:
             start = written.start()  # ``&#123;&#123;U&#124;[[User:Ex|Ex]]&#125;&#125;``: a template shown as text
+        elif not text[start - 1].isascii() and unicodedata.category(text[start - 1]) in ("So", "Sm"):
+            start -= 1  # a symbol a signature is decorated with: ``↔``, ``★``, ``✉``
+        elif text.endswith(">", 0, start) and (wrapper := _EMPTY_WRAPPER.search(text, max(0, start - 200), start)) \
+                and not visible(wrapper["inside"]).strip("-–—·•|~ \u2190-\u21ff\u2600-\u27bf"):
+            start = wrapper.start()  # ``<span>—</span>``: a wrapper of nothing but a dash or symbol
         elif text.endswith("''", 0, start):
             quotes = start - 2
             while quotes > 0 and text[quotes - 1] == "'":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot import wikifacts
 from bot.wikifacts import QUESTION_TEMPLATE
 from bot.harvest.lines import _BRACES, _QUESTION_TEMPLATE_NAME, _shown
-from bot.harvest.signatures import Signature, find_signature, links_to_user, signatures_within
+from bot.harvest.signatures import Signature, find_signature, links_to_user, signatures_within, without_mentions
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\[\[|\]\]|\||=")
 _STRIKE = re.compile(r"<(s|del|strike)\b[^<>]*>", re.IGNORECASE)
@@ -82,6 +82,8 @@ def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said
         head, shown = _cut(head, shown, links)  # the asker's signatures without a time (three tildes)
         cut = True
     kept, struck = (_wikitext(*part) for part in _strike_out(head, shown))
+    if signature is not None and signature.user:  # the asker's links inside a sentence keep their words
+        kept.text, struck.text = (without_mentions(part.text, signature.user, facts) for part in (kept, struck))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
     if signature and signature.problem:
         said.problems.append(signature.problem)

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta, timezone
 from bot import wikifacts
 from bot.harvest.dateformats import _format_pattern
 from bot.harvest.markup import (_autosigned_ends, _lead_start, _tag_before, autosigned_pattern,  # noqa: F401
-                                links_labels, visible)  # links_labels: public here
+                                links_labels, mention_label, visible)  # links_labels: public here
 from bot.harvest.users import _user_name, normalise_user, user_of_link  # noqa: F401 - normalise_user: public here
 
 _WINDOW = 600
@@ -130,6 +130,8 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     for match in _LINK.finditer(text):
         if user_of_link(match.group(1), facts) != user:
             continue
+        if mention_label(text, match.start(), match.end(), user) is not None:
+            continue  # part of a sentence: :func:`without_mentions` keeps its words
         if spans and len(visible(text[spans[-1][1]:match.start()])) <= 3:
             start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
         else:
@@ -145,6 +147,17 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     return closed
 
 
+def without_mentions(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> str:
+    """``text`` with each link to ``user``'s pages that is part of a sentence replaced by its label:
+    ``write on my [[User talk:Ex|talk page]].`` gives ``write on my talk page.`` (the question keeps
+    its words; the notes are anonymous, so the link goes)."""
+    if "[[" not in text:
+        return text
+    facts = facts or wikifacts.ENGLISH
+    return _LINK.sub(lambda m: (mention_label(text, m.start(), m.end(), user) or m.group())
+                     if user_of_link(m.group(1), facts) == user else m.group(), text)
+
+
 def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> str:
     """``text`` (a heading) without its signature and without links to ``user``'s pages, nor
     the brackets or a connecting ``from``/``by`` they leave: ``Question from [[User:A|A]]``
@@ -156,6 +169,7 @@ def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None =
     for signature in reversed(signatures_within(text, facts)):
         if signature.user == user:
             text = text[:signature.start] + " " + text[signature.end or len(text):]
+    text = without_mentions(text, user, facts)
     text = _LINK.sub(lambda m: " " if user_of_link(m.group(1), facts) == user else m.group(), text)
     text = re.sub(r"[(\[{]\s*[)\]}]", " ", text)
     text = re.sub(r"(?:\s+(?:from|by)|\s*[-–—:,;·|(]+)*\s*\Z", "", text, flags=re.IGNORECASE)
@@ -333,7 +347,8 @@ class _Reader:
             signature_end = end
         for earlier_start, earlier_end, earlier_user in reversed(links[:-1]):
             between = visible(text[earlier_end:start])
-            if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between):
+            if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between) \
+                    or len(_LETTERS.findall(between)) > 1:  # ``Edit: clarified.``: words of the comment
                 break
             start = earlier_start
         return Signature(_lead_start(text, start, user, text[start:signature_end], self.autosigned,
@@ -447,6 +462,7 @@ class _Reader:
 
 
 _WORD = re.compile(r"\w")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _BLANKS = re.compile(r"&(?:nbsp|thinsp|ensp|emsp|#160|#x[aA]0|#8201|#x2009|#8239|#x202[fF]);"
                      "|[\u200e\u200f\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
 """Spaces written as entities or no-break spaces, and direction marks: blank in a timestamp."""
