@@ -111,10 +111,11 @@ def signed_lines(page: str, facts) -> int:
 
 
 def accounted(result) -> int:
-    """How many signed lines a harvest can have accounted for: one per question, withdrawn
-    question, comment and line named by a problem."""
-    return (len(result.questions) + len(result.withdrawn) + len({problem.line for problem in result.problems})
-            + sum(len(q.comments) for q in [*result.questions, *result.withdrawn]))
+    """How many signed lines a harvest can have accounted for: one per line of a question or
+    withdrawn question (duplicates merged keep their lines), comment, and line named by a problem."""
+    questions = [*result.questions, *result.withdrawn]
+    return (sum(len(q.lines) for q in questions) + sum(len(q.comments) for q in questions)
+            + len({problem.line for problem in result.problems}))
 
 
 def _share(pair) -> float:
