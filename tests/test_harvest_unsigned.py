@@ -139,3 +139,19 @@ def test_the_configuration_names_a_series_own_unsigned_templates(offline, tmp_pa
     done = offline("--config", str(config), "harvest", "--file", str(page), "--json")
     assert done.returncode == 2 and "series[0].unsigned_templates[0]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_series_selects_another_languages_templates():
+    """``lang:de`` on an English wiki reads German Wikipedia's templates, substituted texts and dates
+    (a date without a zone in the wiki's own, here UTC)."""
+    line = "{{unsigniert|Ann Example|12. März 2011, 14:05 Uhr}}"
+    assert thread(line, "en").questions[0].asker is None
+    facts = with_unsigned_templates(facts_for("en"), ["lang:de"])
+    [question] = thread(line, "en", facts).questions
+    assert (question.asker, question.timestamp) == ("Ann Example", utc(2011, 3, 12, 14, 5))
+    substituted = ("<small>(''nicht [[Hilfe:Signatur|signierter]] Beitrag von'' [[User:Ann Example|Ann Example]] "
+                   "([[User talk:Ann Example|Diskussion]]) 09:12, 3 February 2016 (UTC))</small>")
+    [question] = thread(substituted, "en", facts).questions
+    assert question.question == "How do I appeal?"
+    assert wikifacts.unsigned_spec_problem("lang:xx").startswith("'lang:xx': no such language")
+    assert wikifacts.unsigned_spec_problem("lang:de") is None

@@ -427,15 +427,49 @@ def _unsigned_facts(code: str) -> dict:
     )
 
 
+UNSIGNED_LANGUAGE = "lang:"
+"""In a configuration's unsigned templates, ``lang:CODE`` selects a language's whole entry of
+bot/data/unsigned.json (its templates, substituted texts and date formats)."""
+
+
+def unsigned_spec_problem(spec: str) -> str | None:
+    """Why a configuration's unsigned-template entry cannot be read, or None."""
+    if spec.startswith(UNSIGNED_LANGUAGE):
+        code = spec[len(UNSIGNED_LANGUAGE):].strip()
+        return None if code in _unsigned_data() else (
+            f"{spec!r}: no such language in bot/data/unsigned.json (known: {', '.join(sorted(_unsigned_data()))})")
+    try:
+        UnsignedTemplate.written(spec)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def with_unsigned_templates(facts: "LanguageFacts", specs) -> "LanguageFacts":
     """``facts`` with more unsigned templates (a series' configuration, a wiki's redirects read online),
-    each a :class:`UnsignedTemplate` or a spec :meth:`UnsignedTemplate.written` reads."""
-    added = [spec if isinstance(spec, UnsignedTemplate) else UnsignedTemplate.written(spec) for spec in specs]
+    each a :class:`UnsignedTemplate`, a spec :meth:`UnsignedTemplate.written` reads, or ``lang:CODE``
+    (that language's entry of the data file: a series on Meta-wiki whose askers come from de.wikipedia)."""
+    added: list[UnsignedTemplate] = []
+    texts, formats = list(facts.unsigned_texts), list(facts.unsigned_date_formats)
+    months = list(facts.months)
+    for spec in specs:
+        if isinstance(spec, UnsignedTemplate):
+            added.append(spec)
+        elif spec.startswith(UNSIGNED_LANGUAGE):
+            language = _unsigned_facts(spec[len(UNSIGNED_LANGUAGE):].strip())
+            added += language["unsigned_templates"]
+            texts += language["unsigned_texts"]
+            formats += language["unsigned_date_formats"]
+            months += facts_for(spec[len(UNSIGNED_LANGUAGE):].strip()).months  # its dates' month names
+        else:
+            added.append(UnsignedTemplate.written(spec))
     if not added:
         return facts
     known = {template_key(t.name) for t in added}
     kept = tuple(t for t in facts.unsigned_templates if template_key(t.name) not in known)
-    return dataclasses.replace(facts, unsigned_templates=(*added, *kept))
+    return dataclasses.replace(facts, unsigned_templates=tuple({template_key(t.name): t for t in added}.values())
+                               + kept, unsigned_texts=tuple(dict.fromkeys(texts)),
+                               unsigned_date_formats=tuple(dict.fromkeys(formats)), months=tuple(dict.fromkeys(months)))
 
 
 _ZONE_NUMERIC = re.compile(r"(?:utc|gmt)\s*([+−-])\s*([0-9]{1,2})(?::?([0-9]{2}))?")
