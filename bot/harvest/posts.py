@@ -148,7 +148,9 @@ def _strike_out(structure: str, display: str) -> tuple[tuple[str, str], tuple[st
     """Split text into what is kept and what is struck out (``<s>``, ``<del>``, ``<strike>``),
     each as its structure and display.
 
-    An unclosed strike tag strikes to the end of the line, as a browser shows it.
+    An unclosed strike tag strikes to the end of the line, as a browser shows it; a closing
+    tag before any opening one closes a strike opened on a line above, so what precedes it
+    is struck too.
     """
     kept: list[tuple[str, str]] = []
     struck: list[tuple[str, str]] = []

@@ -1,7 +1,12 @@
 """Replies: the indented lines under a question.  A reply belongs to the question
-above it that is less indented; one that asks something is a follow-up, anything
-else a comment.  A reply written over several lines and signed on its last is
-one reply.
+above it that is less indented; one whose last sentence asks is a follow-up,
+anything else a comment.  A reply written over several lines (blank lines between
+included) and signed on its last is one reply, as DiscussionTools reads a comment:
+from its signature back to the previous one.  So a bullet that asks nothing,
+continued by its author in a signed reply line, is the signer's; a signature
+alone under an unsigned question and its list signs them; an indented line that
+asks, with no question above, opens the thread.  Struck text is kept struck or
+named by a problem line, never dropped in silence.
 """
 
 from __future__ import annotations

@@ -103,7 +103,10 @@ def find_signature(line: str, facts: wikifacts.LanguageFacts | None = None) -> S
     editors) in any language's namespace names or on another wiki, with any
     styling and separators and a leading dash, followed by a timestamp in
     ``facts``' language or English (Meta-wiki's by default) or by nothing
-    (three tildes); and the {{unsigned}} family of templates.
+    (three tildes); the wiki's own "unsigned" templates (``facts.unsigned_templates``,
+    from bot/data/unsigned.json and the configuration) and the text they leave once
+    substituted.  Timestamps are read with every script's digits, spaces written as
+    entities and direction marks.
     """
     return _reader(facts or wikifacts.ENGLISH).find(line)
 
