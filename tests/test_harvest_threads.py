@@ -74,11 +74,18 @@ def test_a_bullet_continued_by_a_signed_paragraph_keeps_its_author(page, text):
     assert (question.asker, question.question, question.comments) == ("A", text, [])
 
 
-def test_an_unsigned_question_answered_below_is_not_the_answerers():
-    """The rule above stops at a question: its answerer is not its asker (history gives it)."""
-    result = read(f"== Topic ==\n* How do I appeal?\n*: You write to us. {sig('B')}\n")
+@pytest.mark.parametrize("bullet, reply", [
+    ("How do I appeal?", f"*: You write to us. {sig('B')}"),
+    ("How do I appeal?", f"*: {{{{ping|Someone}}}} You write to us. {sig('B')}"),
+    ("Appeals are slow.", f"*: {{{{ping|Someone}}}} They are not. {sig('B')}"),
+    ("Appeals are slow.", f"*: @Someone: they are not. {sig('B')}"),
+])
+def test_an_unsigned_question_answered_below_is_not_the_answerers(bullet, reply):
+    """The rule above stops at a question, and at a reply addressing someone: its answerer is not
+    its asker (the history gives that)."""
+    result = read(f"== Topic ==\n* {bullet}\n{reply}\n")
     [question] = result.questions
-    assert question.asker is None and question.comments == ["You write to us."]
+    assert question.asker is None and len(question.comments) == 1
 
 
 @pytest.mark.parametrize("page, title, topic", [

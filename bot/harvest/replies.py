@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from bot.wikifacts import PERSON_TEMPLATES, template_key
 from bot.wikifacts import TOP_LEVEL_LIST_PREFIXES as _TOP_LEVEL_PREFIXES
 from bot.harvest.entries import _Accounts, _Entry
 from bot.harvest.lines import _Line
@@ -78,7 +79,7 @@ class _Replies:
             elif not self.preamble or said.signature is not None:
                 self.page.problem(line, "a reply with no question above it")
             return
-        if said.signature is not None and said.text and self.continues_question(parent):
+        if said.signature is not None and said.text and self.continues_question(parent, said.text):
             self.sign_above(said)  # a bullet (a vote, a statement) its author went on with, then signed
             return
         if asks_at_end(said.text) or (said.withdrawn and (said.text or _asks(said.struck))):
@@ -129,12 +130,14 @@ class _Replies:
         self.unsigned_run = None
         return True
 
-    def continues_question(self, parent: _Entry) -> bool:
+    def continues_question(self, parent: _Entry, text: str) -> bool:
         """Whether a signed reply goes on with the unsigned bullet above it, which asks nothing
         (a vote, a statement): then the bullet is the signer's, as DiscussionTools reads a comment
-        (back to the previous signature).  Under an unsigned question it is an answer."""
+        (back to the previous signature).  Under an unsigned question it is an answer, and so is
+        a reply that addresses someone (``@Name``, ``{{ping|…}}``)."""
         return (self.unsigned_run is not None and len(self.thread) == 1 and self.thread[0][1] is parent
-                and parent.signature is None and not parent.withdrawn and not _asks(parent.text))
+                and parent.signature is None and not parent.withdrawn and not _asks(parent.text)
+                and not _ADDRESSES.match(text) and not _addresses_by_template(text))
 
     def parent(self, depth: int) -> _Entry | None:
         """The question a reply at ``depth`` answers: the nearest one above it that is less
@@ -146,6 +149,19 @@ class _Replies:
         # a struck (withdrawn) follow-up gives its replies to the question it followed: they are
         # the live thread, and a withdrawn question's comments are never shown
         return next((entry for _, entry in reversed(self.thread) if not entry.withdrawn), self.thread[0][1])
+
+
+_ADDRESSES = re.compile(r"\s*(?:'{2,5})?\s*@")
+"""A reply that begins by addressing someone: ``@Name``."""
+
+
+def _addresses_by_template(text: str) -> bool:
+    """Whether a reply begins with a template that names or notifies a user (``{{ping|Name}}``)."""
+    start = text.lstrip()
+    if not start.startswith("{{"):
+        return False
+    name = re.split(r"[|}]", start[2:], maxsplit=1)[0]
+    return template_key(name) in PERSON_TEMPLATES
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?？؟。！])\s+")
