@@ -94,6 +94,7 @@ def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: b
     except KeyError:
         raise UsageError(f"--lang {lang!r}: not a MediaWiki content language (like en, pl, fa)") from None
     series = pick_series(config_mod.load(options.config_file, environment=env), options)
+    facts = wikifacts.with_unsigned_templates(facts, series.unsigned_templates)
     result = harvest_mod.harvest(read_file(path), topic_aliases(series), mark_template=series.mark_template,
                                  facts=facts)
     print_harvest(result, path, as_json)

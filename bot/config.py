@@ -119,6 +119,10 @@ class SeriesConfig:
     chat_hosts: tuple[str, ...] = ()
     """Names (or e-mail addresses) whose messages in the live chat or by email are the
     hosts', not questions (``notesbot import``); the series' ``host`` always is."""
+    unsigned_templates: tuple[str, ...] = ()
+    """The questions page's "unsigned" templates besides the wiki's own (bot/data/unsigned.json):
+    ``Name`` (its user, then its date), ``Name|USER|DATE`` (the parameters that hold them), or
+    ``lang:CODE`` (a language's entry of the data file: ``lang:de`` for askers from de.wikipedia)."""
     staff: tuple[str, ...] = ()
     """Who decides what is published: account names, or ``group:NAME`` for a
     user group (a user name cannot hold a colon).  Only a draft revision saved
@@ -371,6 +375,9 @@ def _validate(config: Config) -> Config:
                 date.fromisoformat(day)
             except ValueError:
                 raise ConfigError(f"series[{i}].sessions: {day!r} is not a date YYYY-MM-DD") from None
+        for j, spec in enumerate(s.unsigned_templates):
+            if (problem := wikifacts.unsigned_spec_problem(spec)) is not None:
+                raise ConfigError(f"series[{i}].unsigned_templates[{j}]: {problem}")
         for j, prefix in enumerate(s.allowed_prefixes):
             if len(prefix.strip()) < 3:
                 raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
