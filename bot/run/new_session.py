@@ -9,6 +9,7 @@ from typing import Callable
 from bot import publish
 from bot.model import Session
 from bot.run.context import Context, finish, planned, run_plan
+from bot.run.records import ledger_for
 from bot.run.reading import neighbours_ahead, read_for_plan, template_titles, templates_for, uses_massmessage
 
 
@@ -31,6 +32,7 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session, ctx.series))
     plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,
-                                                    massmessage=uses_massmessage(ctx)))
+                                                    massmessage=uses_massmessage(ctx),
+                                                    ledger=ledger_for(ctx, session, pages)))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"New session [[{session.title}]]:")

@@ -455,7 +455,9 @@ class Wiki:
             params.update(createonly=True)
         if new_section is not None:
             params.update(section="new", sectiontitle=new_section)
-        elif not state.exists:
+        elif not state.exists and not title.endswith(".json"):
+            # (A JSON page's empty content is ``{}``: appended to, it would be
+            # invalid JSON, so its creation sends ``text``.)
             # A creation sends its text as ``appendtext`` (to an empty page:
             # the same page): with ``text``, pywikibot's ``editpage`` would
             # first ask for the latest revision of a page the batch read
