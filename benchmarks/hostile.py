@@ -248,8 +248,8 @@ def main() -> int:
             worst = max(worst, ratio)
             flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
             print(f"{'unclosed ' + kind:28} {stage[:14]:14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
-    t_small = max(best(calendar_feed(n // 4), runs), 1e-4)
-    t_large = best(calendar_feed(10 * n // 4), max(1, runs // 2))
+    t_small = max(best(calendar_feed(n), runs), 1e-4)
+    t_large = best(calendar_feed(10 * n), max(1, runs // 2))
     ratio = t_large / t_small
     worst = max(worst, ratio)
     flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"

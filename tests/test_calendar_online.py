@@ -41,4 +41,4 @@ def test_the_feed_shows_only_what_staff_or_the_bot_wrote_and_skips_a_bad_time(wi
     assert events_of(result.stdout) == [("Conversation Hour 2024 07 11", "2024-07-11T18:00:00+00:00"),
                                         ("Conversation Hour 2024 10 17", "2024-10-17T17:00:00+00:00")]
     [line] = [l for l in result.stderr.splitlines() if "99:00" in l]
-    assert july in line and "is not a time of day" in line and "18:00 is used" in line
+    assert july in line and "is not a time of day on 2024-07-11" in line and "18:00 is used" in line

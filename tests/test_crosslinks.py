@@ -299,6 +299,25 @@ def records_in(texts: dict, s) -> dict:
     return json.loads(texts[RECORDS])["announcements"][s.title]
 
 
+@pytest.mark.parametrize("value", ["2024-10-17T99:00Z", "2024-10-17Tab:cdZ", "2024-10-18T17:00Z", "17:00",
+                                   "2024-10-17T17:60Z"])
+def test_a_start_that_is_no_time_of_the_day_is_left_out_with_a_message(value):
+    from bot.model import PageState
+    from bot.publish import ical
+
+    series = config.SeriesConfig()
+    two = session("2024-10-17")
+    index = f"* [[{two.title}|17 October 2024]]\n* [[{session('2024-11-21').title}|21 November 2024]]\n"
+    page = PageState(two.title, True, f"{{{{Conversation hour navigation|start={value}}}}}")
+    problems: list[str] = []
+    found = ical.sessions(index, series, {two.title: page}, {date(2024, 10, 17)}, problems=problems)
+    assert [(s.title, s.time) for s, _ in found] == [(two.title, "18:00")]  # 21 November: not listed by staff
+    [problem] = problems
+    assert problem.startswith(f"[[{two.title}]]: start='{value}' is not a time of day on 2024-10-17")
+    good = PageState(two.title, True, "{{Conversation hour navigation|start=2024-10-17T17:00Z}}")
+    assert [s.time for s, _ in ical.sessions(index, series, {two.title: good}, {date(2024, 10, 17)})] == ["17:00"]
+
+
 def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list():
     from bot.publish import plan_new_session
 

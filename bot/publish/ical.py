@@ -31,8 +31,7 @@ from bot import wikitext
 
 from bot import wikifacts
 from bot.model import PageState, Session
-from bot.publish import crosslinks
-from bot.publish.navigation import start_param
+from bot.publish import crosslinks, pagetext
 from bot.publish.series import notes_link, series_dates
 
 if TYPE_CHECKING:
@@ -88,25 +87,29 @@ def sessions(index_text: str, series: "SeriesConfig", pages: Mapping[str, PageSt
     when given, and those its configuration lists), oldest first, and whether
     its notes are out (linked from ``notes_text``, by default the index).  A
     session's time is the one its page records
-    (:func:`bot.publish.navigation.start_param`, written by ``new-session``),
-    else the series' time; a recorded time that is not one (``T99:00Z``) is
-    left out, with a line in ``problems``."""
+    (the navigation template's ``start``, written by ``new-session``), else
+    the series' time; a recorded value that is not a time of that day
+    (``T99:00Z``) is left out, with a line in ``problems``."""
     out = []
     links = published_links(index_text if notes_text is None else notes_text)
     for day in series_dates(index_text, series, allowed):
         session = series.session(day)
         page = (pages or {}).get(session.title)
-        recorded = start_param(page.text, series, day) if page is not None and page.exists else None
-        if recorded and _TIME.fullmatch(recorded):
-            session = replace(session, time=recorded)
+        params = (pagetext.template_params(page.text, series.navigation_template) or {}) \
+            if page is not None and page.exists else {}
+        recorded = params.get("start", "")
+        found = _START.fullmatch(recorded)
+        if found and found[1] == day.isoformat():
+            session = replace(session, time=found[2])
         elif recorded and problems is not None:
-            problems.append(f"[[{session.title}]]: start time {recorded!r} is not a time of day (HH:MM, UTC): "
-                            f"the series' time {series.time} is used")
+            problems.append(f"[[{session.title}]]: start={recorded[:40]!r} is not a time of day on {day} "
+                            f"({day}THH:MMZ, UTC): the series' time {series.time} is used")
         out.append((session, is_published(links, session)))
     return out
 
 
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
+_START = re.compile(r"(\d{4}-\d\d-\d\d)T(([01]\d|2[0-3]):[0-5]\d)(:[0-5]\d)?Z?", re.ASCII)
+"""A session page's ``start``: its day, then the time of day in UTC."""
 
 
 def build(entries: list[FeedEntry], *, name: str, duration_minutes: int, stamp: datetime) -> bytes:

@@ -94,7 +94,8 @@ class Ledger:
     legacy: str = ""
     """The session page's text in the bot's own last revision before ``since``
     (only read when the session has no entry on the records page)."""
-    data: dict = field(default_factory=dict, compare=False)
+    data: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The records page's JSON, parsed once."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", parse(self.page.text if self.page.exists else "", self.title))
