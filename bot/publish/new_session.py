@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the configuration's types, for annotations only
 
 def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
                      allowed_dates: "Collection[date] | None" = None, *,
-                     massmessage: bool = False) -> Plan:
+                     massmessage: bool = False, ledger=None) -> Plan:
     """A new session: its page and questions page (created, never changed), its
     line on the index, and the navigation of it and its neighbours (among
     ``allowed_dates``, when given)."""
@@ -38,5 +38,5 @@ def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "
              change=lambda text, exists: compile_mod.render_questions_page(session, tset, deadline=deadline)),
         *navigation_edits(session, series.navigation_template, pages),
     ]
-    add_crosslinks(plan, pages, session, series, tset, event="created", massmessage=massmessage)
+    add_crosslinks(plan, pages, session, series, tset, event="created", massmessage=massmessage, ledger=ledger)
     return plan.settle(pages)

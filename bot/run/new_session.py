@@ -14,6 +14,7 @@ from typing import Callable
 from bot import publish
 from bot.model import Session
 from bot.run.context import Context, finish, planned, run_plan
+from bot.run.records import ledger_for
 from bot.run.reading import neighbours_ahead, read_for_plan, template_titles, templates_for, uses_massmessage
 
 
@@ -38,6 +39,7 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     if time is None:  # a run again (or the tick) finishing a session keeps the start its page records
         session = publish.with_own_time(session, pages, ctx.series)
     plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,
-                                                    massmessage=uses_massmessage(ctx)))
+                                                    massmessage=uses_massmessage(ctx),
+                                                    ledger=ledger_for(ctx, session, pages)))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"New session [[{session.title}]]:")

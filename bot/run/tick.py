@@ -185,6 +185,18 @@ def config_key(ctx: Context) -> str:
     return hashlib.sha256(f"{ctx.wiki.site}\x1f{text}".encode()).hexdigest()
 
 
+def groups_key(ctx: Context) -> str | None:
+    """Who is in the groups the configuration trusts (``group:NAME`` among
+    the staff and operators), as a digest, None if it names none: a user
+    added to a staff group makes the next tick do the full work, so that
+    their earlier edits count at once (one request)."""
+    groups = [name[len("group:"):] for name in ctx.config.shutoff_editors() if name.startswith("group:")]
+    if not groups:
+        return None
+    members = ctx.wiki.group_members(groups)
+    return hashlib.sha256(json.dumps(members, sort_keys=True).encode()).hexdigest()
+
+
 def load_cache(ctx: Context) -> dict:
     """The cache, or {} for any doubt (missing, unreadable, a link, not JSON)."""
     try:
@@ -218,9 +230,10 @@ def save_cache(ctx: Context, data: dict) -> None:
             pass
 
 
-def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
-    """One batched revision check: True if no watched page changed and no
-    session changed state with the clock since the last tick."""
+def nothing_changed(ctx: Context, moment: datetime, cache: dict, groups: str | None = None) -> bool:
+    """One batched revision check: True if no watched page changed, no
+    session changed state with the clock and the trusted groups' members
+    (``groups``, :func:`groups_key`) are the same since the last tick."""
     seen = cache.get("revisions")
     states = cache.get("states")
     if (not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot
@@ -228,6 +241,8 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
         return False
     if cache.get("indexes") != [s.index_page for s in ctx.config.series]:
         return False  # another configuration's cache: its pages say nothing about these
+    if cache.get("groups") != groups:
+        return False
     for entry in states:
         try:
             series = ctx.config.series_named(entry["series"])
@@ -271,7 +286,8 @@ def forget_cache(ctx: Context) -> None:
 
 def _tick(ctx: Context, moment: datetime) -> int:
     cache = load_cache(ctx)
-    if nothing_changed(ctx, moment, cache):
+    groups = groups_key(ctx)
+    if nothing_changed(ctx, moment, cache, groups):
         logs.output("Nothing changed on the wiki since the last tick: no edit.")
         return 0
     worst = 0
@@ -326,6 +342,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
             "bot": ctx.bot,
             "config": config_key(ctx),
             "indexes": [s.index_page for s in ctx.config.series],
+            "groups": groups,
             "revisions": acted_on(ctx, watched(ctx, after), before),
             "states": [{"series": s.series, "date": d.isoformat(), "start": s.start.isoformat(), "state": s.state,
                         "draft_status": "ready" if s.state == "published" else None}
