@@ -120,12 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the session the draft belongs to (default: the one its status box names)")
     p.add_argument("--translate", action="store_true", help="add translation markup to the notes")
 
-    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram) and emails to a session's draft.")
+    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram, IRC) and emails to a session's draft.")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
     p.add_argument("files", metavar="FILE", nargs="+",
                    help="a saved Zoom chat (.txt), a YouTube chat replay (chat-downloader's JSON or JSON lines), "
-                        "a Telegram export (result.json), an email (.eml), a folder of them, or an mbox")
-    p.add_argument("--channel", choices=("zoom", "youtube", "telegram", "email"),
+                        "a Telegram export (result.json), an IRC log (irssi, WeeChat, ZNC, MeetBot), an email (.eml), a folder of them, or an mbox")
+    p.add_argument("--channel", choices=("zoom", "youtube", "telegram", "irc", "email"),
                    help="the files' channel (default: guessed from each file)")
     p.add_argument("--verbose", action="store_true",
                    help="list every message left out, and why, so that staff can add it by hand")

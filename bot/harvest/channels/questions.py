@@ -227,6 +227,8 @@ def _not_a_message(message: Message, hosts: set[str]) -> str | None:
         return "a reaction"
     if message.kind == "sticker":
         return "a sticker"
+    if message.kind == "action":
+        return "an action (/me), not a question"
     if message.kind == "service":
         return "not a message (a join, a pin, a membership…)"
     if message.kind == "private":
