@@ -214,3 +214,23 @@ def test_matching_is_linear_in_the_length_of_the_call():
         matching.propose(questions, stream, SPEAKERS)
         times.append(time.perf_counter() - start)
     assert times[1] < times[0] * 4 * 3
+
+
+def test_captions_without_punctuation_still_give_bounded_answers():
+    """YouTube's automatic captions have no full stops: the answer still runs only to the next question."""
+    said = ["welcome everyone to the call", "we have many questions today", "so let us begin right away",
+            "first do you think the ucoc", "has made any difference at all", "i think it has helped a lot",
+            "people now share a language", "for what is not acceptable", "next the u4c vote failed to get",
+            "enough people over the threshold", "why do you think that happened", "there were too few candidates",
+            "we will run another election", "that is all for today", "thank you for coming"]
+    text = "WEBVTT\n\n" + "".join(f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 2:02d}.000\n{line}\n\n"
+                                  for i, line in enumerate(said))
+    stream = matching.Stream.of(parse_transcript(text, "auto.vtt"))
+    found = matching.propose([("q-1", "Do you think the UCoC has made any difference?"),
+                              ("q-2", "The U4C vote failed to get enough people over the threshold to create a "
+                                      "full committee. Why do you think that happened?")], stream)
+    assert [(p.question_id, p.seconds) for p in found] == [("q-1", 6), ("q-2", 16)]
+    first, second = (" ".join(text for _, text in p.lines) for p in found)
+    assert "helped a lot" in first and "share a language" in first
+    assert "vote" not in first and "candidates" not in first and "welcome" not in first
+    assert "too few candidates" in second and "another election" in second

@@ -56,6 +56,8 @@ THRESHOLD = 0.53
 0.42 and less; 0.53 is the midpoint."""
 WORD_CUTOFF = 85
 """The least :func:`rapidfuzz.fuzz.ratio` at which a word of the transcript is a question's word."""
+GAP = 8
+"""Words of a question read out are at most this many words apart (see :func:`_reading_end`)."""
 TOPIC_WEIGHT = 0.25
 """How much a word of a section heading counts, against another word of a question."""
 ENOUGH_WORDS = 10
@@ -102,6 +104,9 @@ class Stream:
     weights: dict[str, float] = field(default_factory=dict)
     """Stem → how rare it is in the transcript (log inverse frequency over stretches of 50 words)."""
     _turn_ends: list[int] = field(default_factory=list, repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _ends: list[int] = field(default_factory=list, repr=False)
+    _cue_words: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     @classmethod
     def of(cls, transcript: Transcript) -> "Stream":
@@ -109,16 +114,31 @@ class Stream:
         for index, cue in enumerate(transcript.cues):
             pieces = cue.text.split()
             span = max(cue.end - cue.start, 0.0)
+            first = len(stream.words)
             for n, piece in enumerate(pieces):
                 token = _TOKEN.search(piece)
                 key = stem(token.group()) if token else ""
                 stream.words.append(Word(piece, key, cue.start + span * n / max(len(pieces), 1), index))
                 if key:
                     stream.positions.setdefault(key, []).append(len(stream.words) - 1)
+            stream._cue_words.append((first, len(stream.words) - 1))
         stretches = max(1, math.ceil(len(stream.words) / 50))
         for key, where in stream.positions.items():
             spread = len({position // 50 for position in where})
             stream.weights[key] = math.log(1 + stretches / spread)
+        count = len(stream.words)
+        stream._starts = [0] * count
+        stream._ends = [0] * count
+        start = 0
+        for index, word in enumerate(stream.words):
+            stream._starts[index] = start
+            if _ends_sentence(word.text):
+                start = index + 1
+        end = count - 1
+        for index in range(count - 1, -1, -1):
+            if _ends_sentence(stream.words[index].text):
+                end = index
+            stream._ends[index] = end
         return stream
 
     def turn_end(self, index: int) -> int:
@@ -142,23 +162,18 @@ class Stream:
         """Where the host began to take up the question whose word ``index`` is:
         the start of its sentence, or of its cue when that is earlier (the host
         says "Two related ones:" before the question)."""
-        cue = self.words[index].cue
-        first_of_cue = index
-        while first_of_cue > 0 and self.words[first_of_cue - 1].cue == cue:
-            first_of_cue -= 1
-        return min(self.sentence_start(index), first_of_cue)
+        return min(self.sentence_start(index), self._cue_words[self.words[index].cue][0])
 
     def sentence_start(self, index: int) -> int:
-        """The first word of the sentence holding word ``index``."""
-        while index > 0 and not _ends_sentence(self.words[index - 1].text):
-            index -= 1
-        return index
+        """The first word of the sentence holding word ``index``; a sentence is
+        taken to start at most one cue earlier (captions without punctuation)."""
+        cue = self.words[index].cue
+        return max(self._starts[index], self._cue_words[max(cue - 1, 0)][0])
 
     def sentence_end(self, index: int) -> int:
-        """The last word of the sentence holding word ``index``."""
-        while index < len(self.words) - 1 and not _ends_sentence(self.words[index].text):
-            index += 1
-        return index
+        """The last word of the sentence holding word ``index``, at most one cue later."""
+        cue = self.words[index].cue
+        return min(self._ends[index], self._cue_words[min(cue + 1, len(self._cue_words) - 1)][1])
 
 
 @dataclass(frozen=True)
@@ -236,7 +251,7 @@ def score_windows(question: str, stream: Stream, topics: Iterable[str] = ()) -> 
     if len(hits) > ENOUGH_WORDS:  # a long question is read out shorter: its best ENOUGH_WORDS words' worth
         total = total * ENOUGH_WORDS / len(hits)
     length = max(12, int(len(question.split()) * 1.5) + 8)
-    best = (0.0, 0, -1, -1)  # score, -span, first, last
+    best = (0.0, 0, -1, -1, 0, 0)  # score, -span, first, last, window start, window end
     # The best window can be taken to start at a word of the question: only those starts are tried.
     for start in sorted({position for _, where in hits for position in where}):
         end = min(start + length, stream.turn_end(start))
@@ -248,10 +263,29 @@ def score_windows(question: str, stream: Stream, topics: Iterable[str] = ()) -> 
                 got += weight
                 first = where[at] if first is None else min(first, where[at])
                 last = where[at] if last is None else max(last, where[at])
-        candidate = (min(got / total, 1.0), -(last - first), first, last)
+        candidate = (min(got / total, 1.0), -(last - first), first, last, start, end)
         if candidate[:2] > best[:2]:
             best = candidate
-    return best[0], best[2], best[3]
+    if best[2] < 0:
+        return 0.0, -1, -1
+    return best[0], best[2], _reading_end(stream, hits, best[4], best[5])
+
+
+def _reading_end(stream: Stream, hits: list[tuple[float, list[int]]], start: int, end: int) -> int:
+    """The last word of the question's reading in the window ``start``-``end``: the
+    last of its words there that follows the one before within :data:`GAP` words,
+    and not in a sentence of a cue of its own after the reading's (a word of the
+    question said again in the answer is not part of the reading)."""
+    found = sorted({where[at] for _, where in hits
+                    if (at := bisect.bisect_left(where, start)) < len(where) and where[at] < end})
+    last = found[0]
+    for position in found[1:]:
+        sentence = stream.sentence_start(position)
+        new_cue = sentence == 0 or stream.words[sentence - 1].cue != stream.words[sentence].cue
+        if position - last > GAP or (sentence != stream.sentence_start(last) and new_cue):
+            break
+        last = position
+    return last
 
 
 def find_moments(questions: Sequence[tuple[str, str]], stream: Stream, topics: Iterable[str] = (),
