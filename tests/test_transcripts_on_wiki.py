@@ -65,3 +65,19 @@ def test_a_transcript_proposes_answers_that_reach_the_notes_only_once_reviewed(s
     for unreviewed in ("Our role was to support the committee", "too few candidates", "Nothing was wasted",
                        "anyone can write to the Board", "Conversation hour proposal"):
         assert unreviewed not in notes, unreviewed
+
+
+def test_a_bad_transcript_or_a_missing_draft_writes_nothing(scenario: Scenario, tmp_path):
+    s = scenario
+    bad = tmp_path / "broken.vtt"
+    bad.write_text("WEBVTT\n\n00:00:01.000 --> soon\nHello\n")
+    result = s.run("import", DAY, str(bad), "-always")
+    assert result.returncode == 2 and "broken.vtt: not a WebVTT file" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = s.run("import", DAY, str(DATA / "zoom-call.vtt"), "--recording", "youtube dot com", "-always")
+    assert result.returncode == 2 and "--recording 'youtube dot com': not an address" in result.stderr
+    s.member.edit(s.questions(DAY), "No questions yet.", "The session's questions page")  # a session, no draft
+    result = s.run("import", DAY, str(DATA / "zoom-call.vtt"), "-always")
+    assert result.returncode == 2 and "does not exist: harvest the questions into it first" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert s.reader.text(s.draft(DAY)) is None and s.bot_edits() == []

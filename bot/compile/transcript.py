@@ -41,10 +41,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.harvest.transcripts import Transcript
+if TYPE_CHECKING:  # the transcript is read by bot.harvest, a layer above this one
+    from bot.harvest.transcripts import Transcript
 
 __all__ = ["THRESHOLD", "LIVE_QUESTION_WORDS", "Moment", "Proposal", "Stream", "asked_live", "find_moments",
            "propose", "score_windows"]
@@ -97,7 +99,7 @@ class Word:
 class Stream:
     """A transcript as one stream of words."""
 
-    transcript: Transcript
+    transcript: "Transcript"
     words: list[Word] = field(default_factory=list)
     positions: dict[str, list[int]] = field(default_factory=dict)
     """Each word of the transcript (as :func:`stem` gives it) → where it is said."""
@@ -109,7 +111,7 @@ class Stream:
     _cue_words: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     @classmethod
-    def of(cls, transcript: Transcript) -> "Stream":
+    def of(cls, transcript: "Transcript") -> "Stream":
         stream = cls(transcript)
         for index, cue in enumerate(transcript.cues):
             pieces = cue.text.split()
