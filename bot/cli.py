@@ -120,15 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the session the draft belongs to (default: the one its status box names)")
     p.add_argument("--translate", action="store_true", help="add translation markup to the notes")
 
-    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram) and emails to a session's draft.")
+    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram, IRC) and emails to a "
+                          "session's draft, and answers proposed from the recording's transcript (WebVTT, SRT).")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
     p.add_argument("files", metavar="FILE", nargs="+",
                    help="a saved Zoom chat (.txt), a YouTube chat replay (chat-downloader's JSON or JSON lines), "
-                        "a Telegram export (result.json), an email (.eml), a folder of them, or an mbox")
-    p.add_argument("--channel", choices=("zoom", "youtube", "telegram", "email"),
+                        "a Telegram export (result.json), an IRC log (irssi, WeeChat, ZNC, MeetBot), a transcript "
+                        "(Zoom's or YouTube's .vtt, .srt), an email (.eml), a folder of them, or an mbox")
+    p.add_argument("--channel", choices=("zoom", "youtube", "telegram", "irc", "email"),
                    help="the files' channel (default: guessed from each file)")
     p.add_argument("--verbose", action="store_true",
                    help="list every message left out, and why, so that staff can add it by hand")
+    p.add_argument("--recording", metavar="URL",
+                   help="the recording a transcript (.vtt, .srt) belongs to: each proposed answer links to its "
+                        "moment (t=SECONDS); default: the draft box's recording=")
 
     p = command("publish", "Publish a session's notes, index line, navigation and answered marks.")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
@@ -178,7 +183,7 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
                                 template_dir=args.template, session=args.session, translate=args.translate)
     if name == "import":
         return commands.import_files(options, env, session=args.session, files=args.files, channel=args.channel,
-                                     verbose=args.verbose)
+                                     verbose=args.verbose, recording=args.recording)
     if name == "publish":
         return commands.publish(options, env, session=args.session, force=args.force)
     if name == "check":

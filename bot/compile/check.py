@@ -18,7 +18,9 @@ What is looked for:
 * answers whose first line names no speaker;
 * two questions with the same text (the notes would hold it twice);
 * a question whose text names or links a person (a user link, a ping, an
-  ``@name``, a signature left in it): the notes are anonymous.
+  ``@name``, a signature left in it): the notes are anonymous;
+* answers the bot proposed from the recording's transcript that staff have
+  not reviewed yet (:mod:`bot.compile.proposals`): left out of the notes.
 
 The scan of the markup is one pass over the text with a search for each
 closing tag; a tag known to be unclosed is not searched for again, so the
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from bot import wikitext
 
 from bot import wikifacts
+from bot.compile import proposals
 from bot.compile.draft import Draft, parse_draft, recording_url, speaker_of
 
 __all__ = ["BLOCKING", "Finding", "LOSES_TEXT", "NAMES_SOMEONE", "STALLS", "WARNING", "check_draft",
@@ -94,7 +97,7 @@ def check_draft(text: str, speakers: Iterable[str] = ()) -> list[Finding]:
     for :func:`~bot.compile.draft.parse_draft` (the series' host and speakers)."""
     draft = parse_draft(text, speakers)
     findings = (_markup(text) + _status_box(draft) + _placing(draft) + _speakers(draft) + _people(draft)
-                + _duplicates(draft))
+                + _duplicates(draft) + _proposals(text))
     return sorted(findings, key=lambda f: (f.line, f.severity not in BLOCKING))
 
 
@@ -242,6 +245,15 @@ def _status_box(draft: Draft) -> list[Finding]:
 
 
 # -- what the draft reader could not place ------------------------------------------
+
+def _proposals(text: str) -> list[Finding]:
+    """Answers the bot proposed from the transcript that staff have not reviewed (left out of the notes)."""
+    return [Finding(block.line, WARNING, PROPOSAL_REASON, block.text) for block in proposals.unreviewed(text)]
+
+
+PROPOSAL_REASON = ("answer proposed from the transcript, not reviewed (left out of the notes): delete its "
+                   "{{Conversation hour proposal}} line to accept it, the whole block to reject it")
+
 
 def _placing(draft: Draft) -> list[Finding]:
     return [Finding(p.line, _SEVERITY_OF_KIND.get(getattr(p, "kind", ""), WARNING), p.reason, p.text)

@@ -56,6 +56,7 @@ from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
 from bot import wikifacts
+from bot.compile import proposals
 from bot.model import Problem
 from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 from bot.compile.speakers import (_label, _People, _speakers, person_key, same_person, speaker_of,  # noqa: F401
@@ -134,6 +135,8 @@ class Draft:
     """The ``session`` parameter of the status box: the session page's title."""
     recording: str = ""
     """The ``recording`` parameter of the status box: where the recording is."""
+    proposed: list[str] = field(default_factory=list)
+    """The ``proposed`` parameter: ids of the questions the bot proposed an answer for (bot/compile/proposals.py)."""
     status_line: int = 0
     """1-based line where the status box starts (0: there is none)."""
     parameters: list[tuple[str, int]] = field(default_factory=list)
@@ -181,6 +184,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
                 draft.signatures[id_] = key
         draft.session = _param(status_template, "session")
         draft.recording = _param(status_template, "recording")
+        draft.proposed = _param(status_template, proposals.PROPOSED).split()
         draft.status_line, draft.parameters = _box_lines(text, code, status_template)
         draft.positional = [(wiki_value(str(parameter.value)), line)
                             for parameter, (name, line) in zip(status_template.params, draft.parameters)
@@ -351,6 +355,13 @@ def harvested_entries(ids: list[str], digests: "dict[str, str]", signatures: "di
     return " ".join(entry(id_) for id_ in ids)
 
 
+def set_box_value(text: str, name: str, value: str) -> str:
+    """``text`` with the status box's parameter ``name`` set to ``value`` (one line of the bot's own words)."""
+    if re.search(r"[|{}\n]", value):
+        raise ValueError(f"not a value for the draft's box: {value!r}")
+    return _with_param(text, name, value)
+
+
 UNTRUSTED = "untrusted"
 """The status box's parameter for what staff are told about edits by others
 since their last revision (the box shows it; the bot sets and clears it)."""
@@ -464,4 +475,7 @@ def _visible_lines(text: str, code: Wikicode) -> list[str]:
         for index in range(start, end):
             if chars[index] != "\n":
                 chars[index] = ""
-    return "".join(chars).split("\n")
+    lines = "".join(chars).split("\n")
+    for number in proposals.hidden_lines(text):  # the bot's proposed answers, until staff review them
+        lines[number - 1] = ""
+    return lines

@@ -42,6 +42,8 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     DRAFT_PARAMETERS,
     PERSON_TEMPLATES,
     NOTE_TEMPLATE,
+    PROPOSAL_TEMPLATE,
+    PROPOSAL_END_TEMPLATE,
     TEMPLATE_NAMESPACES,
     USER_NAMESPACES,
     USER_TALK_NAMESPACES,
