@@ -95,6 +95,7 @@ def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: b
     except KeyError:
         raise UsageError(f"--lang {lang!r}: not a MediaWiki content language (like en, pl, fa)") from None
     series = pick_series(config_mod.load(options.config_file, environment=env), options)
+    facts = wikifacts.with_unsigned_templates(facts, series.unsigned_templates)
     result = harvest_mod.harvest(read_file(path), topic_aliases(series), mark_template=series.mark_template,
                                  facts=facts)
     print_harvest(result, path, as_json)
@@ -349,12 +350,13 @@ def schedule(options: RunOptions, env: Environment, *, cron: str | None, max_tic
     return scheduling.run_schedule(cron or cfg.schedule, lambda: run(scheduled, env), max_ticks=max_ticks)
 
 
-def status(options: RunOptions, env: Environment) -> int:
+def status(options: RunOptions, env: Environment, *, now: str | None = None) -> int:
     from bot.run import tick
     from bot.run.context import Context
 
+    moment = parse_moment(now)
     with Context.open(options, env) as ctx:
-        return tick.show_status(ctx)
+        return tick.show_status(ctx, moment)
 
 
 def ical(options: RunOptions, env: Environment, *, output: str | None) -> int:

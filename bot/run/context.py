@@ -12,6 +12,7 @@ from bot import config as config_mod
 from bot import logs, publish
 from bot.environment import Environment
 from bot.errors import Refused, StopRun, UsageError
+from bot.publish.records import RECORDS_PAGE
 from bot.run.lock import lock_path, writer_lock
 from bot.wiki import Report, Wiki, apply_plan, connect
 
@@ -133,7 +134,8 @@ def _reads_ahead(cls, wiki: Wiki, local: config_mod.Config, options: config_mod.
 
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
     """Apply ``plan``; without ``-always``, asking before each save."""
-    return apply_plan(plan, ctx.wiki, allowed=ctx.series.allows, simulate=ctx.simulate,
+    records = ctx.title(RECORDS_PAGE)  # the bot's own records page (bot.publish.records)
+    return apply_plan(plan, ctx.wiki, allowed=lambda t: ctx.series.allows(t) or t == records, simulate=ctx.simulate,
                       max_retries=ctx.config.max_conflict_retries, ask=not ctx.always)
 
 

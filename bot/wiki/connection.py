@@ -53,6 +53,28 @@ def _password_file_from_env(site: Any, environment: Environment) -> None:
     atexit.register(shutil.rmtree, folder, True)
     _remove_on_signals(folder)
     pwb_config.password_file = path
+    _cookies_in_memory(site)
+
+
+def _cookies_in_memory(site: Any) -> None:
+    """With the secret from the environment, the login's session cookies stay
+    in memory: pywikibot would save them in ``pywikibot-<user>.lwp`` beside
+    its configuration, where they log in without the secret after the run.
+    A file left by an earlier run (or version) is removed first."""
+    from pywikibot import config as pwb_config
+    from pywikibot import tools
+    from pywikibot.comms import http
+
+    http.cookie_jar.save = lambda *args, **kwargs: None  # this run's jar only: an instance attribute
+    for user in {site.username(), ""}:
+        name = f"pywikibot{'-' + tools.as_filename(user) if user else ''}.lwp"
+        try:
+            os.unlink(os.path.join(pwb_config.base_dir, name))
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            logs.get_logger("login").warning("cannot remove pywikibot's cookie file %s: %s", name, e.strerror,
+                                             extra=logs.PLAIN)
 
 
 def _remove_on_signals(folder: str) -> None:

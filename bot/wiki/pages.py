@@ -351,6 +351,23 @@ class Wiki:
                 self._groups.setdefault(user, frozenset())
         return {u: self._groups.get(u, frozenset()) for u in users if u}
 
+    def group_members(self, groups: Iterable[str]) -> dict[str, list[str]]:
+        """The members of ``groups`` (``list=allusers&augroup``), each with
+        the ones of ``groups`` it is in, sorted: one request for up to 500
+        members, as few more as the API says."""
+        wanted = sorted(set(groups))
+        members: dict[str, list[str]] = {}
+        params: dict[str, Any] = dict(action="query", list="allusers", augroup="|".join(wanted), auprop="groups",
+                                      aulimit="max", formatversion=2)
+        while wanted:
+            data = self._request(**params)
+            for entry in data.get("query", {}).get("allusers", []):
+                members[entry.get("name", "")] = sorted(set(entry.get("groups", [])) & set(wanted))
+            if not data.get("continue"):
+                break
+            params.update(data["continue"])
+        return dict(sorted(members.items()))
+
     def is_trusted(self, user: str | None, names: Iterable[str]) -> bool:
         """Whether ``user`` is the bot itself or one of ``names`` (accounts or
         ``group:NAME``; groups are asked for only when needed)."""
@@ -455,7 +472,9 @@ class Wiki:
             params.update(createonly=True)
         if new_section is not None:
             params.update(section="new", sectiontitle=new_section)
-        elif not state.exists:
+        elif not state.exists and not title.endswith(".json"):
+            # (A JSON page's empty content is ``{}``: appended to, it would be
+            # invalid JSON, so its creation sends ``text``.)
             # A creation sends its text as ``appendtext`` (to an empty page:
             # the same page): with ``text``, pywikibot's ``editpage`` would
             # first ask for the latest revision of a page the batch read
