@@ -50,8 +50,8 @@ def proposals_update(text: str, transcript: Transcript, templates, *, speakers: 
     stream = matching.Stream.of(transcript)
     questions = [(q.id, _plain(q.text)) for q in draft.questions]
     topics = [section.heading for section in draft.sections if section.heading]
-    proposals = matching.propose(questions, stream, speakers, topics)
     moments = matching.find_moments(questions, stream, topics)
+    proposals = matching.propose(questions, stream, speakers, topics, moments=moments)
     update = ProposalUpdate(text, taken_up=len(proposals), live=matching.asked_live(stream, moments.values()))
     url = recording or recording_url(draft)
     by_id = {q.id: q for q in draft.questions}
