@@ -147,7 +147,7 @@ def plan_proposals(pages: dict[str, PageState], session: Session, transcript: Tr
 
     try:
         first = proposals_update(current.text, transcript, templates, speakers=speakers, recording=recording)
-    except compile_mod.DraftError as e:
+    except (compile_mod.DraftError, compile_mod.TemplateError) as e:
         raise PlanError(f"[[{session.draft_page}]]: {e}") from None
     count = len(first.proposed)
     plan = PlanBuilder(session=session)
