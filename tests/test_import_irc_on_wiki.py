@@ -42,3 +42,9 @@ def test_an_irc_log_gives_exactly_its_questions_once_and_no_nick(scenario: Scena
     s.run_ok("import", DAY, *reversed(files), "-always")
     assert len(s.bot_edits()) == before  # a second import changes nothing
     assert s.reader.text(s.draft(DAY)) == draft
+
+    # a question staff deleted does not come back
+    kept = "\n".join(line for line in draft.split("\n") if "uploaded to Commons" not in line)
+    s.staff.edit(s.draft(DAY), kept, "Not for the notes")
+    s.run_ok("import", DAY, *files, "-always")
+    assert "uploaded to Commons" not in s.reader.text(s.draft(DAY))

@@ -234,3 +234,16 @@ def test_captions_without_punctuation_still_give_bounded_answers():
     assert "helped a lot" in first and "share a language" in first
     assert "vote" not in first and "candidates" not in first and "welcome" not in first
     assert "too few candidates" in second and "another election" in second
+
+
+@pytest.mark.parametrize("template", [
+    ": {{{answers}}}\n{{{link|}}}",  # no markers: the proposal would be taken for staff's answer
+    "{{Conversation hour proposal|t={{{seconds}}}}}\n{{{answers}}}\n{{{link|}}}",  # no end
+    "{{Conversation hour proposal}}\n* {{{answers}}}\n{{Conversation hour proposal end}}",  # a question inside
+])
+def test_a_proposal_template_without_its_markers_is_refused(template):
+    from bot.compile.templates import TemplateError
+
+    changed = load_templates("conversation-hour-2024", overrides={"proposal": template})
+    with pytest.raises(TemplateError, match="would be published unreviewed"):
+        proposals_update(harvested_draft(), read_transcript(DATA / "zoom-call.vtt"), changed, speakers=SPEAKERS)

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from bot.compile.templates import TemplateError
 from bot.wikifacts import PROPOSAL_END_TEMPLATE, PROPOSAL_TEMPLATE, template_key
 
 __all__ = ["PROPOSED", "Block", "at_time", "blocks", "clock", "hidden_lines", "render_block", "unreviewed"]
@@ -140,4 +141,11 @@ def render_block(templates, *, seconds: int, lines: list[str], link: str | None,
         "notes": "\n".join(notes),
     }
     text = templates.render("proposal", values)
-    return "\n".join(line for line in text.split("\n") if line.strip())
+    lines = [line for line in text.split("\n") if line.strip()]
+    inner = lines[1:-1]
+    if (len(lines) < 2 or _marker(lines[0]) != "start" or _marker(lines[-1]) != "end"
+            or any(_marker(line) or _QUESTION.match(line) or _HEADING.match(line.strip()) for line in inner)):
+        raise TemplateError(f"template 'proposal' ({templates.sources.get('proposal', 'proposal')}) must start with "
+                            f"a {{{{{PROPOSAL_TEMPLATE}}}}} line and end with a {{{{{PROPOSAL_END_TEMPLATE}}}}} line, "
+                            f"with no question or heading between: else a proposal would be published unreviewed")
+    return "\n".join(lines)

@@ -305,12 +305,14 @@ def find_moments(questions: Sequence[tuple[str, str]], stream: Stream, topics: I
 
 
 def propose(questions: Sequence[tuple[str, str]], stream: Stream, speakers: Iterable[str] = (),
-            topics: Iterable[str] = (), threshold: float = THRESHOLD) -> list[Proposal]:
+            topics: Iterable[str] = (), threshold: float = THRESHOLD,
+            moments: dict[str, Moment] | None = None) -> list[Proposal]:
     """A proposal for each question taken up, in the order of the call: the
     moment, and what was said from the end of its sentence to the sentence of
     the next question taken up.  ``speakers``: the series' speakers, each
     ``Name|alias|…``; a transcript's name that is one of them becomes the Name."""
-    moments = find_moments(questions, stream, topics, threshold)
+    if moments is None:  # (the caller may have found them already)
+        moments = find_moments(questions, stream, topics, threshold)
     order = sorted(moments.values(), key=lambda m: (m.first, m.question_id))
     starts = sorted({stream.reading_start(m.first) for m in order})
     names = _aliases(speakers)

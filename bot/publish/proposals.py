@@ -50,8 +50,8 @@ def proposals_update(text: str, transcript: Transcript, templates, *, speakers: 
     stream = matching.Stream.of(transcript)
     questions = [(q.id, _plain(q.text)) for q in draft.questions]
     topics = [section.heading for section in draft.sections if section.heading]
-    proposals = matching.propose(questions, stream, speakers, topics)
     moments = matching.find_moments(questions, stream, topics)
+    proposals = matching.propose(questions, stream, speakers, topics, moments=moments)
     update = ProposalUpdate(text, taken_up=len(proposals), live=matching.asked_live(stream, moments.values()))
     url = recording or recording_url(draft)
     by_id = {q.id: q for q in draft.questions}
@@ -147,7 +147,7 @@ def plan_proposals(pages: dict[str, PageState], session: Session, transcript: Tr
 
     try:
         first = proposals_update(current.text, transcript, templates, speakers=speakers, recording=recording)
-    except compile_mod.DraftError as e:
+    except (compile_mod.DraftError, compile_mod.TemplateError) as e:
         raise PlanError(f"[[{session.draft_page}]]: {e}") from None
     count = len(first.proposed)
     plan = PlanBuilder(session=session)
