@@ -15,10 +15,15 @@ can see:
 
 A tick with nothing to do must cost the wiki almost nothing.  The bot keeps a
 *cache* of the revisions it saw last time (``notesbot-tick.json`` beside the
-pywikibot configuration): one batched revision check tells whether anything
-it watches changed, and if nothing did and no session changed state with the
-clock, the tick ends there.  The cache is only ever a shortcut: without it,
-or when it is stale, the tick does the full work from the wiki.
+pywikibot configuration): one request, the latest revision of every page it
+watches (``prop=info``, with the login check, ``meta=userinfo``), tells
+whether anything changed, and if nothing did, the local configuration is the
+same and no session changes state with the clock, the tick ends there, before
+any other read (:func:`shortcut`, given to ``Context.open``).  The on-wiki
+configuration and the shutoff page are among the watched pages, so the whole
+configuration is the one the cache was written with.  The cache is only ever
+a shortcut: without it, or when it is stale, the tick does the full work from
+the wiki.
 """
 
 from __future__ import annotations
@@ -167,22 +172,26 @@ def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -
     return list(dict.fromkeys(titles))
 
 
+CACHE_NAME = "notesbot-tick.json"
+
+
 def cache_path(ctx: Context) -> Path:
-    return ctx.environment.state_dir / "notesbot-tick.json"
+    return ctx.environment.state_dir / CACHE_NAME
 
 
-def config_key(ctx: Context) -> str:
-    """What the cache is keyed by besides the account: the whole configuration
-    (two configurations sharing a pywikibot folder never share a shortcut, and
-    a series added to the configuration is acted on at once)."""
-    text = json.dumps(dataclasses.asdict(ctx.config), sort_keys=True, default=str)
-    return hashlib.sha256(f"{ctx.wiki.site}\x1f{text}".encode()).hexdigest()
+def config_key(wiki, config) -> str:
+    """What the cache is keyed by besides the account: the wiki and the local
+    configuration (two configurations sharing a pywikibot folder never share a
+    shortcut, and a series added to the configuration is acted on at once);
+    the on-wiki configuration is a watched page, by its revision."""
+    text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=str)
+    return hashlib.sha256(f"{wiki.site}\x1f{text}".encode()).hexdigest()
 
 
-def load_cache(ctx: Context) -> dict:
+def load_cache(path: Path) -> dict:
     """The cache, or {} for any doubt (missing, unreadable, a link, not JSON)."""
     try:
-        fd = open_private(cache_path(ctx), os.O_RDONLY)
+        fd = open_private(path, os.O_RDONLY)
     except (OSError, NotesbotError):
         return {}
     try:
@@ -212,25 +221,40 @@ def save_cache(ctx: Context, data: dict) -> None:
             pass
 
 
-def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
-    """One batched revision check: True if no watched page changed and no
-    session changed state with the clock since the last tick."""
+def shortcut(environment, moment: datetime):
+    """For ``Context.open(shortcut=…)``: whether nothing changed since the
+    last tick (:func:`nothing_changed`), with the tick's cache."""
+    def unchanged(wiki, local) -> bool:
+        return nothing_changed(wiki, local, moment, load_cache(environment.state_dir / CACHE_NAME))
+    return unchanged
+
+
+def nothing_changed(wiki, local, moment: datetime, cache: dict) -> bool:
+    """One request (the watched pages' latest revisions): True if no watched
+    page changed, the account and the local configuration are the cache's,
+    and no session changes state with the clock before ``moment``."""
     seen = cache.get("revisions")
-    states = cache.get("states")
-    if (not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot
-            or cache.get("config") != config_key(ctx)):
+    until = cache.get("until")
+    if (not isinstance(seen, dict) or not seen or not isinstance(until, str) or cache.get("bot") != wiki.username
+            or cache.get("config") != config_key(wiki, local)):
         return False
-    if cache.get("indexes") != [s.index_page for s in ctx.config.series]:
-        return False  # another configuration's cache: its pages say nothing about these
-    for entry in states:
-        try:
-            series = ctx.config.series_named(entry["series"])
-            day = date.fromisoformat(entry["date"])
-        except (NotesbotError, KeyError, TypeError, ValueError):
+    try:
+        if moment >= datetime.fromisoformat(until):
             return False
-        if state_of(series, day, moment, entry.get("draft_status")) != entry.get("state"):
-            return False
-    return ctx.wiki.latest_revids(list(seen)) == seen
+    except (TypeError, ValueError):
+        return False
+    return wiki.latest_revids(list(seen)) == seen
+
+
+def next_change(sessions: list[tuple[Context, date, SessionStatus]], moment: datetime) -> datetime:
+    """The first moment after ``moment`` when a session changes state with the
+    clock alone (it starts, or it is archived)."""
+    changes = []
+    for sctx, day, _ in sessions:
+        start = session_start(sctx.series, day)
+        changes += [start, start + timedelta(days=sctx.series.archive_after_days)]
+    later = [c for c in changes if c > moment]
+    return min(later) if later else moment + timedelta(days=366)
 
 
 def acted_on(ctx: Context, titles: list[str], before: dict[str, int | None]) -> dict[str, int | None]:
@@ -264,8 +288,7 @@ def forget_cache(ctx: Context) -> None:
 
 
 def _tick(ctx: Context, moment: datetime) -> int:
-    cache = load_cache(ctx)
-    if nothing_changed(ctx, moment, cache):
+    if ctx.unchanged:
         logs.output("Nothing changed on the wiki since the last tick: no edit.")
         return 0
     worst = 0
@@ -316,12 +339,9 @@ def _tick(ctx: Context, moment: datetime) -> int:
     else:
         save_cache(ctx, {
             "bot": ctx.bot,
-            "config": config_key(ctx),
-            "indexes": [s.index_page for s in ctx.config.series],
+            "config": config_key(ctx.wiki, ctx.local_config or ctx.config),
             "revisions": acted_on(ctx, watched(ctx, after), before),
-            "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
-                        "draft_status": "ready" if s.state == "published" else None}
-                       for _, d, s in after],
+            "until": next_change(after, moment).isoformat(),
         })
     return worst
 
