@@ -103,6 +103,19 @@ def test_a_tick_with_nothing_to_do_makes_one_request(scenario: Scenario, wiki):
     assert bench.over_noop(requests) is None, f"{bench.over_noop(requests)}:\n{results[0].stdout}"
 
 
+def test_a_working_tick_makes_at_most_edits_plus_three_requests(wiki, tmp_path):
+    """The bound of ``benchmarks/tick.py --check`` on its own series (one
+    session to publish, the next one's questions to harvest), measured as
+    it measures it: the edits, the index's history, one batch of every page
+    the tick reads, and one batch of what it saved before the status page."""
+    bench = benchmark("tick")
+    s, titles = bench.set_up(wiki, tmp_path)
+    when = bench.NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    requests, edited = bench.measure(wiki, lambda: bench.bot_edits(s, set(titles)), lambda: tick(s, when))
+    assert s.session(bench.HELD.isoformat()) in edited and s.draft(bench.NEXT.isoformat()) in edited, edited
+    assert bench.over_work(requests, len(edited)) is None, bench.over_work(requests, len(edited))
+
+
 def test_schedule_runs_ticks_and_stops_on_sigterm(scenario: Scenario):
     s = scenario
     s.run_ok("new-session", DAY, "-always")

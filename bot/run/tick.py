@@ -32,6 +32,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from bot.run import harvesting, publishing
 from bot.run.context import Context, finish, run_plan
 from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
-from bot.run.reading import listed_dates, parsed_draft, staff_draft, templates_for
+from bot.run.reading import dates_listed_in, listed_dates, parsed_draft, staff_draft, template_titles, templates_for
 from bot.run.status import SessionStatus, write_status_page
 from bot.wiki.apply import job_code, refusals
 
@@ -74,14 +75,55 @@ def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None,
     return draft.status, len(questions), answered, len(questions) - answered
 
 
+def tick_reads(moment: datetime):
+    """What a tick reads, for ``Context.open(reads=…)``: found from each
+    series' index as its history's latest revision says (that history is
+    read first, and used again by :func:`listed_dates`), every page of the
+    sessions that are not archived, the neighbours of those that may be
+    published, every draft (the status page lists them), the templates and
+    the status page, so that they all come in the run's one batch."""
+    def reads(ctx: Context) -> list[str]:
+        titles = [ctx.title(ctx.config.status_page)]
+        for series in ctx.config.series:
+            sctx = ctx.for_series(series)
+            history = ctx.wiki.history(series.index_page)
+            text = history[-1].text if history else ""
+            allowed = dates_listed_in(sctx, history) if history else set()
+            titles += [series.index_page, *template_titles(sctx)]
+            for day in publish.series_dates(text, series, allowed):
+                session = series.session(day)
+                titles.append(session.draft_page)
+                if state_of(series, day, moment, None) == "archived":
+                    continue
+                titles += publish.publish_titles(session, series)
+                if moment >= session_start(series, day):
+                    titles += publish.neighbour_titles(session, series, text, allowed)
+        return titles
+    return reads
+
+
+@lru_cache(maxsize=256)
+def _checked(text: str, speakers: tuple[str, ...]) -> tuple:
+    """:func:`bot.compile.check.check_draft` of a draft's text, once a tick
+    however many surveys look at it."""
+    return tuple(check_mod.check_draft(text, speakers))
+
+
+@lru_cache(maxsize=256)
+def _untrusted_note(text: str) -> str:
+    return compile_mod.untrusted_note(text)
+
+
 def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = None,
            ) -> list[tuple[Context, date, SessionStatus]]:
     """Every session of every series, with its state on the wiki now (two
-    batched reads a series: its index, then its drafts), and what
-    :func:`bot.compile.check.check_draft` finds in each draft.  ``seen`` gets
-    the revision of each page read."""
+    batched reads a series: its index, then its drafts, served from the
+    run's batch where it read them; what the tick saved since is read again
+    first, in one batch), and what :func:`bot.compile.check.check_draft`
+    finds in each draft.  ``seen`` gets the revision of each page read."""
     out = []
     seen = {} if seen is None else seen
+    ctx.wiki.read_saved([ctx.title(ctx.config.status_page)])
     for series in ctx.config.series:
         sctx = ctx.for_series(series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
@@ -107,10 +149,10 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
                                 draft_exists=draft.exists, draft_status=status or "",
                                 start=session_starts(session),
                                 last_change=draft.timestamp or "", note=note)
-            stale = draft.exists and compile_mod.untrusted_note(draft.text) != box
+            stale = draft.exists and _untrusted_note(draft.text) != box
             row.box = box if stale else None
             if draft.exists:
-                row.problems = check_mod.check_draft(draft.text, series.all_speakers)
+                row.problems = list(_checked(draft.text, tuple(series.all_speakers)))
             row.notes_out = _notes_listed(index.text if index.exists else "", session)
             out.append((sctx, day, row))
     return out
@@ -296,7 +338,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
     sessions = survey(ctx, moment, seen)
     # The revisions the work acts on, read before it: a page changed while
     # the tick works is not recorded as seen, and the next tick looks at it.
-    before = {**ctx.wiki.latest_revids(watched(ctx, sessions)), **seen}
+    before = {**ctx.wiki.known_revids(watched(ctx, sessions)), **seen}
     for sctx, day, status in sessions:
         session = sctx.series.session(day)
         code, mark = 0, len(ctx.reports)

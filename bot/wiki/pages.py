@@ -137,6 +137,9 @@ class Wiki:
     _doubt: bool = field(default=False, repr=False)
     """A save did not go through since the shutoff page was last checked."""
     _read_clock: dict[str, float] = field(default_factory=dict, repr=False)
+    _latest: dict[str, tuple[int | None, Revision]] = field(default_factory=dict, repr=False)
+    """The latest revision of each page read, with its parent's id: what
+    extends a history known up to that parent (:meth:`history`)."""
     _saved: dict[str, int | None] = field(default_factory=dict, repr=False)
     """The revisions this run saved, by title."""
 
@@ -204,10 +207,28 @@ class Wiki:
             self._read(rest)
         return {t: self._cache[t] for t in wanted}
 
+    def read_saved(self, also: Iterable[str] = ()) -> None:
+        """Read again, in one batch, every page this run saved since it was
+        last read (its state as read was dropped by the save), with ``also``
+        where not read yet: what a use case reads after its edits costs one
+        request, not one a page."""
+        titles = [t for t in dict.fromkeys([*self._saved, *also]) if t not in self._cache]
+        if titles:
+            self.read(titles)
+
+    def known_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
+        """The revision of each title as this run last read it, the titles
+        not read yet asked in one request (:meth:`latest_revids`)."""
+        wanted = list(dict.fromkeys(titles))
+        rest = [t for t in wanted if t not in self._cache]
+        asked = self.latest_revids(rest) if rest else {}
+        return {t: asked[t] if t in asked else self._cache[t].revid for t in wanted}
+
     def forget_pages(self) -> None:
         """Forget every page and history read (the end of a run)."""
         self._cache.clear()
         self._histories.clear()
+        self._latest.clear()
 
     def _read(self, titles: Iterable[str], *, keep: bool = True) -> dict[str, PageState]:
         """A fresh read of ``titles`` into the cache, also past the deadline
@@ -232,6 +253,7 @@ class Wiki:
             # too, not a traceback.
             for title, page in zip(wanted, pages):
                 states[title] = self._state(page, read_at)
+                self._keep_latest(title, page)
                 if keep:
                     self._cache[title] = states[title]
                 self._read_clock[title] = clock
@@ -292,6 +314,18 @@ class Wiki:
             user=rev.user or None,
         )
 
+    def _keep_latest(self, title: str, page: Any) -> None:
+        if not page.exists():
+            self._latest.pop(title, None)
+            return
+        rev = page.latest_revision
+        stamp = datetime.fromisoformat(rev.timestamp.isoformat().replace("Z", "+00:00"))
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone.utc)
+        self._latest[title] = (rev.get("parentid"), Revision(
+            revid=rev.revid, user=rev.get("user") or "", comment=rev.get("comment") or "", text=page.text,
+            timestamp=stamp))
+
     def _bots_allowed(self, page: Any) -> bool:
         """pywikibot's ``botMayEdit``, which parses the whole page; skipped
         when the page uses none of the templates it looks for (the batch read
@@ -331,6 +365,12 @@ class Wiki:
         read) is not its last revision.  The run's first history request
         also brings the wiki's language facts (:meth:`language_facts`)."""
         known = self._histories.get(title)
+        if known and latest is not None and known[-1].revid != latest:
+            parent, revision = self._latest.get(title, (None, None))
+            if revision is not None and revision.revid == latest and parent == known[-1].revid:
+                # The page's one new revision, as its last read gave it
+                # (its parent is the last one known): no request.
+                known = self._histories[title] = [*known, revision]
         if known is not None and len(known) <= limit and (latest is None or (known and known[-1].revid == latest)):
             return known
         self._starting("read a history")
@@ -509,7 +549,8 @@ class Wiki:
         pwb = self._pywikibot
         title = state.title
         self._cache.pop(title, None)  # whatever happens now, the page as read is stale
-        self._histories.pop(title, None)
+        # (Its history as known stays a true beginning: ``history(latest=…)``
+        # extends it, or reads it again.)
         if text == state.text and state.exists and new_section is None:
             return SaveResult(title, "unchanged", state.revid)
         if new_section is None:
