@@ -336,7 +336,8 @@ def run(options: RunOptions, env: Environment, *, now: str | None = None) -> int
     from bot.run.context import Context
 
     moment = parse_moment(now)
-    with Context.open(options, env, write=True) as ctx:
+    with Context.open(options, env, write=True, reads=tick.tick_reads(moment),
+                      shortcut=tick.shortcut(env, moment)) as ctx:
         return tick.tick(ctx, moment)
 
 

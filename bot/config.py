@@ -221,6 +221,9 @@ class Config:
     lock_file: str | None = None
     lock_wait: int = 30
     """Seconds a writing command waits for another run to finish before giving up."""
+    shutoff_recheck_seconds: int = 60
+    """How long the shutoff page as read at the start of a run stays good for its
+    edits: a run that lasts longer reads it again before its next edit (0: before every edit)."""
     run_budget_seconds: int = 1200
     """Every run ends within this many seconds, its worst case included (Toolforge
     stops the job at 1,500: ``toolforge/jobs.yaml``).  Past ``run_budget_seconds -
@@ -419,7 +422,7 @@ def _validate(config: Config) -> Config:
         raise ConfigError("max_conflict_retries: expected 0 to 20")
     for key, low, high in (("max_retries", 0, 15), ("retry_wait_seconds", 0, 120), ("retry_max_seconds", 0, 600),
                            ("request_timeout_seconds", 1, 300), ("run_budget_seconds", 10, 86400),
-                           ("lock_wait", 0, 3600), ("log_file_max_bytes", 1024, 1 << 30),
+                           ("lock_wait", 0, 3600), ("shutoff_recheck_seconds", 0, 3600), ("log_file_max_bytes", 1024, 1 << 30),
                            ("log_file_backups", 1, 100)):
         if not low <= getattr(config, key) <= high:
             raise ConfigError(f"{key}: expected {low} to {high}, got {getattr(config, key)}")

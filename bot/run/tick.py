@@ -15,10 +15,15 @@ can see:
 
 A tick with nothing to do must cost the wiki almost nothing.  The bot keeps a
 *cache* of the revisions it saw last time (``notesbot-tick.json`` beside the
-pywikibot configuration): one batched revision check tells whether anything
-it watches changed, and if nothing did and no session changed state with the
-clock, the tick ends there.  The cache is only ever a shortcut: without it,
-or when it is stale, the tick does the full work from the wiki.
+pywikibot configuration): one request, the latest revision of every page it
+watches (``prop=info``, with the login check, ``meta=userinfo``), tells
+whether anything changed, and if nothing did, the local configuration is the
+same and no session changes state with the clock, the tick ends there, before
+any other read (:func:`shortcut`, given to ``Context.open``).  The on-wiki
+configuration and the shutoff page are among the watched pages, so the whole
+configuration is the one the cache was written with.  The cache is only ever
+a shortcut: without it, or when it is stale, the tick does the full work from
+the wiki.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -39,7 +45,7 @@ from bot.run import harvesting, new_session, publishing
 from bot.run.context import Context, finish, run_plan
 from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
-from bot.run.reading import listed_dates, parsed_draft, staff_draft, templates_for
+from bot.run.reading import dates_listed_in, listed_dates, parsed_draft, staff_draft, template_titles, templates_for
 from bot.run.status import SessionStatus, write_status_page
 from bot.wiki.apply import job_code, refusals
 
@@ -66,14 +72,56 @@ def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None,
     return draft.status, len(questions), answered, len(questions) - answered
 
 
+def tick_reads(moment: datetime):
+    """What a tick reads, for ``Context.open(reads=…)``: found from each
+    series' index as its history's latest revision says (that history is
+    read first, and used again by :func:`listed_dates`), every page of the
+    sessions that are not archived, the neighbours of those that may be
+    published, every draft (the status page lists them), the templates and
+    the status page, so that they all come in the run's one batch."""
+    def reads(ctx: Context) -> list[str]:
+        titles = [ctx.title(ctx.config.status_page)]
+        for series in ctx.config.series:
+            sctx = ctx.for_series(series)
+            history = ctx.wiki.history(series.index_page)
+            text = history[-1].text if history else ""
+            allowed = dates_listed_in(sctx, history) if history else set()
+            titles += [series.index_page, *template_titles(sctx)]
+            for day in publish.series_dates(text, series, allowed):
+                session = series.session(day)
+                titles.append(session.draft_page)
+                start = session_starts(session)  # the series' time: the page's own is not read yet
+                if state_of(start, series.archive_after_days, moment, None) == "archived":
+                    continue
+                titles += publish.publish_titles(session, series)
+                if moment >= start:
+                    titles += publish.neighbour_titles(session, series, text, allowed)
+        return titles
+    return reads
+
+
+@lru_cache(maxsize=256)
+def _checked(text: str, speakers: tuple[str, ...]) -> tuple:
+    """:func:`bot.compile.check.check_draft` of a draft's text, once a tick
+    however many surveys look at it."""
+    return tuple(check_mod.check_draft(text, speakers))
+
+
+@lru_cache(maxsize=256)
+def _untrusted_note(text: str) -> str:
+    return compile_mod.untrusted_note(text)
+
+
 def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = None,
            ) -> list[tuple[Context, date, SessionStatus]]:
     """Every session of every series, with its state on the wiki now (two
-    batched reads a series: its index, then its drafts), and what
-    :func:`bot.compile.check.check_draft` finds in each draft.  ``seen`` gets
-    the revision of each page read."""
+    batched reads a series: its index, then its drafts, served from the
+    run's batch where it read them; what the tick saved since is read again
+    first, in one batch), and what :func:`bot.compile.check.check_draft`
+    finds in each draft.  ``seen`` gets the revision of each page read."""
     out = []
     seen = {} if seen is None else seen
+    ctx.wiki.read_saved([ctx.title(ctx.config.status_page)])
     for series in ctx.config.series:
         sctx = ctx.for_series(series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
@@ -104,10 +152,10 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
                                 last_change=draft.timestamp or "", note=note)
             if state == "collecting":  # a new-session that stopped before all its pages were made
                 row.missing = [t for t in (session.title, session.questions_page) if not drafts[t].exists]
-            stale = draft.exists and compile_mod.untrusted_note(draft.text) != box
+            stale = draft.exists and _untrusted_note(draft.text) != box
             row.box = box if stale else None
             if draft.exists:
-                row.problems = check_mod.check_draft(draft.text, series.all_speakers)
+                row.problems = list(_checked(draft.text, tuple(series.all_speakers)))
             row.notes_out = _notes_listed(index.text if index.exists else "", session)
             out.append((sctx, day, row))
     return out
@@ -173,34 +221,43 @@ def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -
     return list(dict.fromkeys(titles))
 
 
+CACHE_NAME = "notesbot-tick.json"
+
+
 def cache_path(ctx: Context) -> Path:
-    return ctx.environment.state_dir / "notesbot-tick.json"
+    return ctx.environment.state_dir / CACHE_NAME
 
 
-def config_key(ctx: Context) -> str:
-    """What the cache is keyed by besides the account: the whole configuration
-    (two configurations sharing a pywikibot folder never share a shortcut, and
-    a series added to the configuration is acted on at once)."""
-    text = json.dumps(dataclasses.asdict(ctx.config), sort_keys=True, default=str)
-    return hashlib.sha256(f"{ctx.wiki.site}\x1f{text}".encode()).hexdigest()
+def config_key(wiki, config) -> str:
+    """What the cache is keyed by besides the account: the wiki and the local
+    configuration (two configurations sharing a pywikibot folder never share a
+    shortcut, and a series added to the configuration is acted on at once);
+    the on-wiki configuration is a watched page, by its revision."""
+    text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=str)
+    return hashlib.sha256(f"{wiki.site}\x1f{text}".encode()).hexdigest()
+
+
+def trusted_groups(ctx: Context) -> list[str]:
+    """The groups the configuration trusts (``group:NAME`` among the staff and operators)."""
+    return sorted({name[len("group:"):] for name in ctx.config.shutoff_editors() if name.startswith("group:")})
 
 
 def groups_key(ctx: Context) -> str | None:
-    """Who is in the groups the configuration trusts (``group:NAME`` among
-    the staff and operators), as a digest, None if it names none: a user
-    added to a staff group makes the next tick do the full work, so that
+    """Who is in :func:`trusted_groups`, as a digest, None if there are none: a
+    user added to a staff group makes the next tick do the full work, so that
     their earlier edits count at once (one request)."""
-    groups = [name[len("group:"):] for name in ctx.config.shutoff_editors() if name.startswith("group:")]
-    if not groups:
-        return None
-    members = ctx.wiki.group_members(groups)
-    return hashlib.sha256(json.dumps(members, sort_keys=True).encode()).hexdigest()
+    groups = trusted_groups(ctx)
+    return _members_digest(ctx.wiki, groups) if groups else None
 
 
-def load_cache(ctx: Context) -> dict:
+def _members_digest(wiki, groups: list[str]) -> str:
+    return hashlib.sha256(json.dumps(wiki.group_members(groups), sort_keys=True).encode()).hexdigest()
+
+
+def load_cache(path: Path) -> dict:
     """The cache, or {} for any doubt (missing, unreadable, a link, not JSON)."""
     try:
-        fd = open_private(cache_path(ctx), os.O_RDONLY)
+        fd = open_private(path, os.O_RDONLY)
     except (OSError, NotesbotError):
         return {}
     try:
@@ -230,28 +287,46 @@ def save_cache(ctx: Context, data: dict) -> None:
             pass
 
 
-def nothing_changed(ctx: Context, moment: datetime, cache: dict, groups: str | None = None) -> bool:
-    """One batched revision check: True if no watched page changed, no
-    session changed state with the clock and the trusted groups' members
-    (``groups``, :func:`groups_key`) are the same since the last tick."""
+def shortcut(environment, moment: datetime):
+    """For ``Context.open(shortcut=…)``: whether nothing changed since the
+    last tick (:func:`nothing_changed`), with the tick's cache."""
+    def unchanged(wiki, local) -> bool:
+        return nothing_changed(wiki, local, moment, load_cache(environment.state_dir / CACHE_NAME))
+    return unchanged
+
+
+def nothing_changed(wiki, local, moment: datetime, cache: dict) -> bool:
+    """One request (the watched pages' latest revisions; a second when the
+    configuration trusts groups: their members): True if no watched page
+    changed, the account and the local configuration are the cache's, the
+    trusted groups have the same members, and no session changes state with
+    the clock before ``moment``."""
     seen = cache.get("revisions")
-    states = cache.get("states")
-    if (not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot
-            or cache.get("config") != config_key(ctx)):
+    until = cache.get("until")
+    if (not isinstance(seen, dict) or not seen or not isinstance(until, str) or cache.get("bot") != wiki.username
+            or cache.get("config") != config_key(wiki, local)):
         return False
-    if cache.get("indexes") != [s.index_page for s in ctx.config.series]:
-        return False  # another configuration's cache: its pages say nothing about these
-    if cache.get("groups") != groups:
+    try:
+        if moment >= datetime.fromisoformat(until):
+            return False
+    except (TypeError, ValueError):
         return False
-    for entry in states:
-        try:
-            series = ctx.config.series_named(entry["series"])
-            start = datetime.fromisoformat(entry["start"])
-        except (NotesbotError, KeyError, TypeError, ValueError):
+    groups = cache.get("group_names")
+    if groups:  # a user added to a staff group: their earlier edits count at once
+        if not isinstance(groups, list) or cache.get("groups") != _members_digest(wiki, groups):
             return False
-        if state_of(start, series.archive_after_days, moment, entry.get("draft_status")) != entry.get("state"):
-            return False
-    return ctx.wiki.latest_revids(list(seen)) == seen
+    return wiki.latest_revids(list(seen)) == seen
+
+
+def next_change(sessions: list[tuple[Context, date, SessionStatus]], moment: datetime) -> datetime:
+    """The first moment after ``moment`` when a session changes state with the
+    clock alone (it starts, at its own time, or it is archived)."""
+    changes = []
+    for sctx, day, status in sessions:
+        start = status.start or session_starts(sctx.series.session(day))
+        changes += [start, start + timedelta(days=sctx.series.archive_after_days)]
+    later = [c for c in changes if c > moment]
+    return min(later) if later else moment + timedelta(days=366)
 
 
 def acted_on(ctx: Context, titles: list[str], before: dict[str, int | None]) -> dict[str, int | None]:
@@ -285,9 +360,7 @@ def forget_cache(ctx: Context) -> None:
 
 
 def _tick(ctx: Context, moment: datetime) -> int:
-    cache = load_cache(ctx)
-    groups = groups_key(ctx)
-    if nothing_changed(ctx, moment, cache, groups):
+    if ctx.unchanged:
         logs.output("Nothing changed on the wiki since the last tick: no edit.")
         return 0
     worst = 0
@@ -295,7 +368,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
     sessions = survey(ctx, moment, seen)
     # The revisions the work acts on, read before it: a page changed while
     # the tick works is not recorded as seen, and the next tick looks at it.
-    before = {**ctx.wiki.latest_revids(watched(ctx, sessions)), **seen}
+    before = {**ctx.wiki.known_revids(watched(ctx, sessions)), **seen}
     for sctx, day, status in sessions:
         session = sctx.series.session(day)
         code, mark = 0, len(ctx.reports)
@@ -340,13 +413,11 @@ def _tick(ctx: Context, moment: datetime) -> int:
     else:
         save_cache(ctx, {
             "bot": ctx.bot,
-            "config": config_key(ctx),
-            "indexes": [s.index_page for s in ctx.config.series],
-            "groups": groups,
+            "config": config_key(ctx.wiki, ctx.local_config or ctx.config),
+            "group_names": trusted_groups(ctx),
+            "groups": groups_key(ctx),
             "revisions": acted_on(ctx, watched(ctx, after), before),
-            "states": [{"series": s.series, "date": d.isoformat(), "start": s.start.isoformat(), "state": s.state,
-                        "draft_status": "ready" if s.state == "published" else None}
-                       for _, d, s in after],
+            "until": next_change(after, moment).isoformat(),
         })
     return worst
 
