@@ -89,7 +89,7 @@ def tick_reads(moment: datetime):
             titles += [series.index_page, *template_titles(sctx)]
             for day in publish.series_dates(text, series, allowed):
                 session = series.session(day)
-                titles.append(session.draft_page)
+                titles += _survey_titles(session)  # the survey's, in the run's batch
                 start = session_starts(session)  # the series' time: the page's own is not read yet
                 if state_of(start, series.archive_after_days, moment, None) == "archived":
                     continue
