@@ -11,12 +11,74 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 
 LISTING_FIELDS: tuple[str, ...] = ("day", "date", "time", "host", "summary", "link", "notes", "blank")
 """What the bot can write in a column of the central listing (the configuration
 checks its columns against these, ``bot/publish/crosslinks.py`` writes them)."""
+
+
+# -- statuses: each a StrEnum, so that it compares equal to its word, is
+# -- written as its word in JSON and in f-strings, and a typo is an error.
+
+class SessionState(StrEnum):
+    """Where a session is, read from the wiki on each tick (:mod:`bot.run.tick`)."""
+
+    COLLECTING = "collecting"
+    """Before the session starts: new questions are harvested into the draft."""
+    AWAITING_ANSWERS = "awaiting answers"
+    """The session is over; staff are writing the answers (the draft is not ``ready``)."""
+    PUBLISHED = "published"
+    """The draft is ``ready``: the notes are published, and again when answers are added."""
+    ARCHIVED = "archived"
+    """``archive_after_days`` after the session: nothing more."""
+
+
+class SaveStatus(StrEnum):
+    """What one save did on the wiki (:class:`bot.wiki.pages.SaveResult`)."""
+
+    SAVED = "saved"
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class EditStatus(StrEnum):
+    """What became of one planned edit (:class:`bot.wiki.apply.Outcome`), as the
+    report's table and the status page say it."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    WOULD_CREATE = "would create"
+    WOULD_UPDATE = "would update"
+    DECLINED = "declined"
+    """The person at the prompt said no."""
+    SKIPPED = "skipped"
+    """Not started: an edit it waits for was not done, the run stopped, or the person quit."""
+    REFUSED = "refused"
+    FAILED = "failed"
+
+    @property
+    def saved(self) -> bool:
+        """Whether the wiki now has a new revision of the page."""
+        return self in (EditStatus.CREATED, EditStatus.UPDATED)
+
+
+class DraftProblemKind(StrEnum):
+    """What :func:`bot.compile.draft.parse_draft` could not place, which
+    :mod:`bot.compile.check` grades."""
+
+    OUTSIDE_QUESTION = "outside-question"
+    DUPLICATE_ID = "duplicate-id"
+    EMPTY_QUESTION = "empty-question"
+    ANSWER_AS_QUESTION = "answer-as-question"
+    NO_STATUS_BOX = "no-status-box"
+    OTHER = "other"
 
 
 @dataclass

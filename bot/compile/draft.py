@@ -57,7 +57,7 @@ from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
 from bot import wikifacts
-from bot.model import Problem
+from bot.model import DraftProblemKind, Problem
 from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 
 __all__ = ["DEFAULT_STATUS", "DRAFT_PARAMETERS", "DRAFT_STATUSES", "DRAFT_TEMPLATE", "Draft", "DraftError",
@@ -133,8 +133,7 @@ class DraftQuestion:
 class DraftProblem(Problem):
     """A problem of a draft, with its kind, which :mod:`bot.compile.check` grades."""
 
-    kind: str = "other"
-    """'outside-question', 'duplicate-id', 'empty-question', 'answer-as-question', 'no-status-box'."""
+    kind: DraftProblemKind = DraftProblemKind.OTHER
 
 
 @dataclass
@@ -189,7 +188,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
     if status_template is None:
         draft.problems.append(DraftProblem(1, f"no {{{{{DRAFT_TEMPLATE}}}}} template: status taken as "
                                               f"{DEFAULT_STATUS!r}, deleted questions cannot be told",
-                                           kind="no-status-box"))
+                                           kind=DraftProblemKind.NO_STATUS_BOX))
     else:
         draft.status = _param(status_template, "status") or DEFAULT_STATUS
         draft.harvested = _param(status_template, "harvested").replace(",", " ").split()
@@ -232,7 +231,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
             if name is not None:
                 draft.problems.append(DraftProblem(
                     number, f"may be an answer typed as a question ({name!r} is not a speaker of this draft; "
-                            f"write ': {name}: …' if it is an answer)", content, kind="answer-as-question"))
+                            f"write ': {name}: …' if it is an answer)", content, kind=DraftProblemKind.ANSWER_AS_QUESTION))
             if section is None:
                 section = DraftSection(None, end=number)
                 draft.sections.append(section)
@@ -246,7 +245,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
                 question.answer_lines.append(number)
         elif section is not None:
             draft.problems.append(DraftProblem(number, "not under a question, so not in the notes", content,
-                                               kind="outside-question"))
+                                               kind=DraftProblemKind.OUTSIDE_QUESTION))
     return draft
 
 
@@ -408,14 +407,14 @@ def _question(body: str, number: int, seen: set[str], problems: list[Problem]) -
         body = body[:marker.start()] + body[marker.end():]
     text = body.strip()
     if not text:
-        problems.append(DraftProblem(number, "question without text, so not in the notes", kind="empty-question"))
+        problems.append(DraftProblem(number, "question without text, so not in the notes", kind=DraftProblemKind.EMPTY_QUESTION))
         return None
     if marker and marker["id"] not in seen:
         question_id, staff_added = marker["id"], False
     else:
         if marker:
             problems.append(DraftProblem(number, f"question id {marker['id']} used twice; "
-                                                 f"this one gets an anchor of its own", text, kind="duplicate-id"))
+                                                 f"this one gets an anchor of its own", text, kind=DraftProblemKind.DUPLICATE_ID))
         question_id, staff_added = derived_id(text, seen), True
     seen.add(question_id)
     return DraftQuestion(question_id, text, line=number, end=number, staff_added=staff_added)

@@ -34,6 +34,7 @@ from bot import compile as compile_mod
 from bot import logs, publish
 from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
+from bot.model import EditStatus, SessionState
 from bot.publish.series import notes_link, session_start as session_starts
 from bot.run import harvesting, publishing
 from bot.run.context import Context, finish, run_plan
@@ -50,15 +51,15 @@ def session_start(series, day: date) -> datetime:
     return datetime.combine(day, time.fromisoformat(series.time), tzinfo=timezone.utc)
 
 
-def state_of(series, day: date, moment: datetime, draft_status: str | None) -> str:
+def state_of(series, day: date, moment: datetime, draft_status: str | None) -> SessionState:
     start = session_start(series, day)
     if moment >= start + timedelta(days=series.archive_after_days):
-        return "archived"
+        return SessionState.ARCHIVED
     if moment < start:
-        return "collecting"
+        return SessionState.COLLECTING
     if (draft_status or "").strip().lower() == "ready":
-        return "published"
-    return "awaiting answers"
+        return SessionState.PUBLISHED
+    return SessionState.AWAITING_ANSWERS
 
 
 def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None, int, int, int]:
@@ -130,7 +131,7 @@ def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, Sessi
     for name, items in by_series.items():
         sctx = items[0][0]
         pending = [sctx.series.session(day) for _, day, status in items
-                   if status.state in ("awaiting answers", "archived") and not status.notes_out]
+                   if status.state in (SessionState.AWAITING_ANSWERS, SessionState.ARCHIVED) and not status.notes_out]
         if pending:
             tset = templates_for(sctx)
             index_title = sctx.series.index_page
@@ -140,7 +141,7 @@ def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, Sessi
                 report = run_plan(sctx, plan)
                 worst = max(worst, finish(sctx, report, "Index: sessions whose notes are to come:"))
         drafts = [sctx.series.session(day).draft_page for _, day, status in items
-                  if status.state != "archived" and status.draft_exists]
+                  if status.state != SessionState.ARCHIVED and status.draft_exists]
         if not drafts:
             continue
         pages = ctx.wiki.read(drafts)
@@ -160,7 +161,7 @@ def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -
     titles = [ctx.title(ctx.config.onwiki_config), ctx.title(ctx.config.shutoff_page)]
     titles += [s.index_page for s in ctx.config.series]
     for sctx, day, status in sessions:
-        if status.state == "archived":
+        if status.state == SessionState.ARCHIVED:
             continue
         session = sctx.series.session(day)
         titles += [session.title, session.questions_page, session.draft_page, session.notes_page]
@@ -241,7 +242,7 @@ def acted_on(ctx: Context, titles: list[str], before: dict[str, int | None]) -> 
     saved: dict[str, int] = {}
     for report in ctx.reports:
         for outcome in report.outcomes:
-            if outcome.status in ("created", "updated") and outcome.revid:
+            if outcome.status.saved and outcome.revid:
                 saved[outcome.title] = outcome.revid
     return {t: saved.get(t, before.get(t, -1)) for t in titles}
 
@@ -278,9 +279,9 @@ def _tick(ctx: Context, moment: datetime) -> int:
         session = sctx.series.session(day)
         code, mark = 0, len(ctx.reports)
         try:
-            if status.state == "collecting":
+            if status.state == SessionState.COLLECTING:
                 code = harvesting.harvest_into_draft(sctx, session)
-            elif status.state == "published":
+            elif status.state == SessionState.PUBLISHED:
                 code = publishing.publish_session(sctx, session)
             elif status.box is not None:  # the draft's box tells staff about others' edits
                 code = show_on_draft(sctx, session, status.box)
@@ -320,7 +321,7 @@ def _tick(ctx: Context, moment: datetime) -> int:
             "indexes": [s.index_page for s in ctx.config.series],
             "revisions": acted_on(ctx, watched(ctx, after), before),
             "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
-                        "draft_status": "ready" if s.state == "published" else None}
+                        "draft_status": "ready" if s.state == SessionState.PUBLISHED else None}
                        for _, d, s in after],
         })
     return worst
