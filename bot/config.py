@@ -25,10 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import wikifacts
+from bot import logs
 from bot.environment import Environment
 from bot.errors import ConfigError
-from bot.model import LISTING_FIELDS as FIELDS, Session
+from bot.model import DRAFT_SUBPAGE, LISTING_FIELDS as FIELDS, QUESTIONS_SUBPAGE, Session
+from bot.wikifacts import MARK_TEMPLATE, NAVIGATION_TEMPLATE
 
 __all__ = ["Announcements", "Categories", "CentralListing", "Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
@@ -89,18 +90,18 @@ class SeriesConfig:
     """One series of sessions (the CR&S Conversation Hours by default)."""
 
     name: str = "crs"
-    style: str = "conversation-hour-2024"
+    style: str = Session.style
     session_title: str = CRS + "/Conversation Hour {date:%Y %m %d}"
     """Title of a session page; ``{date}`` is the session's date."""
     index_page: str = CRS + "/Conversation Hour"
-    questions_subpage: str = "Questions"
-    draft_subpage: str = "Notes draft"
+    questions_subpage: str = QUESTIONS_SUBPAGE
+    draft_subpage: str = DRAFT_SUBPAGE
     notes_subpage: str | None = None
     """None: the notes go in the session page's ``notes_section``; else a subpage."""
-    notes_section: str = "Notes"
-    host: str = "Maggie Dennis"
-    host_title: str = "Vice President of Community Resilience and Sustainability"
-    time: str = "18:00"
+    notes_section: str = Session.notes_section or ""
+    host: str = Session.host
+    host_title: str = Session.host_title
+    time: str = Session.time
     topics: tuple[str, ...] = ("Trust and Safety", "Universal Code of Conduct", "Committee Support",
                                "Human Rights", "Movement Charter")
     topic_aliases: dict[str, str] = field(default_factory=dict)
@@ -112,8 +113,8 @@ class SeriesConfig:
     translate: bool = False
     unanswered_heading: str = "To be answered in writing"
     archive_after_days: int = 60
-    navigation_template: str = "Conversation hour navigation"
-    mark_template: str = "Conversation hour answered"
+    navigation_template: str = NAVIGATION_TEMPLATE
+    mark_template: str = MARK_TEMPLATE
     sessions: tuple[str, ...] = ()
     """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
     chat_hosts: tuple[str, ...] = ()
@@ -209,10 +210,10 @@ class Config:
     """Cron expression for ``notesbot schedule`` (minute hour day month weekday, UTC)."""
     max_conflict_retries: int = 5
     status_page: str = "User:{bot}/Status"
-    log_file_max_bytes: int = 5 * 1024 * 1024
+    log_file_max_bytes: int = logs.DEFAULT_MAX_BYTES
     """The log file (``NOTESBOT_LOG_FILE``) is rotated when it would grow past this
     many bytes: ``notesbot.log`` becomes ``notesbot.log.1``, and so on (a local setting)."""
-    log_file_backups: int = 5
+    log_file_backups: int = logs.DEFAULT_BACKUPS
     """How many rotated log files are kept besides the current one (a local setting)."""
     lock_file: str | None = None
     lock_wait: int = 30
@@ -264,10 +265,6 @@ class RunOptions:
     """pywikibot's global options (``-simulate``, ``-site:``, ``-dir:``…), for ``pywikibot.handle_args``."""
     always: bool = False
     """``-always``: do not ask before saving."""
-
-
-trusted = wikifacts.listed_user
-needs_groups = wikifacts.names_groups
 
 
 LOCAL_ONLY = ("lock_file", "log_file_max_bytes", "log_file_backups", "onwiki_config")

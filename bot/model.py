@@ -216,12 +216,19 @@ class PageState:
         return cls(title=title, exists=False)
 
 
+QUESTIONS_SUBPAGE = "Questions"
+DRAFT_SUBPAGE = "Notes draft"
+NOTES_SUBPAGE = "Notes"
+"""A session's subpages, under its title (the series configuration's defaults too)."""
+
+
 @dataclass
 class Session:
     """One Conversation Hour and the pages that belong to it.
 
     Built from the series configuration (``bot/config.py``); the compile and
-    publish stages take it as plain data.
+    publish stages take it as plain data.  Its defaults are the series
+    configuration's (:class:`bot.config.SeriesConfig` reads them from here).
     """
 
     title: str
@@ -245,6 +252,6 @@ class Session:
     next: str | None = None
 
     def __post_init__(self) -> None:
-        self.questions_page = self.questions_page or f"{self.title}/Questions"
-        self.draft_page = self.draft_page or f"{self.title}/Notes draft"
-        self.notes_page = self.notes_page or (self.title if self.notes_section else f"{self.title}/Notes")
+        self.questions_page = self.questions_page or f"{self.title}/{QUESTIONS_SUBPAGE}"
+        self.draft_page = self.draft_page or f"{self.title}/{DRAFT_SUBPAGE}"
+        self.notes_page = self.notes_page or (self.title if self.notes_section else f"{self.title}/{NOTES_SUBPAGE}")

@@ -231,7 +231,8 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
             if name is not None:
                 draft.problems.append(DraftProblem(
                     number, f"may be an answer typed as a question ({name!r} is not a speaker of this draft; "
-                            f"write ': {name}: …' if it is an answer)", content, kind=DraftProblemKind.ANSWER_AS_QUESTION))
+                            f"write ': {name}: …' if it is an answer)", content,
+                    kind=DraftProblemKind.ANSWER_AS_QUESTION))
             if section is None:
                 section = DraftSection(None, end=number)
                 draft.sections.append(section)
@@ -407,14 +408,16 @@ def _question(body: str, number: int, seen: set[str], problems: list[Problem]) -
         body = body[:marker.start()] + body[marker.end():]
     text = body.strip()
     if not text:
-        problems.append(DraftProblem(number, "question without text, so not in the notes", kind=DraftProblemKind.EMPTY_QUESTION))
+        problems.append(DraftProblem(number, "question without text, so not in the notes",
+                                     kind=DraftProblemKind.EMPTY_QUESTION))
         return None
     if marker and marker["id"] not in seen:
         question_id, staff_added = marker["id"], False
     else:
         if marker:
             problems.append(DraftProblem(number, f"question id {marker['id']} used twice; "
-                                                 f"this one gets an anchor of its own", text, kind=DraftProblemKind.DUPLICATE_ID))
+                                                 f"this one gets an anchor of its own", text,
+                                         kind=DraftProblemKind.DUPLICATE_ID))
         question_id, staff_added = derived_id(text, seen), True
     seen.add(question_id)
     return DraftQuestion(question_id, text, line=number, end=number, staff_added=staff_added)

@@ -62,8 +62,8 @@ class SessionStatus:
         return fix + "nothing: every question is answered in the notes"
 
     def _in_writing(self) -> str:
-        return f"{self.written} question{'s' if self.written != 1 else ''}" + ("" if self.state == SessionState.PUBLISHED
-                                                                                else " unanswered")
+        done = self.state == SessionState.PUBLISHED
+        return f"{self.written} question{'s' if self.written != 1 else ''}" + ("" if done else " unanswered")
     note: str = ""
     """About the draft: edits by others since the last staff revision, say."""
     box: str | None = None

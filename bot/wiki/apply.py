@@ -331,13 +331,16 @@ def _deliver(delivery, wiki, applied: set[str], *, simulate: bool, out) -> Outco
 def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker,
                progress: _Progress | None = None) -> Outcome:
     if not state.bots_allowed:
-        return Outcome(edit.title, edit.kind, EditStatus.REFUSED, "{{nobots}} or {{bots}} on the page excludes this bot")
+        return Outcome(edit.title, edit.kind, EditStatus.REFUSED,
+                       "{{nobots}} or {{bots}} on the page excludes this bot")
     if state.redirect_target:
-        return Outcome(edit.title, edit.kind, EditStatus.REFUSED, f"the page is a redirect to [[{state.redirect_target}]]")
+        return Outcome(edit.title, edit.kind, EditStatus.REFUSED,
+                       f"the page is a redirect to [[{state.redirect_target}]]")
     for attempt in range(max_retries + 1):
         new = edit.text_for(state)
         if (state.exists and same_text(new, state.text)) or (not state.exists and not new.strip()):
-            return Outcome(edit.title, edit.kind, EditStatus.UNCHANGED, url=wiki.page_url(edit.title) if state.exists else "")
+            return Outcome(edit.title, edit.kind, EditStatus.UNCHANGED,
+                           url=wiki.page_url(edit.title) if state.exists else "")
         if simulate:
             out(diff(edit.title, state.text, new, colour))
             return Outcome(edit.title, edit.kind, EditStatus.WOULD_UPDATE if state.exists else EditStatus.WOULD_CREATE)

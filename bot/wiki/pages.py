@@ -356,10 +356,15 @@ class Wiki:
     def is_trusted(self, user: str | None, names: Iterable[str]) -> bool:
         """Whether ``user`` is the bot itself or one of ``names`` (accounts or
         ``group:NAME``; groups are asked for only when needed)."""
+        return self.is_listed(user, (self.username, *names))
+
+    def is_listed(self, user: str | None, names: Iterable[str]) -> bool:
+        """Whether ``user`` is one of ``names`` (accounts, or ``group:NAME``
+        for the members of a group, asked of the wiki only when needed)."""
         names = tuple(names)
-        if not user:
+        if not user or not names:
             return False
-        if wikifacts.listed_user(user, (), [self.username, *names]):
+        if wikifacts.listed_user(user, (), names):
             return True
         return wikifacts.names_groups(names) and wikifacts.listed_user(user, self.user_groups([user])[user], names)
 
@@ -492,7 +497,8 @@ class Wiki:
             if applied(now):
                 return SaveResult(title, SaveStatus.SAVED if state.exists else SaveStatus.CREATED, now.revid)
             if now.revid != state.revid:
-                return SaveResult(title, SaveStatus.CONFLICT, message="the page changed during a failed save", state=now)
+                return SaveResult(title, SaveStatus.CONFLICT, message="the page changed during a failed save",
+                                  state=now)
             return SaveResult(title, SaveStatus.FAILED, message=f"no answer from the wiki: {_one_line(e)}")
         except pwb.exceptions.Error as e:
             text_ = _one_line(e)
