@@ -24,7 +24,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -66,6 +66,17 @@ def timed(cmd: Sequence[str], env: dict[str, str] | None = None,
     start = time.perf_counter()
     proc = subprocess.run(list(cmd), capture_output=True, text=True, env=env, timeout=timeout)
     return time.perf_counter() - start, proc
+
+
+def measure(wiki: LocalWiki, bot_edits: Callable[[], list[dict]], run: Callable[[], object]) -> tuple[int, list[str]]:
+    """Run ``run`` (one command of the bot) and return the API requests the
+    wiki answered meanwhile (its access log) and the titles the bot edited:
+    how the benchmarks and the tests of their bounds count alike."""
+    before = {c["revid"] for c in bot_edits()}
+    position = wiki.log_position()
+    run()
+    requests = wiki.requests_since(position)
+    return requests, [c["title"] for c in bot_edits() if c["revid"] not in before]
 
 
 def check_ok(proc: subprocess.CompletedProcess, what: str) -> None:

@@ -167,6 +167,20 @@ def community_pages(unit: str, n: int) -> dict[str, Callable[[], object]]:
     return {"draft": read_draft, "index / session page": read_index}
 
 
+def calendar_feed(n: int) -> Callable[[], object]:
+    """``notesbot ical``'s pure part over an index of ``n`` published sessions (issue 25, item 5)."""
+    from bot.config import SeriesConfig
+    from bot.model import PageState
+    from bot.publish import ical
+
+    series = SeriesConfig()
+    days = [date(2000, 1, 1).fromordinal(date(2000, 1, 1).toordinal() + 7 * i) for i in range(n)]
+    titles = [series.session_title_for(d) for d in days]
+    index = "".join(f"* [[{t}|{d}]] – [[{t}#Notes|notes]]\n" for t, d in zip(titles, days))
+    pages = {t: PageState(t, True, f"{{{{Conversation hour navigation|start={d}T17:00Z}}}}") for t, d in zip(titles, days)}
+    return lambda: ical.sessions(index, series, pages, set(days))
+
+
 def stages(text: str) -> dict[str, Callable[[], object]]:
     result = harvest(text)
     draft = render_draft(result.questions, SESSION, TEMPLATES).text
@@ -234,6 +248,12 @@ def main() -> int:
             worst = max(worst, ratio)
             flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
             print(f"{'unclosed ' + kind:28} {stage[:14]:14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
+    t_small = max(best(calendar_feed(n), runs), 1e-4)
+    t_large = best(calendar_feed(10 * n), max(1, runs // 2))
+    ratio = t_large / t_small
+    worst = max(worst, ratio)
+    flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
+    print(f"{'sessions on the index':28} {'calendar feed':14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
     print(f"worst ratio: {worst:.1f}")
     slowest, seconds = slowest_case(runs)
     print(f"slowest case of tests/data/hostile/: {slowest} {seconds:.3f} s (target < 1 s)"

@@ -131,15 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the session the draft belongs to (default: the one its status box names)")
     p.add_argument("--translate", action="store_true", help="add translation markup to the notes")
 
-    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram) and emails to a session's draft.")
+    p = command("import", "Add the questions of saved chats (Zoom, YouTube, Telegram, IRC) and emails to a "
+                          "session's draft, and answers proposed from the recording's transcript (WebVTT, SRT).")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
     p.add_argument("files", metavar="FILE", nargs="+",
                    help="a saved Zoom chat (.txt), a YouTube chat replay (chat-downloader's JSON or JSON lines), "
-                        "a Telegram export (result.json), an email (.eml), a folder of them, or an mbox")
+                        "a Telegram export (result.json), an IRC log (irssi, WeeChat, ZNC, MeetBot), a transcript "
+                        "(Zoom's or YouTube's .vtt, .srt), an email (.eml), a folder of them, or an mbox")
     p.add_argument("--channel", type=_channel, metavar="CHANNEL",
                    help="the files' channel (default: guessed from each file; a wrong one lists them)")
     p.add_argument("--verbose", action="store_true",
                    help="list every message left out, and why, so that staff can add it by hand")
+    p.add_argument("--recording", metavar="URL",
+                   help="the recording a transcript (.vtt, .srt) belongs to: each proposed answer links to its "
+                        "moment (t=SECONDS); default: the draft box's recording=")
 
     p = command("publish", "Publish a session's notes, index line, navigation and answered marks.")
     p.add_argument("session", metavar="SESSION", help="the session: a date (YYYY-MM-DD) or a page title")
@@ -163,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
     p.add_argument("--time", metavar="HH:MM", help="start time in UTC (default: the series' time)")
 
-    command("status", "Show each session's state and the last run, as on the status page.")
+    p = command("status", "Show each session's state and the last run, as on the status page.")
+    p.add_argument("--now", metavar="ISO_TIME", help="the states at this time (default: now)")
 
     p = command("ical", "Print the series' sessions as an iCalendar (RFC 5545) feed, upcoming and past.")
     p.add_argument("--output", metavar="FILE", help="write the feed to FILE (atomically) instead of printing it")
@@ -188,7 +194,7 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
                                 template_dir=args.template, session=args.session, translate=args.translate)
     if name == "import":
         return commands.import_files(options, env, session=args.session, files=args.files, channel=args.channel,
-                                     verbose=args.verbose)
+                                     verbose=args.verbose, recording=args.recording)
     if name == "publish":
         return commands.publish(options, env, session=args.session, force=args.force)
     if name == "check":
@@ -200,7 +206,7 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
     if name == "new-session":
         return commands.new_session(options, env, day=args.date, time=args.time)
     if name == "status":
-        return commands.status(options, env)
+        return commands.status(options, env, now=args.now)
     if name == "ical":
         return commands.ical(options, env, output=args.output)
     raise AssertionError(f"unknown command {name!r}")  # pragma: no cover - argparse knows the commands

@@ -8,6 +8,7 @@ outputs, and nothing more.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -94,6 +95,7 @@ def harvest_file(options: RunOptions, env: Environment, path: str, *, as_json: b
     except KeyError:
         raise UsageError(f"--lang {lang!r}: not a MediaWiki content language (like en, pl, fa)") from None
     series = pick_series(config_mod.load(options.config_file, environment=env), options)
+    facts = wikifacts.with_unsigned_templates(facts, series.unsigned_templates)
     result = harvest_mod.harvest(read_file(path), topic_aliases(series), mark_template=series.mark_template,
                                  facts=facts)
     print_harvest(result, path, as_json)
@@ -246,24 +248,43 @@ def harvest_page(options: RunOptions, env: Environment, *, page: str | None, ses
 
 
 def import_files(options: RunOptions, env: Environment, *, session: str, files: list[str],
-                 channel: str | None, verbose: bool) -> int:
-    """Questions from saved chats and emails into a session's draft.  Every
+                 channel: str | None, verbose: bool, recording: str | None = None) -> int:
+    """Questions from saved chats and emails, and proposed answers from the
+    recording's transcripts (``.vtt``, ``.srt``), into a session's draft.  Every
     file is read before the wiki is: a bad file stops the command (exit 2)
     before anything is written."""
-    from bot.harvest import channels
-    from bot.run import chat_import, reading
+    from bot.harvest import channels, transcripts
+    from bot.run import chat_import, reading, transcript_import
     from bot.run.context import Context
 
-    messages = []
+    if recording is not None and not re.match(r"https?://[^\s\[\]<>{}|\"]+$", recording):
+        raise UsageError(f"--recording {recording!r}: not an address (https://…)")
+    messages, calls = [], []
     for name in files:
         try:
+            if channel is None and transcripts.looks_like_transcript(Path(name), _head(Path(name))):
+                calls.append(transcripts.read_transcript(Path(name)))
+                continue
             _, found = channels.read_messages(Path(name), channel)
-        except channels.ChannelError as e:
+        except (channels.ChannelError, transcripts.TranscriptError) as e:
             raise UsageError(str(e)) from None
         messages += found
     reads = reading.draft_reads(lambda series: session_for(series, session))
     with Context.open(options, env, write=True, reads=reads) as ctx:
-        return chat_import.import_into_draft(ctx, session_for(ctx.series, session), messages, verbose=verbose)
+        the_session = session_for(ctx.series, session)
+        code = chat_import.import_into_draft(ctx, the_session, messages, verbose=verbose) if messages else 0
+        for call in calls:
+            code = max(code, transcript_import.import_transcript(ctx, the_session, call, recording=recording))
+        return code
+
+
+def _head(path: Path) -> str:
+    """The start of a file, to tell a transcript from a chat ('' for a folder or a file that cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def publish(options: RunOptions, env: Environment, *, session: str, force: bool = False) -> int:
@@ -315,7 +336,8 @@ def run(options: RunOptions, env: Environment, *, now: str | None = None) -> int
     from bot.run.context import Context
 
     moment = parse_moment(now)
-    with Context.open(options, env, write=True) as ctx:
+    with Context.open(options, env, write=True, reads=tick.tick_reads(moment),
+                      shortcut=tick.shortcut(env, moment)) as ctx:
         return tick.tick(ctx, moment)
 
 
@@ -329,12 +351,13 @@ def schedule(options: RunOptions, env: Environment, *, cron: str | None, max_tic
     return scheduling.run_schedule(cron or cfg.schedule, lambda: run(scheduled, env), max_ticks=max_ticks)
 
 
-def status(options: RunOptions, env: Environment) -> int:
+def status(options: RunOptions, env: Environment, *, now: str | None = None) -> int:
     from bot.run import tick
     from bot.run.context import Context
 
+    moment = parse_moment(now)
     with Context.open(options, env) as ctx:
-        return tick.show_status(ctx)
+        return tick.show_status(ctx, moment)
 
 
 def ical(options: RunOptions, env: Environment, *, output: str | None) -> int:

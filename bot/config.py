@@ -25,11 +25,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import logs
+from bot import logs, wikifacts
 from bot.environment import Environment
 from bot.errors import ConfigError
 from bot.model import DRAFT_SUBPAGE, LISTING_FIELDS as FIELDS, QUESTIONS_SUBPAGE, Session
-from bot.wikifacts import MARK_TEMPLATE, NAVIGATION_TEMPLATE
 
 __all__ = ["Announcements", "Categories", "CentralListing", "Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
@@ -113,13 +112,17 @@ class SeriesConfig:
     translate: bool = False
     unanswered_heading: str = "To be answered in writing"
     archive_after_days: int = 60
-    navigation_template: str = NAVIGATION_TEMPLATE
-    mark_template: str = MARK_TEMPLATE
+    navigation_template: str = wikifacts.NAVIGATION_TEMPLATE
+    mark_template: str = wikifacts.MARK_TEMPLATE
     sessions: tuple[str, ...] = ()
     """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
     chat_hosts: tuple[str, ...] = ()
     """Names (or e-mail addresses) whose messages in the live chat or by email are the
     hosts', not questions (``notesbot import``); the series' ``host`` always is."""
+    unsigned_templates: tuple[str, ...] = ()
+    """The questions page's "unsigned" templates besides the wiki's own (bot/data/unsigned.json):
+    ``Name`` (its user, then its date), ``Name|USER|DATE`` (the parameters that hold them), or
+    ``lang:CODE`` (a language's entry of the data file: ``lang:de`` for askers from de.wikipedia)."""
     staff: tuple[str, ...] = ()
     """Who decides what is published: account names, or ``group:NAME`` for a
     user group (a user name cannot hold a colon).  Only a draft revision saved
@@ -218,6 +221,9 @@ class Config:
     lock_file: str | None = None
     lock_wait: int = 30
     """Seconds a writing command waits for another run to finish before giving up."""
+    shutoff_recheck_seconds: int = 60
+    """How long the shutoff page as read at the start of a run stays good for its
+    edits: a run that lasts longer reads it again before its next edit (0: before every edit)."""
     run_budget_seconds: int = 1200
     """Every run ends within this many seconds, its worst case included (Toolforge
     stops the job at 1,500: ``toolforge/jobs.yaml``).  Past ``run_budget_seconds -
@@ -275,6 +281,14 @@ which local file the bot opens or writes."""
 
 # -- loading and validation ------------------------------------------------
 
+def _shown(value: Any) -> str:
+    """``value`` as JSON in a message: its first 60 characters."""
+    try:
+        return json.dumps(value)[:60]
+    except (RecursionError, ValueError):
+        return "a value nested too deeply to show"
+
+
 def _check(value: Any, hint: Any, path: str) -> Any:
     """Return ``value`` converted to ``hint``'s type, or raise naming ``path``."""
     origin = typing.get_origin(hint)
@@ -286,23 +300,23 @@ def _check(value: Any, hint: Any, path: str) -> Any:
         return _check(value, inner[0], path)
     if hint is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{path}: expected true or false, got {json.dumps(value)}")
+            raise ConfigError(f"{path}: expected true or false, got {_shown(value)}")
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{path}: expected a whole number, got {json.dumps(value)}")
+            raise ConfigError(f"{path}: expected a whole number, got {_shown(value)}")
         return value
     if hint is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{path}: expected a string, got {json.dumps(value)}")
+            raise ConfigError(f"{path}: expected a string, got {_shown(value)}")
         return value
     if origin is tuple:
         if not isinstance(value, list):
-            raise ConfigError(f"{path}: expected a list, got {json.dumps(value)[:60]}")
+            raise ConfigError(f"{path}: expected a list, got {_shown(value)}")
         return tuple(_check(v, args[0], f"{path}[{i}]") for i, v in enumerate(value))
     if origin is dict:
         if not isinstance(value, dict):
-            raise ConfigError(f"{path}: expected an object, got {json.dumps(value)[:60]}")
+            raise ConfigError(f"{path}: expected an object, got {_shown(value)}")
         return {_check(k, str, f"{path} key"): _check(v, args[1], f"{path}.{k}") for k, v in value.items()}
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path)
@@ -311,7 +325,7 @@ def _check(value: Any, hint: Any, path: str) -> Any:
 
 def _build(cls: type, data: Any, path: str) -> Any:
     if not isinstance(data, dict):
-        raise ConfigError(f"{path or 'configuration'}: expected an object, got {json.dumps(data)[:60]}")
+        raise ConfigError(f"{path or 'configuration'}: expected an object, got {_shown(data)}")
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     for key in data:
@@ -369,6 +383,9 @@ def _validate(config: Config) -> Config:
                 date.fromisoformat(day)
             except ValueError:
                 raise ConfigError(f"series[{i}].sessions: {day!r} is not a date YYYY-MM-DD") from None
+        for j, spec in enumerate(s.unsigned_templates):
+            if (problem := wikifacts.unsigned_spec_problem(spec)) is not None:
+                raise ConfigError(f"series[{i}].unsigned_templates[{j}]: {problem}")
         for j, prefix in enumerate(s.allowed_prefixes):
             if len(prefix.strip()) < 3:
                 raise ConfigError(f"series[{i}].allowed_prefixes[{j}]: too short to be safe")
@@ -386,16 +403,23 @@ def _validate(config: Config) -> Config:
             if not name.strip() or (not name.startswith("group:") and re.search(r"[:#<>\[\]|{}/@]", name)):
                 raise ConfigError(f"series[{i}].staff[{j}]: {name!r} is neither an account name "
                                   "nor group:NAME")
-        if s.archive_after_days < 0:
-            raise ConfigError(f"series[{i}].archive_after_days: must not be negative")
+        if not 0 <= s.archive_after_days <= 36500:
+            raise ConfigError(f"series[{i}].archive_after_days: expected 0 to 36500 (a hundred years), "
+                              f"got {s.archive_after_days}")
         _validate_crosslinks(s, f"series[{i}]")
     for key in ("shutoff_page", "onwiki_config", "status_page"):
         _check_title(getattr(config, key).replace("{bot}", "NotesBot"), key)
+    if not re.fullmatch(r"User:[^/]+/.+\.json", " ".join(config.onwiki_config.replace("_", " ").split())):
+        # Only a .json subpage of the bot's own user page is protected from the
+        # community (Context.open checks that it is the bot's own).
+        raise ConfigError(f"onwiki_config: {config.onwiki_config!r} is not a .json subpage of the bot's own user "
+                          "page (User:{bot}/….json), the only page only the bot and interface administrators "
+                          "can edit")
     if not 0 <= config.max_conflict_retries <= 20:
         raise ConfigError("max_conflict_retries: expected 0 to 20")
     for key, low, high in (("max_retries", 0, 15), ("retry_wait_seconds", 0, 120), ("retry_max_seconds", 0, 600),
                            ("request_timeout_seconds", 1, 300), ("run_budget_seconds", 10, 86400),
-                           ("lock_wait", 0, 3600), ("log_file_max_bytes", 1024, 1 << 30),
+                           ("lock_wait", 0, 3600), ("shutoff_recheck_seconds", 0, 3600), ("log_file_max_bytes", 1024, 1 << 30),
                            ("log_file_backups", 1, 100)):
         if not low <= getattr(config, key) <= high:
             raise ConfigError(f"{key}: expected {low} to {high}, got {getattr(config, key)}")
@@ -506,6 +530,8 @@ def parse_json(text: str, source: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ConfigError(f"{source}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: nested too deeply to be a configuration") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a JSON object at the top")
     return data

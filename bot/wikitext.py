@@ -13,8 +13,9 @@ closes: each ``<!--`` after the last ``-->`` (MediaWiki hides all from the
 first of them to the end of the page), and the ``{{``, ``[[`` and opening
 tags left on a stack per kind.  Up to :data:`UNCLOSED_LIMIT` of them it
 gives the text to mwparserfromhell as it is, so ordinary pages are read
-exactly as before.  Beyond, it parses the pieces between them apart and
-puts each unclosed opener back as plain text: the result still gives back
+exactly as before.  Beyond, it parses the text once with each unclosed
+opener replaced by a stand-in that opens nothing, and puts each opener back
+as plain text (or, should that fail, parses the pieces between them apart): the result still gives back
 the page to the letter (``str(parse(text)) == text``), so a page the bot
 writes back loses nothing, while nothing an unclosed opener would have
 swallowed is read as structure.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Text
+from mwparserfromhell.nodes import Comment, Text
 from mwparserfromhell.utils import parse_anything
 from mwparserfromhell.wikicode import Wikicode
 
@@ -83,6 +84,48 @@ def parse(text: str, *, skip_style_tags: bool = False) -> Wikicode:
         if not comment:
             return mwparserfromhell.parse(text, skip_style_tags=skip_style_tags)
         spans = [spans[-1]]  # only the unclosed comment: its many ``<!--`` are the cost
+    return _parse_neutralised(text, spans, skip_style_tags) or _parse_apart(text, spans, skip_style_tags)
+
+
+_MARK = "\ue000"
+"""Starts a stand-in for an unclosed opener (a private-use character, then one
+of :data:`_INDEXES` naming which): what mwparserfromhell reads as plain text."""
+_INDEX_BASE = 0xF0000
+_INDEXES = 0xFFFFD - _INDEX_BASE  # the supplementary private use area A
+_STAND_IN = re.compile(_MARK + "([\U000F0000-\U000FFFFD])")
+
+
+def _parse_neutralised(text: str, spans: list[tuple[int, int]], skip_style_tags: bool) -> Wikicode | None:
+    """One parse of ``text`` with each unclosed opener replaced by a stand-in
+    that opens nothing, then the openers put back in the text nodes (and
+    comments) that hold their stand-ins.  None when the text already uses the
+    stand-ins' characters, has too many openers for them, or does not come
+    back to the letter: :func:`_parse_apart` then reads it.  (Parsing the
+    pieces apart is linear too, but costs one mwparserfromhell parse per
+    piece: 20,000 openers cost 0.8 s, this one parse 0.05 s.)"""
+    if len(spans) > _INDEXES or _MARK in text:
+        return None
+    out, last = [], 0
+    for number, (start, end) in enumerate(spans):
+        out += [text[last:start], _MARK, chr(_INDEX_BASE + number)]
+        last = end
+    out.append(text[last:])
+    code = mwparserfromhell.parse("".join(out), skip_style_tags=skip_style_tags)
+
+    def restore(match: re.Match) -> str:
+        start, end = spans[ord(match.group(1)) - _INDEX_BASE]
+        return text[start:end]
+
+    for node in code.ifilter(recursive=True):
+        if isinstance(node, Text) and _MARK in node.value:
+            node.value = _STAND_IN.sub(restore, node.value)
+        elif isinstance(node, Comment) and _MARK in node.contents:
+            node.contents = _STAND_IN.sub(restore, node.contents)
+    return code if str(code) == text else None
+
+
+def _parse_apart(text: str, spans: list[tuple[int, int]], skip_style_tags: bool) -> Wikicode:
+    """The pieces between the unclosed openers parsed apart, each opener kept as text."""
     pieces: list = []
     last = 0
     for start, end in spans:

@@ -43,7 +43,7 @@ EXTENSIONS = "ParserFunctions,Cite,AbuseFilter,SpamBlacklist"
 
 BOT_USER = "NotesBot"
 BOT_APPID = "notesbot"
-BOT_GRANTS = "basic,highvolume,editpage,createeditmovepage"
+BOT_GRANTS = "basic,highvolume,editpage,createeditmovepage,editmyoptions"
 # The other accounts a test or the demo acts as: a sysop for setting the wiki
 # up (protecting pages, editing another user's JSON page), a community member
 # editing the questions page, and a staff member writing answers in the draft.

@@ -183,3 +183,16 @@ def mark_targets(html: str) -> list[tuple[str, str]]:
             out.append((unquote(m[1]).replace("_", " "), m[2]))
     return out
 
+
+
+def benchmark(name: str):
+    """The module ``benchmarks/NAME.py``: a test that checks a bound the
+    benchmark enforces calls the benchmark's own measure and bound."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / f"{name}.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

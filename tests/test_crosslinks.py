@@ -14,6 +14,7 @@ from bot import config
 from bot.compile.templates import load_templates
 from bot.errors import ConfigError
 from bot.publish import crosslinks
+from bot.wikifacts import normalise_title
 
 DATA = Path(__file__).resolve().parent / "data" / "crosslinks"
 LISTING = config.CentralListing()
@@ -25,13 +26,23 @@ def session(day="2024-07-11", time="18:00"):
     return s
 
 
+def links_session(node, s) -> bool:
+    """Whether ``node`` (a row, a line) links the session page, as a reader
+    finds the session's row: a link to its title, any section."""
+    for link in mwparserfromhell.parse(str(node)).filter_wikilinks(recursive=True):
+        title = str(link.title).split("#")[0].strip()
+        if title and normalise_title(title) == normalise_title(s.title):
+            return True
+    return False
+
+
 def other_rows(text: str, s) -> list[str]:
     """Every row of every table that is not the bot's, as text."""
     out = []
     for table in mwparserfromhell.parse(text).filter_tags(recursive=True):
         if table.tag == "table":
             out += [str(r) for r in table.contents.filter_tags(recursive=False)
-                    if r.tag == "tr" and not crosslinks.links_session(r.contents, s)]
+                    if r.tag == "tr" and not links_session(r.contents, s)]
     return out
 
 
@@ -47,7 +58,7 @@ def test_new_session_adds_one_row_and_leaves_the_rest_byte_for_byte(name):
     new = crosslinks.update_listing(text, s, LISTING, duration=60, notes=None)
     code = mwparserfromhell.parse(new)
     table = crosslinks.read_table(code, LISTING.upcoming_section, {}, LISTING.page)
-    [ours] = [r for r in table.rows if crosslinks.links_session(r.contents, s)]
+    [ours] = [r for r in table.rows if links_session(r.contents, s)]
     assert without(new, str(ours)) == text
     assert 'class="vevent"' in str(ours) and 'class="dtstart" title="2024-07-11T18:00Z"' in str(ours)
     assert 'class="summary"' in str(ours) and 'class="url"' in str(ours)
@@ -282,8 +293,43 @@ def test_the_calendar_has_one_event_per_session_with_stable_uids():
     assert not ical.is_published(f"* [[{s22.title}|24 March 2022]] – upcoming", s22)
 
 
-def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list():
+RECORDS = "User:NotesBot/notesbot-records.json"
+NOW = "2026-12-07T05:00:00Z"
+
+
+def ledger_of(texts: dict, legacy: str = ""):
+    """The bot's records as a run reads them from ``texts`` (the page, if there)."""
     from bot.model import PageState
+    from bot.publish.records import Ledger
+
+    page = PageState(RECORDS, RECORDS in texts, texts.get(RECORDS, ""), revid=1)
+    return Ledger(RECORDS, page, NOW, legacy=legacy)
+
+
+def records_in(texts: dict, s) -> dict:
+    return json.loads(texts[RECORDS])["announcements"][s.title]
+
+
+@pytest.mark.parametrize("value", ["2024-10-17T99:00Z", "2024-10-17Tab:cdZ", "2024-10-18T17:00Z", "17:00",
+                                   "2024-10-17T17:60Z"])
+def test_a_start_that_is_no_time_of_the_day_is_left_out_with_a_message(value):
+    from bot.model import PageState
+    from bot.publish import ical
+
+    series = config.SeriesConfig()
+    two = session("2024-10-17")
+    index = f"* [[{two.title}|17 October 2024]]\n* [[{session('2024-11-21').title}|21 November 2024]]\n"
+    page = PageState(two.title, True, f"{{{{Conversation hour navigation|start={value}}}}}")
+    problems: list[str] = []
+    found = ical.sessions(index, series, {two.title: page}, {date(2024, 10, 17)}, problems=problems)
+    assert [(s.title, s.time) for s, _ in found] == [(two.title, "18:00")]  # 21 November: not listed by staff
+    [problem] = problems
+    assert problem.startswith(f"[[{two.title}]]: start='{value}' is not a time of day on 2024-10-17")
+    good = PageState(two.title, True, "{{Conversation hour navigation|start=2024-10-17T17:00Z}}")
+    assert [s.time for s, _ in ical.sessions(index, series, {two.title: good}, {date(2024, 10, 17)})] == ["17:00"]
+
+
+def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list():
     from bot.publish import plan_new_session
 
     series = config.from_dict({"series": [{"announcements": {
@@ -291,21 +337,21 @@ def test_with_massmessage_the_announcement_is_one_request_to_the_delivery_list()
         "pages": [config.CRS + "/Conversation Hour/Talk"]}}]}).series[0]
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
-    with_mm = plan_new_session({}, s, series, tset, massmessage=True)
+    with_mm = plan_new_session({}, s, series, tset, massmessage=True, ledger=ledger_of({}))
     [delivery] = with_mm.deliveries
     assert delivery.params["action"] == "massmessage"
     assert delivery.params["spamlist"] == "Global message delivery/Targets/CR&S"
     assert delivery.params["subject"] == "Conversation Hour 2024 10 17: upcoming session"
-    assert s.title in delivery.params["message"] and delivery.depends_on == (s.title,)
+    assert s.title in delivery.params["message"] and delivery.depends_on == (s.title, RECORDS)
     assert not [e for e in with_mm.edits if e.kind == "announcement"]
-    without_mm = plan_new_session({}, s, series, tset, massmessage=False)
+    without_mm = plan_new_session({}, s, series, tset, massmessage=False, ledger=ledger_of({}))
     assert not without_mm.deliveries
     [edit] = [e for e in without_mm.edits if e.kind == "announcement"]
     assert edit.new_section == (delivery.params["subject"], delivery.params["message"])
     assert any("no MassMessage" in n for n in without_mm.notices)
 
 
-# -- announcements: exactly once, by the bot's record on the session page ------------------
+# -- announcements: exactly once, by the bot's records page (bot.publish.records) ------------
 
 TALK = config.CRS + "/Conversation Hour/Talk"
 DELIVERY = "Global message delivery/Targets/CR&S"
@@ -366,90 +412,114 @@ def run(plan, wiki):
     return apply_plan(plan, wiki, allowed=lambda t: True, simulate=False, max_retries=2)
 
 
-def test_a_recorded_announcement_is_not_posted_again_even_when_its_section_is_gone():
+def plan_on(wiki, s, series, tset, **options):
+    """The new session's plan over what ``wiki`` holds now, as a run makes it."""
     from bot.publish import plan_new_session
 
+    pages = wiki.read(list(wiki.texts))
+    return plan_new_session(pages, s, series, tset, ledger=ledger_of(wiki.texts), **options)
+
+
+def test_a_recorded_announcement_is_not_posted_again_even_when_its_section_is_gone():
     series = announcing_series()
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
-    first = plan_new_session({}, s, series, tset)
+    wiki = FakeWiki({TALK: "Talk.\n"})
+    first = plan_on(wiki, s, series, tset)
     [post] = [e for e in first.edits if e.kind == "announcement"]
     [record] = first.afterwards
-    assert record.title == s.title and record.depends_on == (TALK,)
-    wiki = FakeWiki({TALK: "Talk.\n"})
+    assert record.title == RECORDS and record.depends_on == (TALK,)
     assert run(first, wiki).ok
-    # The post, then its record on the session page, in that order.
+    # The post, then its record on the bot's records page, in that order.
     assert [e for e in wiki.log if e[1] == TALK] == [("save", TALK, post.new_section[0])]
-    assert wiki.log[-1] == ("save", s.title, None) and wiki.log.index(("save", TALK, post.new_section[0])) < len(
-        wiki.log) - 1
-    assert crosslinks.announcement_record(s, "created", TALK) in wiki.texts[s.title]
+    assert wiki.log[-1] == ("save", RECORDS, None)
+    assert records_in(wiki.texts, s) == {f"created {TALK}": "sent"}
+    assert json.loads(wiki.texts[RECORDS])["since"] == NOW
+    assert "notesbot:announc" not in wiki.texts[s.title]  # nothing the community could edit
     # The talk page archived: the record decides, nothing is posted again.
     wiki.texts[TALK] = "Talk.\n"
-    again = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset)
+    again = plan_on(wiki, s, series, tset)
     assert not [e for e in again.edits if e.kind == "announcement"] and not again.afterwards
 
 
 def test_a_crash_between_the_post_and_its_record_posts_nothing_more_and_records_it():
-    from bot.publish import plan_new_session
-
     series = announcing_series()
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
     wiki = FakeWiki({TALK: "Talk.\n"})
-    plan = plan_new_session({}, s, series, tset)
-    plan = dataclasses.replace(plan, afterwards=())  # killed after the post
+    plan = dataclasses.replace(plan_on(wiki, s, series, tset), afterwards=())  # killed after the post
     run(plan, wiki)
-    assert crosslinks.announcement_record(s, "created", TALK) not in wiki.texts[s.title]
+    assert RECORDS not in wiki.texts
     posted = wiki.texts[TALK]
-    rerun = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset)
+    rerun = plan_on(wiki, s, series, tset)
     wiki.log.clear()
     assert run(rerun, wiki).ok
     assert wiki.texts[TALK] == posted and not [e for e in wiki.log if e[1] == TALK]
-    assert crosslinks.announcement_record(s, "created", TALK) in wiki.texts[s.title]
+    assert records_in(wiki.texts, s) == {f"created {TALK}": "sent"}
 
 
-def test_the_notes_announcement_is_decided_by_the_record_not_by_the_heading():
+def test_what_the_session_page_says_decides_nothing_but_the_bots_own_old_records_count():
+    from bot.publish import announcements, plan as plan_mod
+
     series = announcing_series()
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
-    session_text = "Session page\n" + crosslinks.announcement_record(s, "published", TALK)
-    pages = pages_of(**{s.title: session_text, TALK: "Archived: see the archive."})
-    from bot.publish import announcements, plan as plan_mod
-
+    forged = "Session page\n" + crosslinks.announcement_record(s, "published", TALK)
+    pages = pages_of(**{s.title: forged, TALK: "Archived: see the archive."})
     plan = plan_mod.PlanBuilder()
-    edits = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
-    assert edits == [] and plan.afterwards == []
-    # The "created" record does not stand for the notes' announcement.
-    pages = pages_of(**{s.title: "Session page\n" + crosslinks.announcement_record(s, "created", TALK),
-                        TALK: "Archived"})
-    [edit] = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False)
+    [edit] = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False,
+                                              ledger=ledger_of({}))
     assert edit.new_section[0] == crosslinks.announcement_heading(s, "published")
+    # The same record in the bot's own revision of the session page (an earlier
+    # version's): it counts, and is copied to the records page.
+    plan = plan_mod.PlanBuilder()
+    edits = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False,
+                                             ledger=ledger_of({}, legacy=forged))
+    assert [e.kind for e in edits] == ["announcement record"] and plan.afterwards == []
+    assert json.loads(edits[0].change("", False))["announcements"][s.title] == {f"published {TALK}": "sent"}
+    # Once the session has an entry on the records page, the session page is not looked at.
+    texts = {RECORDS: edits[0].change("", False)}
+    plan = plan_mod.PlanBuilder()
+    assert announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False,
+                                            ledger=ledger_of(texts)) == []
+    # The "created" record does not stand for the notes' announcement.
+    [edit] = announcements.announcement_edits(pages, s, series, tset, plan, event="created", massmessage=False,
+                                              ledger=ledger_of(texts))
+    assert edit.new_section[0] == crosslinks.announcement_heading(s, "created")
 
 
-def test_a_mass_message_is_recorded_then_sent_then_recorded_sent_and_never_sent_twice():
-    from bot.publish import plan_new_session
-
+def test_a_forged_sending_record_on_the_session_page_neither_blocks_nor_fails():
     series = announcing_series(delivery_list=DELIVERY)
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
     sending = crosslinks.announcement_record(s, "created", DELIVERY, massmessage=True, sent=False)
-    sent = crosslinks.announcement_record(s, "created", DELIVERY, massmessage=True)
+    wiki = FakeWiki({s.title: "Session page\n" + sending})
+    plan = plan_on(wiki, s, series, tset, massmessage=True)
+    assert not plan.refusals and len(plan.deliveries) == 1
+    assert run(plan, wiki).ok and [e[0] for e in wiki.log].count("massmessage") == 1
+
+
+def test_a_mass_message_is_recorded_then_sent_then_recorded_sent_and_never_sent_twice():
+    series = announcing_series(delivery_list=DELIVERY)
+    s = series.session(date(2024, 10, 17))
+    tset = load_templates(series.style)
+    key = f"created massmessage {DELIVERY}"
     wiki = FakeWiki({})
-    plan = plan_new_session({}, s, series, tset, massmessage=True)
-    [session_edit] = [e for e in plan.edits if e.title == s.title]
-    assert sending in session_edit.text and sent not in session_edit.text
+    plan = plan_on(wiki, s, series, tset, massmessage=True)
+    [records_edit] = [e for e in plan.edits if e.title == RECORDS]
+    assert json.loads(records_edit.text)["announcements"][s.title] == {key: "sending"}
     real_massmessage = wiki.massmessage
 
     def massmessage(params):  # the record is on the wiki before the request
-        assert sending in wiki.texts[s.title]
+        assert records_in(wiki.texts, s) == {key: "sending"}
         return real_massmessage(params)
 
     wiki.massmessage = massmessage
     assert run(plan, wiki).ok
     assert [e[0] for e in wiki.log].count("massmessage") == 1
-    assert sent in wiki.texts[s.title] and sending not in wiki.texts[s.title]
+    assert records_in(wiki.texts, s) == {key: "sent"}
     for _ in range(2):  # rerun: nothing sent
-        rerun = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset, massmessage=True)
+        rerun = plan_on(wiki, s, series, tset, massmessage=True)
         assert not rerun.deliveries and not rerun.refusals and not rerun.afterwards
         run(rerun, wiki)
     assert [e[0] for e in wiki.log].count("massmessage") == 1
@@ -457,13 +527,11 @@ def test_a_mass_message_is_recorded_then_sent_then_recorded_sent_and_never_sent_
 
 @pytest.mark.parametrize("how", ["killed before the request", "killed after the request", "request failed"])
 def test_a_mass_message_whose_sending_is_not_recorded_is_reported_not_sent_again(how):
-    from bot.publish import plan_new_session
-
     series = announcing_series(delivery_list=DELIVERY)
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
     wiki = FakeWiki({}, massmessage_fails=how == "request failed")
-    plan = plan_new_session({}, s, series, tset, massmessage=True)
+    plan = plan_on(wiki, s, series, tset, massmessage=True)
     if how != "request failed":
         plan = dataclasses.replace(plan, afterwards=())
     if how == "killed before the request":
@@ -471,24 +539,30 @@ def test_a_mass_message_whose_sending_is_not_recorded_is_reported_not_sent_again
     report = run(plan, wiki)
     assert report.ok == (how != "request failed")
     sends = [e[0] for e in wiki.log].count("massmessage")
-    rerun = plan_new_session(wiki.read(list(wiki.texts)), s, series, tset, massmessage=True)
+    rerun = plan_on(wiki, s, series, tset, massmessage=True)
     assert not rerun.deliveries
     [(title, kind, why)] = rerun.refusals
-    assert title == s.title and "not sent again" in why and "MassMessage log" in why
+    assert title == RECORDS and "not sent again" in why and "MassMessage log" in why
     report = run(rerun, wiki)
     assert not report.ok and [e[0] for e in wiki.log].count("massmessage") == sends
 
 
 def test_a_mass_message_waits_for_its_record_to_be_saved():
-    from bot.publish import plan_new_session
     from bot.wiki import apply_plan
 
     series = announcing_series(delivery_list=DELIVERY)
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
     wiki = FakeWiki({})
-    wiki.confirm = lambda title, old, new: "n" if title == s.title else "y"  # the session page declined
-    plan = plan_new_session({}, s, series, tset, massmessage=True)
+    wiki.confirm = lambda title, old, new: "n" if title == RECORDS else "y"  # the records page declined
+    plan = plan_on(wiki, s, series, tset, massmessage=True)
     report = apply_plan(plan, wiki, allowed=lambda t: True, simulate=False, max_retries=2, ask=True)
     assert "massmessage" not in [e[0] for e in wiki.log]
     assert [o.status for o in report.outcomes if o.title == DELIVERY] == ["skipped"]
+
+
+def test_a_records_page_that_is_not_json_is_a_one_line_refusal():
+    from bot.publish import PlanError
+
+    with pytest.raises(PlanError, match=r"notesbot-records.json\]\] is not valid JSON"):
+        ledger_of({RECORDS: "{" * 100000})

@@ -20,7 +20,7 @@ import pytest
 
 from bot import wikifacts
 from bot.harvest import harvest
-from bot.harvest.signatures import user_of_link
+from bot.harvest.signatures import find_signature, signatures_within, user_of_link
 
 CORPUS = Path(__file__).parent / "data" / "signatures"
 _LINK = re.compile(r"\[\[([^\[\]|\n]*)")
@@ -63,7 +63,8 @@ def remnants(question, signer: str, facts) -> list[str]:
 
 
 def measure() -> dict:
-    figures = {"en": [0, 0], "other": [0, 0], "remnants": [], "posts": [0, 0], "wrong": []}
+    figures = {"en": [0, 0], "other": [0, 0], "remnants": [], "posts": [0, 0], "wrong": [], "askers": [],
+               "lost": []}
     for data in _files():
         facts = wikifacts.facts_for(data.get("lang", "en"))
         group = "en" if data.get("lang", "en") == "en" else "other"
@@ -71,6 +72,8 @@ def measure() -> dict:
             result = harvest("== Topic ==\n" + case["line"] + "\n", facts=facts)
             figures[group][1] += 1
             got = [(q.asker, q.timestamp) for q in result.questions]
+            figures["askers"] += [(data["file"], case["line"][:70], q.asker) for q in result.questions
+                                  if q.asker not in (None, case["signer"])]
             if got == [(case["signer"], _minute(case["minute"]))]:
                 figures[group][0] += 1
             else:
@@ -87,6 +90,10 @@ def measure() -> dict:
                 for q, e in zip(result.questions, expected))
             figures["posts"][1] += 1
             figures["posts"][0] += whole
+            figures["askers"] += [(data["file"], q.question[:50], q.asker) for q, e in zip(result.questions, expected)
+                                  if q.asker not in (None, e["signer"])]
+            if (lost := signed_lines(page["page"], facts) - accounted(result)) > 0:
+                figures["lost"].append((data["file"], page["page"][:70], lost))
             if not whole:
                 figures["wrong"].append((data["file"], page["page"][:70],
                                          [(q.question, q.asker, q.title, q.comments) for q in result.questions]))
@@ -94,6 +101,21 @@ def measure() -> dict:
                 if (left := remnants(question, e["signer"], facts)):
                     figures["remnants"].append((data["file"], question.question, left))
     return figures
+
+
+def signed_lines(page: str, facts) -> int:
+    """How many lines of a page a signature signs (at their end or inside), headings aside (a
+    signature in a post's heading is its asker's, cut from the title)."""
+    return sum(1 for line in page.split("\n") if not line.startswith("=") and (
+        (found := find_signature(line, facts)) is not None and found.user or signatures_within(line, facts)))
+
+
+def accounted(result) -> int:
+    """How many signed lines a harvest can have accounted for: one per line of a question or
+    withdrawn question (duplicates merged keep their lines), comment, and line named by a problem."""
+    questions = [*result.questions, *result.withdrawn]
+    return (sum(len(q.lines) for q in questions) + sum(len(q.comments) for q in questions)
+            + len({problem.line for problem in result.problems}))
 
 
 def _share(pair) -> float:
@@ -106,13 +128,15 @@ def test_the_corpus_is_read_right(capsys):
         print(f"\nharvest corpus: English signatures {figures['en'][0]}/{figures['en'][1]} "
               f"({_share(figures['en']):.1f} %), other languages {figures['other'][0]}/{figures['other'][1]} "
               f"({_share(figures['other']):.1f} %), questions with signature remnants {len(figures['remnants'])}, "
-              f"posts whole {figures['posts'][0]}/{figures['posts'][1]} ({_share(figures['posts']):.1f} %)")
+              f"posts whole {figures['posts'][0]}/{figures['posts'][1]} ({_share(figures['posts']):.1f} %), "
+              f"wrong askers {len(figures['askers'])}, signed lines lost {sum(n for *_, n in figures['lost'])}")
         for wrong in figures["wrong"]:
             print("  wrong:", wrong)
     assert figures["en"][1] >= 40 and figures["other"][1] >= 25 and figures["posts"][1] >= 10
     assert _share(figures["en"]) >= 99.0
     assert _share(figures["other"]) >= 95.0
     assert figures["remnants"] == []
+    assert figures["askers"] == [] and figures["lost"] == []
     assert _share(figures["posts"]) >= 95.0
 
 

@@ -219,3 +219,32 @@ def test_no_question_keeps_any_part_of_its_signature(question, signature, again,
             last = _WORD.findall(re.sub(r"<[^<>]*>", " ", text))[-1:]
             assert not last or last[0].casefold() not in words, (line, text)  # "What is X? Ann"
             assert not re.search(r"<(?!/)[a-z]+\b[^<>]*>\W*\Z", text, re.IGNORECASE), (line, text)
+
+
+# --- Every signed line is accounted for ---------------------------------------------------------
+
+def _signed(name: str) -> str:
+    return f"[[User:{name}|{name}]] ([[User talk:{name}|talk]]) 12:05, 9 March 2025 (UTC)"
+
+
+THREAD_LINES = [
+    "* How do I appeal? " + _signed("Pa"), "* A statement.", "* Unsigned question?", "# Numbered? " + _signed("Pb"),
+    "*: You write to us. " + _signed("Pc"), "*: First paragraph.", ":: Why? Because. " + _signed("Pd"),
+    "*: And who reviews it? " + _signed("Pe"), ":<s>Wrong answer.</s>", "::<del>It failed.</del> " + _signed("Pf"),
+    "::<del>It failed.", "::Still.</del> " + _signed("Pg"), ": How do I report? " + _signed("Ph"), "** [[Foo]]",
+    _signed("Pi"), ":" + _signed("Pj"), "{{unsigned|Pk|12:05, 9 March 2025 (UTC)}}", "", "",
+    "Prose of a post.", "Is this a post? " + _signed("Pl"), "* <s>Withdrawn?</s> " + _signed("Pm"),
+    "Please ask below. " + _signed("Pn"), "*: Answer <s>old</s> new. " + _signed("Po"),
+]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(THREAD_LINES), max_size=14), st.sampled_from(["", "== Topic ==\n", "== A post ==\n"]))
+def test_no_signed_line_is_dropped_in_silence(lines, heading):
+    """Whatever the shape of a thread, each signed line gives a question, a withdrawn question, a
+    comment, or a problem naming its line (issue 22: "never a silent drop")."""
+    from test_harvest_corpus import accounted, signed_lines
+
+    page = heading + "\n".join(lines) + "\n"
+    result = harvest(page)
+    assert signed_lines(page, None) <= accounted(result), (page, result)

@@ -39,7 +39,7 @@ def test_no_command_is_still_bad_usage():
     assert result.returncode == 2 and result.stdout == "" and "usage: notesbot" in result.stderr
 
 
-PYWIKIBOT_INTERNALS = {"argvu", "_tokens", "_currentuser", "_revid", "_sites"}
+PYWIKIBOT_INTERNALS = {"argvu", "_tokens", "_currentuser", "_revid", "_sites", "_userinfo", "_loginstatus"}
 
 
 def test_no_pywikibot_internal_outside_its_one_place():
@@ -118,3 +118,37 @@ def test_handle_args_reads_sys_argv_only_for_an_empty_list_and_takes_dir():
     source = inspect.getsource(pwb_bot.handle_args)
     assert "if not args:" in source and "argvu" in source
     assert "elif option in ('-config', '-dir'):\n            pass" in source
+
+
+def test_the_login_check_rides_where_internals_expects_it():
+    """``APISite.__init__`` checks the login with ``login(cookie_only=True)``,
+    ``pywikibot.Site`` takes ``config.site_interface`` as a class too, and
+    ``site.userinfo`` / ``logged_in`` answer the cached ``_userinfo``:
+    what ``internals.lazy_login_site`` and ``keep_userinfo`` rely on."""
+    import pywikibot
+    from pywikibot.site import APISite
+
+    init = inspect.getsource(APISite.__init__)
+    assert "self.login(cookie_only=True)" in init, init
+    site_function = inspect.getsource(pywikibot.Site)
+    assert "interface or fam.interface(code)" in site_function and "isinstance(interface, type)" in site_function
+    userinfo = inspect.getsource(APISite.userinfo.fget)
+    assert "if not hasattr(self, '_userinfo'):" in userinfo and "return self._userinfo" in userinfo
+    assert "hasattr(self, '_userinfo')" in inspect.getsource(APISite.logged_in)
+
+
+def test_keep_userinfo_keeps_only_the_bot_logged_in():
+    from bot.wiki import internals
+
+    class Site:
+        _loginstatus = None
+
+        def username(self):
+            return "NotesBot"
+
+    site = Site()
+    assert not internals.keep_userinfo(site, {"id": 0, "name": "127.0.0.1", "anon": True})
+    assert not internals.keep_userinfo(site, {"id": 7, "name": "Somebody"})
+    assert not hasattr(site, "_userinfo")
+    info = {"id": 7, "name": "NotesBot", "rights": ["edit"]}
+    assert internals.keep_userinfo(site, info) and site._userinfo is info

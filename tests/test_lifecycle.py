@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from scenario import NOTESBOT, Scenario
+from scenario import NOTESBOT, Scenario, benchmark
 
 DAY = "2025-01-16"
 
@@ -88,17 +88,32 @@ def test_a_whole_season(scenario: Scenario, wiki):
     assert "archived" in s.reader.text(s.status)
 
 
-def test_a_tick_with_nothing_to_do_costs_at_most_three_requests(scenario: Scenario, wiki):
+def test_a_tick_with_nothing_to_do_makes_one_request(scenario: Scenario, wiki):
+    """The bound of ``benchmarks/tick.py --check``, measured as it measures
+    it: the watched pages' latest revisions, with the login check."""
+    bench = benchmark("tick")
     s = scenario
     s.run_ok("new-session", DAY, "-always")
     tick(s, "2025-01-10T12:00:00Z")
     tick(s, "2025-01-10T12:30:00Z")
-    before = len(s.bot_edits())
-    start = wiki.log_position()
-    result = tick(s, "2025-01-10T13:00:00Z")
-    requests = wiki.requests_since(start)
-    assert len(s.bot_edits()) == before
-    assert requests <= 3, f"{requests} requests for a tick with nothing to do:\n{result.stdout}"
+    results = []
+    requests, edited = bench.measure(wiki, s.bot_edits, lambda: results.append(tick(s, "2025-01-10T13:00:00Z")))
+    assert edited == []
+    assert "Nothing changed on the wiki" in results[0].stdout, results[0].stdout
+    assert bench.over_noop(requests) is None, f"{bench.over_noop(requests)}:\n{results[0].stdout}"
+
+
+def test_a_working_tick_makes_at_most_edits_plus_three_requests(wiki, tmp_path):
+    """The bound of ``benchmarks/tick.py --check`` on its own series (one
+    session to publish, the next one's questions to harvest), measured as
+    it measures it: the edits, the index's history, one batch of every page
+    the tick reads, and one batch of what it saved before the status page."""
+    bench = benchmark("tick")
+    s, titles = bench.set_up(wiki, tmp_path)
+    when = bench.NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+    requests, edited = bench.measure(wiki, lambda: bench.bot_edits(s, set(titles)), lambda: tick(s, when))
+    assert s.session(bench.HELD.isoformat()) in edited and s.draft(bench.NEXT.isoformat()) in edited, edited
+    assert bench.over_work(requests, len(edited)) is None, bench.over_work(requests, len(edited))
 
 
 def test_schedule_runs_ticks_and_stops_on_sigterm(scenario: Scenario):

@@ -5,12 +5,11 @@ made, not a row that silently matches nothing."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 from bot.compile.check import Severity, check_draft
-from bot.config import SeriesConfig
 from bot.model import EditStatus, SaveStatus, SessionState
 from bot.run.tick import state_of
 from bot.wiki.apply import Outcome, Report
@@ -39,13 +38,12 @@ def test_an_outcome_made_from_a_word_is_the_enum_and_counts():
 
 
 def test_a_session_goes_through_its_states_in_order():
-    series = SeriesConfig(time="18:00", archive_after_days=60)
-    day = date(2025, 1, 16)
     at = lambda *t: datetime(*t, tzinfo=timezone.utc)  # noqa: E731
-    assert state_of(series, day, at(2025, 1, 16, 17, 59), None) is SessionState.COLLECTING
-    assert state_of(series, day, at(2025, 1, 16, 18, 0), "collecting") is SessionState.AWAITING_ANSWERS
-    assert state_of(series, day, at(2025, 1, 20), " Ready ") is SessionState.PUBLISHED
-    assert state_of(series, day, at(2025, 3, 17, 18, 0), "ready") is SessionState.ARCHIVED
+    start = at(2025, 1, 16, 18, 0)
+    assert state_of(start, 60, at(2025, 1, 16, 17, 59), None) is SessionState.COLLECTING
+    assert state_of(start, 60, at(2025, 1, 16, 18, 0), "collecting") is SessionState.AWAITING_ANSWERS
+    assert state_of(start, 60, at(2025, 1, 20), " Ready ") is SessionState.PUBLISHED
+    assert state_of(start, 60, at(2025, 3, 17, 18, 0), "ready") is SessionState.ARCHIVED
 
 
 def test_a_draft_problem_is_graded_with_a_severity():

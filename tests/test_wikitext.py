@@ -49,6 +49,7 @@ def _draft(hostile: str) -> str:
     return text + hostile + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", UNITS)
 def test_a_draft_with_one_hostile_line_is_read_in_seconds_with_its_questions(kind):
     """The questions above the line are still read, and the line itself is
@@ -64,6 +65,7 @@ def test_a_draft_with_one_hostile_line_is_read_in_seconds_with_its_questions(kin
         assert any("<!--" in str(f) for f in findings), findings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", UNITS)
 def test_parse_time_grows_linearly(kind):
     """10x the unclosed openers costs about 10x (loose: 30x), not 100x."""
@@ -76,3 +78,37 @@ def test_parse_time_grows_linearly(kind):
             best = min(best, time.process_time() - start)
         return max(best, 1e-4)
     assert cost(20_000) / cost(2_000) < 30
+
+
+@pytest.mark.parametrize("where", ["in a template's parameter", "in a closed comment", "in a link's text",
+                                   "in a tag", "beside the stand-in's own characters"])
+def test_many_unclosed_openers_anywhere_come_back_to_the_letter(where):
+    many = "{{x|" * 30 + "[[y|" * 30 + "<span>" * 30
+    text = {
+        "in a template's parameter": "{{Closed|a=" + many + "}}\nafter {{Other}}",
+        "in a closed comment": "<!-- " + many + " -->\n{{Other}}",
+        "in a link's text": "[[Page|" + many + "]] {{Other}}",
+        "in a tag": "<div>" + many + "</div>{{Other}}",
+        "beside the stand-in's own characters": "\ue000\U000F0001 " + many + " {{Other}}",
+    }[where]
+    code = wikitext.parse(text)
+    assert str(code) == text
+    assert "Other" in [str(t.name).strip() for t in code.filter_templates()]
+
+
+def test_one_parse_for_many_openers_is_fast_against_parsing_pieces():
+    """The stand-ins make one parse of the page; the pieces parsed apart (the
+    fallback) cost one parse each: measured against each other, loosely."""
+    import time
+
+    from bot.wikitext import _parse_apart, unclosed
+
+    text = "{{x|" * 20_000
+    spans = unclosed(text)
+    start = time.perf_counter()
+    assert str(wikitext.parse(text)) == text
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    assert str(_parse_apart(text, spans, False)) == text
+    apart = time.perf_counter() - start
+    assert one < apart, (one, apart)

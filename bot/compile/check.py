@@ -16,8 +16,11 @@ What is looked for:
   be an answer typed as a question, text not under a question, two questions
   with one id, a question without text;
 * answers whose first line names no speaker;
+* two questions with the same text (the notes would hold it twice);
 * a question whose text names or links a person (a user link, a ping, an
-  ``@name``, a signature left in it): the notes are anonymous.
+  ``@name``, a signature left in it): the notes are anonymous;
+* answers the bot proposed from the recording's transcript that staff have
+  not reviewed yet (:mod:`bot.compile.proposals`): left out of the notes.
 
 The scan of the markup is one pass over the text with a search for each
 closing tag; a tag known to be unclosed is not searched for again, so the
@@ -37,6 +40,7 @@ from enum import StrEnum
 from bot import wikitext
 
 from bot import wikifacts
+from bot.compile import proposals
 from bot.compile.draft import Draft, parse_draft, recording_url, speaker_of
 from bot.model import DraftProblemKind
 
@@ -101,7 +105,8 @@ def check_draft(text: str, speakers: Iterable[str] = ()) -> list[Finding]:
     """Every problem of the draft ``text``, in line order.  ``speakers`` as
     for :func:`~bot.compile.draft.parse_draft` (the series' host and speakers)."""
     draft = parse_draft(text, speakers)
-    findings = _markup(text) + _status_box(draft) + _placing(draft) + _speakers(draft) + _people(draft)
+    findings = (_markup(text) + _status_box(draft) + _placing(draft) + _speakers(draft) + _people(draft)
+                + _duplicates(draft) + _proposals(text))
     return sorted(findings, key=lambda f: (f.line, f.severity not in BLOCKING))
 
 
@@ -250,6 +255,15 @@ def _status_box(draft: Draft) -> list[Finding]:
 
 # -- what the draft reader could not place ------------------------------------------
 
+def _proposals(text: str) -> list[Finding]:
+    """Answers the bot proposed from the transcript that staff have not reviewed (left out of the notes)."""
+    return [Finding(block.line, WARNING, PROPOSAL_REASON, block.text) for block in proposals.unreviewed(text)]
+
+
+PROPOSAL_REASON = ("answer proposed from the transcript, not reviewed (left out of the notes): delete its "
+                   "{{Conversation hour proposal}} line to accept it, the whole block to reject it")
+
+
 def _placing(draft: Draft) -> list[Finding]:
     return [Finding(p.line, _SEVERITY_OF_KIND.get(getattr(p, "kind", ""), WARNING), p.reason, p.text)
             for p in draft.problems]
@@ -261,6 +275,25 @@ def _speakers(draft: Draft) -> list[Finding]:
         if question.answers and speaker_of(question.answers[0]) is None:
             findings.append(Finding(question.answer_lines[0], WARNING,
                                     "answer without a speaker (write ': Name: answer')", question.answers[0]))
+    return findings
+
+
+def _duplicates(draft: Draft) -> list[Finding]:
+    """Questions that say the same thing as an earlier one (case, spacing and
+    end punctuation aside): the notes would hold it twice.  Staff merge them
+    (the harvest keeps one id for each: the marks of both askers follow it)."""
+    first: dict[str, int] = {}
+    findings = []
+    for question in draft.questions:
+        key = " ".join(question.text.casefold().split()).rstrip(" ?.!…:;,")
+        if not key:
+            continue
+        if key in first:
+            findings.append(Finding(question.line, WARNING,
+                                    f"the same question as line {first[key]}: keep one (merge the answers)",
+                                    question.text))
+        else:
+            first[key] = question.line
     return findings
 
 

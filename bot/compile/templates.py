@@ -52,6 +52,7 @@ TEMPLATE_NAMES: tuple[str, ...] = (
     "index_pending",   # a session's line on the index page once it took place, until its notes are out
     "recording",       # the line of the notes that links the recording (the draft box's recording=)
     "announcement",  # the message announcing a session and its notes (bot/publish/crosslinks.py)
+    "proposal",  # an answer proposed from the recording's transcript, in the draft (bot/compile/proposals.py)
 )
 
 

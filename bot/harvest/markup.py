@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 
 _LINK_TEXT = re.compile(r"\[\[([^\[\]|\n]*)(?:\|((?:[^\[\]\n]|\[(?!\[)|\](?!\]))*))?(\]*)\]\]")
@@ -25,14 +26,40 @@ _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "
                "&middot;", "|", "&#124;", "&#x7C;", "&#x7c;", "(")
 """Separators and spaces written before a signature's first link."""
 
+_EMPTY_WRAPPER = re.compile(r"<(?P<tag>span|small|sup|sub|font|b|i|u|em|strong|big|bdi)\b[^<>]*>"
+                            r"(?P<inside>\s*[^\s<>][^<>]{0,40})</(?P=tag)\s*>\Z", re.IGNORECASE)
+"""A tag wrapping a few characters, ending where a signature's links start."""
+_DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Invisible marks that turn text around: right-to-left names pick them up around a signature."""
 _ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?:124|x7[cC]);\Z")
 """A template call written with character references, up to its first ``|``: what a signature
 pasted from a page's source leaves before its link."""
 
-_AUTOSIGNED = re.compile(
-    r"(?:<small>\s*)?(?:<span\b[^<>]*>\s*)?(?:—|--|&mdash;)?\s*Preceding\s+"
-    r"(?:\[\[[^\[\]]*\]\]|unsigned)\s+comment\s+added\s+by\s*\Z", re.IGNORECASE)
-"""What a substituted {{unsigned}} writes before the user's links."""
+_AUTOSIGNED_JUNK = (r"(?:\s|&nbsp;|&#160;|<[^<>\n]{0,80}>|'{2,}|\[\[[^\[\]|\n]{0,60}\||\[\[|\]\]"
+                    r"|[(),:–—-]|&[mn]dash;)*")
+"""What may stand between the words of a substituted {{unsigned}}'s text: markup, a link around a
+word (``nicht [[Hilfe:Signatur|signierter]] Beitrag``), brackets and dashes."""
+
+
+_AUTOSIGNED_WORD = re.compile(r"[^\W_](?:[\w'’:.-]*[^\W_])?|[^\w\s]")
+"""A word of a substituted text, or a mark of punctuation on its own (a link may close before it)."""
+
+
+def autosigned_pattern(texts: tuple[str, ...]) -> re.Pattern[str] | None:
+    """What substituted {{unsigned}} templates write before the user's links ("Preceding unsigned
+    comment added by", "nicht signierter Beitrag von"), each text's words in order with any markup
+    between them, up to where the links start."""
+    alternatives = [_AUTOSIGNED_JUNK.join(re.escape(word) for word in words)
+                    for text in texts if (words := _AUTOSIGNED_WORD.findall(text))]
+    if not alternatives:
+        return None
+    return re.compile(r"(?:—|--|&mdash;)?\s*(?:" + "|".join(alternatives) + ")" + _AUTOSIGNED_JUNK + r"\Z",
+                      re.IGNORECASE)
+
+
+def _autosigned_ends(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The last words of the substituted texts, case-folded: what must stand right before the links."""
+    return tuple({text.split()[-1].casefold() for text in texts if text.split()})
 
 
 def visible(text: str) -> str:
@@ -52,6 +79,8 @@ def links_labels(text: str) -> Iterator[tuple[int, int, str, str]]:
         yield match.start(), match.end(), match.group(1), label + match.group(3)
 
 
+_LAST_WORD = re.compile(r"([^\W\d_]+)(?:['\s]|</?[a-z]+\s*>|\]\])*\Z", re.IGNORECASE)
+"""The last word before a point, with the quotes, tags and link end that close it."""
 _NAME_WORD = re.compile(r"(?<![^\W_])([^\W_]+)(?:[\s_'.]|</[a-z]+\s*>)*\Z", re.IGNORECASE)
 """A word of a name, and the closing tags and quotes of its styling (``<span …>Ann</span>``)."""
 _NAME_WORDS = 6
@@ -73,8 +102,29 @@ def _name_words(user: str, signature: str) -> set[str]:
 
 _WORDS = re.compile(r"[^\W_]+")
 
+_IN_SENTENCE = re.compile(r"[^\W_][\s']*\Z|[,;]\s*\Z")
+"""What a link in the middle of a sentence follows: a word (``on my``), ``,`` or ``;``."""
 
-def _lead_start(text: str, start: int, user: str | None = None, signature: str = "") -> int:
+
+def mention_label(text: str, start: int, end: int, user: str) -> str | None:
+    """The label to keep of the link ``text[start:end]`` to ``user``'s pages when it is part of a
+    sentence (``write on my [[User talk:Ex|talk page]].``), not a signature: it follows a word,
+    and its label, shown, holds no word of the name.  None for any other link."""
+    if not _IN_SENTENCE.search(text, max(0, start - 20), start):
+        return None
+    label = next((label for _, _, _, label in links_labels(text[start:end])), None)
+    if label is None or "|" not in text[start:end]:
+        return None  # a bare link shows its target: the name
+    shown = visible(label)
+    name = {word.casefold() for word in _WORDS.findall(user) if len(word) > 1 or word.isupper()}
+    before = _WORDS.findall(visible(text[max(0, start - 40):start]))
+    if not shown or any(word.casefold() in name for word in [*_WORDS.findall(shown), *before[-1:]]):
+        return None  # the name is shown, or written just before: ``Ann Example [[User talk:…|talk]]``
+    return label
+
+
+def _lead_start(text: str, start: int, user: str | None = None, signature: str = "",
+                autosigned: re.Pattern[str] | None = None, ends: tuple[str, ...] = ()) -> int:
     """Move a signature's start back over its styling, its dash, the signer's name written
     before its links (``Ann Example ([[User talk:Ann Example|talk]])``: words of the user
     name or of a link's label), and a substituted {{unsigned}}'s "Preceding unsigned comment
@@ -97,10 +147,11 @@ def _lead_start(text: str, start: int, user: str | None = None, signature: str =
         if name.group(1).casefold() not in words:
             break
         start = _skip_lead(text, name.start())
-    if text.endswith("by", 0, start):
-        autosigned = _AUTOSIGNED.search(text, max(0, start - 200), start)
-        if autosigned:
-            start = _skip_lead(text, autosigned.start())
+    last = _LAST_WORD.search(text, max(0, start - 40), start) if autosigned is not None else None
+    if last is not None and last.group(1).casefold() in ends:  # a cheap test before the pattern's
+        lead = autosigned.search(text, max(0, start - 300), start)
+        if lead:
+            start = _skip_lead(text, lead.start())
     return start
 
 
@@ -108,8 +159,16 @@ def _skip_lead(text: str, start: int) -> int:
     """Move back over white space, opening styling tags, bold or italic quotes and
     dashes, one at a time: the cost is the length of what is skipped."""
     while start > 0:
-        if text[start - 1].isspace():
+        if text[start - 1].isspace() or text[start - 1] in _DIRECTION_MARKS:
             start -= 1
+        elif text.endswith(("&#124;", "&#x7C;", "&#x7c;"), 0, start) and (
+                written := _ENTITY_TEMPLATE.search(text, max(0, start - 60), start)) is not None:
+            start = written.start()  # ``&#123;&#123;U&#124;[[User:Ex|Ex]]&#125;&#125;``: a template shown as text
+        elif not text[start - 1].isascii() and unicodedata.category(text[start - 1]) in ("So", "Sm"):
+            start -= 1  # a symbol a signature is decorated with: ``↔``, ``★``, ``✉``
+        elif text.endswith(">", 0, start) and (wrapper := _EMPTY_WRAPPER.search(text, max(0, start - 200), start)) \
+                and not visible(wrapper["inside"]).strip("-–—·•|~ \u2190-\u21ff\u2600-\u27bf"):
+            start = wrapper.start()  # ``<span>—</span>``: a wrapper of nothing but a dash or symbol
         elif text.endswith("''", 0, start):
             quotes = start - 2
             while quotes > 0 and text[quotes - 1] == "'":
@@ -124,9 +183,6 @@ def _skip_lead(text: str, start: int) -> int:
             start -= len(dash)
         elif text.endswith("-", 0, start) and (start == 1 or text[start - 2].isspace()):
             start -= 1
-        elif text.endswith(("&#124;", "&#x7C;", "&#x7c;"), 0, start) and (
-                written := _ENTITY_TEMPLATE.search(text, max(0, start - 60), start)) is not None:
-            start = written.start()  # ``&#123;&#123;U&#124;[[User:Ex|Ex]]&#125;&#125;``: a template shown as text
         else:
             break
     return start

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from bot import wikifacts
 from bot.wikifacts import QUESTION_TEMPLATE
 from bot.harvest.lines import _BRACES, _QUESTION_TEMPLATE_NAME, _shown
-from bot.harvest.signatures import Signature, find_signature, links_to_user, signatures_within
+from bot.harvest.signatures import Signature, find_signature, links_to_user, signatures_within, without_mentions
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\[\[|\]\]|\||=")
 _STRIKE = re.compile(r"<(s|del|strike)\b[^<>]*>", re.IGNORECASE)
+_STRIKE_CLOSING = re.compile(r"</(?:s|del|strike)\s*>", re.IGNORECASE)
 _STRIKE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("s", "del", "strike")}
 _ASKS = re.compile(r"[？؟¿]|\?(?![\w=&/%.-])")
 """A question mark that ends a question, not one inside a URL (``index.php?title=``)."""
@@ -81,6 +82,8 @@ def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said
         head, shown = _cut(head, shown, links)  # the asker's signatures without a time (three tildes)
         cut = True
     kept, struck = (_wikitext(*part) for part in _strike_out(head, shown))
+    if signature is not None and signature.user:  # the asker's links inside a sentence keep their words
+        kept.text, struck.text = (without_mentions(part.text, signature.user, facts) for part in (kept, struck))
     said = _Said(kept.text, struck.text, signature, topic=kept.topic or struck.topic)
     if signature and signature.problem:
         said.problems.append(signature.problem)
@@ -145,11 +148,18 @@ def _strike_out(structure: str, display: str) -> tuple[tuple[str, str], tuple[st
     """Split text into what is kept and what is struck out (``<s>``, ``<del>``, ``<strike>``),
     each as its structure and display.
 
-    An unclosed strike tag strikes to the end of the line, as a browser shows it.
+    An unclosed strike tag strikes to the end of the line, as a browser shows it; a closing
+    tag before any opening one closes a strike opened on a line above, so what precedes it
+    is struck too.
     """
     kept: list[tuple[str, str]] = []
     struck: list[tuple[str, str]] = []
     position = 0
+    stray = _STRIKE_CLOSING.search(structure)
+    if stray is not None and ((first := _STRIKE.search(structure)) is None or stray.start() < first.start()):
+        # a strike opened on a line above closes here: what comes before it is struck too
+        struck.append((structure[:stray.start()], display[:stray.start()]))
+        position = stray.end()
     while (opening := _STRIKE.search(structure, position)) is not None:
         kept.append((structure[position:opening.start()], display[position:opening.start()]))
         closing = _STRIKE_END[opening.group(1).lower()].search(structure, opening.end())

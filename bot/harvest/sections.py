@@ -75,9 +75,10 @@ class _SectionReader(_Replies):
         """A section of its own: everything up to its first signature is one question."""
         self.held: list[tuple[_Line, _Said, int]] = []
         """Unsigned reply lines of one depth, waiting for the line that signs them all."""
+        self.unsigned_run: list[tuple[str, str]] | None = None
 
     def read(self, line: _Line) -> None:
-        if self.held and not self.continues_reply(line):
+        if self.held and line.kind != "blank" and not self.continues_reply(line):
             self.release()
         if self.post and self.section_question is None and line.kind == "list":
             self.prose(line, whole=True)  # a list inside the post: part of the question
@@ -90,7 +91,8 @@ class _SectionReader(_Replies):
         elif line.kind == "submission":
             self.settle_pending()
             self.submission(line)
-        elif line.kind == "template" and _only_templates(line.structure):
+        elif line.kind == "template" and _only_templates(line.structure) and \
+                find_signature(line.structure, self.page.facts) is None:
             self.settle_pending()  # a header or other template: not a question
         elif line.kind in ("template", "prose"):
             self.prose(line)
@@ -115,21 +117,28 @@ class _SectionReader(_Replies):
         else:
             entry = self.page.add(line, said, topic=self.topic)
             self.thread = [(depth, entry)] if entry else []
+            self.unsigned_run = [("", entry.text)] if entry and said.signature is None else None
 
     def submission(self, line: _Line) -> None:
         said = _read(line.structure, line.display, self.page.facts)
         topic = self.page.topics.name(said.topic) if said.topic else self.topic
         entry = self.page.add(line, said, topic=topic)
         self.thread = [(0, entry)] if entry else []
+        self.unsigned_run = None
 
     def prose(self, line: _Line, *, whole: bool = False) -> None:
-        if self.preamble:
-            return  # instructions
         said = _read(line.structure, line.display, self.page.facts)
+        if self.preamble:
+            if said.signature is not None:  # instructions are not signed: say so, never drop it
+                self.page.problem(line, "signed prose before the first heading: not read as a question")
+            return
         if whole:  # a list line inside a post keeps its markers
             said.text = said.text if said.text.startswith(line.prefix) else f"{line.prefix} {said.text}".strip()
         if self.section_question is not None:
             self.reply(line, said, 1)
+        elif said.signature is not None and not said.text and not said.struck and not self.pending \
+                and self.sign_above(said):
+            return  # a signature alone under the question and the list it goes on with
         elif said.signature is None:
             self.pending.append((line, said))
         else:
@@ -162,6 +171,7 @@ class _SectionReader(_Replies):
                 title = without_signer(title, whole.signature.user, self.page.facts) or None  # the asker's
             entry = self.section_question = self.page.add(first, whole, topic=None, title=title)
         self.thread = [(0, entry)] if entry else []
+        self.unsigned_run = None
 
     def settle_pending(self) -> None:
         """Prose that never got a signature is not a question: each line becomes a problem."""

@@ -36,7 +36,8 @@ from datetime import datetime, timedelta, timezone
 
 from bot import wikifacts
 from bot.harvest.dateformats import _format_pattern
-from bot.harvest.markup import _lead_start, _tag_before, links_labels, visible  # noqa: F401 - links_labels: public here
+from bot.harvest.markup import (_autosigned_ends, _lead_start, _tag_before, autosigned_pattern,  # noqa: F401
+                                links_labels, mention_label, visible)  # links_labels: public here
 from bot.harvest.users import _user_name, normalise_user, user_of_link  # noqa: F401 - normalise_user: public here
 
 _WINDOW = 600
@@ -59,11 +60,6 @@ _QUESTION_MARK = re.compile(r"[?？؟]")
 _CLOSING_TAG = re.compile(r"</(?:span|small|sup|sub|font|b|i|u|em|strong|big|s|del|strike|div|p|center|bdi)\s*>"
                           r"|<br\s*/?>|</br\s*>", re.IGNORECASE)
 """A closing tag (or line break) that styling or striking out leaves after a signature."""
-
-_UNSIGNED_TEMPLATE = re.compile(
-    r"\{\{\s*(?:subst:\s*)?unsigned(?:[ _]?ip)?(?P<date_first>[ _]?2)?\s*(?:\|(?P<params>[^{}]*))?\}\}\Z",
-    re.IGNORECASE)
-"""{{unsigned|User|time}} and {{unsigned IP|...}}; the "2" variants take the time first."""
 
 _GAP_BEFORE_TIMESTAMP = 48
 """Most visible characters between a signature's last user link and its timestamp:
@@ -107,7 +103,10 @@ def find_signature(line: str, facts: wikifacts.LanguageFacts | None = None) -> S
     editors) in any language's namespace names or on another wiki, with any
     styling and separators and a leading dash, followed by a timestamp in
     ``facts``' language or English (Meta-wiki's by default) or by nothing
-    (three tildes); and the {{unsigned}} family of templates.
+    (three tildes); the wiki's own "unsigned" templates (``facts.unsigned_templates``,
+    from bot/data/unsigned.json and the configuration) and the text they leave once
+    substituted.  Timestamps are read with every script's digits, spaces written as
+    entities and direction marks.
     """
     return _reader(facts or wikifacts.ENGLISH).find(line)
 
@@ -134,6 +133,8 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     for match in _LINK.finditer(text):
         if user_of_link(match.group(1), facts) != user:
             continue
+        if mention_label(text, match.start(), match.end(), user) is not None:
+            continue  # part of a sentence: :func:`without_mentions` keeps its words
         if spans and len(visible(text[spans[-1][1]:match.start()])) <= 3:
             start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
         else:
@@ -149,6 +150,17 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     return closed
 
 
+def without_mentions(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> str:
+    """``text`` with each link to ``user``'s pages that is part of a sentence replaced by its label:
+    ``write on my [[User talk:Ex|talk page]].`` gives ``write on my talk page.`` (the question keeps
+    its words; the notes are anonymous, so the link goes)."""
+    if "[[" not in text:
+        return text
+    facts = facts or wikifacts.ENGLISH
+    return _LINK.sub(lambda m: (mention_label(text, m.start(), m.end(), user) or m.group())
+                     if user_of_link(m.group(1), facts) == user else m.group(), text)
+
+
 def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None = None) -> str:
     """``text`` (a heading) without its signature and without links to ``user``'s pages, nor
     the brackets or a connecting ``from``/``by`` they leave: ``Question from [[User:A|A]]``
@@ -160,6 +172,7 @@ def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None =
     for signature in reversed(signatures_within(text, facts)):
         if signature.user == user:
             text = text[:signature.start] + " " + text[signature.end or len(text):]
+    text = without_mentions(text, user, facts)
     text = _LINK.sub(lambda m: " " if user_of_link(m.group(1), facts) == user else m.group(), text)
     text = re.sub(r"[(\[{]\s*[)\]}]", " ", text)
     text = re.sub(r"(?:\s+(?:from|by)|\s*[-–—:,;·|(]+)*\s*\Z", "", text, flags=re.IGNORECASE)
@@ -208,25 +221,44 @@ def _end_of_signature_area(line: str) -> int:
     return end
 
 
+def _unsigned_pattern(facts: wikifacts.LanguageFacts) -> re.Pattern[str] | None:
+    """A call of one of the wiki's unsigned templates ending a text: ``{{unsigniert|IP|date}}``,
+    ``{{subst:Unsigned IP|…}}``, ``{{Vorlage:Unsigniert|…}}``."""
+    names = sorted({wikifacts.template_key(template.name) for template in facts.unsigned_templates},
+                   key=len, reverse=True)
+    if not names:
+        return None
+    space = r"[\s_]+"
+    name = "|".join(space.join(re.escape(word) for word in name.split()) for name in names)
+    namespaces = "|".join(re.escape(n) for n in sorted(wikifacts.TEMPLATE_NAMESPACES))
+    return re.compile(rf"\{{\{{\s*(?:(?:safe)?subst\s*:\s*)?(?:(?:{namespaces})\s*:\s*)?(?P<name>{name})\s*"
+                      r"(?:\|(?P<params>[^{}]*))?\}\}\Z", re.IGNORECASE)
+
+
 def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
-    """The {{unsigned}} template someone added after an unsigned comment."""
-    match = _UNSIGNED_TEMPLATE.search(text)
+    """The wiki's unsigned template someone added after an unsigned comment: it ends the comment
+    and names its author.  Its parameters are read as the data file (or the configuration) says;
+    when the user's holds a date and the date's does not, the two are read the other way round
+    (en's {{unsigned}} takes them in either order)."""
+    match = reader.unsigned.search(text) if reader.unsigned is not None else None
     if match is None:
         return None
+    template = reader.unsigned_by_key[wikifacts.template_key(match["name"])]
     values: dict[str, str] = {}
     position = 0
-    for part in (match["params"] or "").split("|"):
+    for part in (match["params"] or "").split("|") if match["params"] is not None else []:
         key, equals, value = part.partition("=")
-        if equals and key.strip() in ("1", "2"):
+        if equals and key.strip():
             values[key.strip()] = value.strip()
         else:
             position += 1
             values.setdefault(str(position), part.strip())
-    user_key, date_key = ("2", "1") if match["date_first"] else ("1", "2")
-    user = _user_name(values.get(user_key, ""))
-    date = values.get(date_key, "")
-    timestamp, problem = reader.read_timestamp(date) if date else (None, None)
-    return Signature(_lead_start(text, match.start()), user, timestamp, problem)
+    user = next((values[key] for key in template.user if values.get(key)), "")
+    date = next((values[key] for key in template.date if values.get(key)), "")
+    if _LOOSE_TIME.search(reader.plain(user)) and not _LOOSE_TIME.search(reader.plain(date)):
+        user, date = date, user
+    timestamp, problem = reader.unsigned_date(date) if date else (None, None)
+    return Signature(_lead_start(text, match.start()), _user_name(user), timestamp, problem)
 
 
 @functools.lru_cache(maxsize=16)
@@ -239,12 +271,20 @@ class _Reader:
 
     def __init__(self, facts: wikifacts.LanguageFacts):
         self.facts = facts
-        self.digits = facts.digit_table
+        self.digits = {**wikifacts.every_digit(), **(facts.digit_table or {})}
+        """Every script's digits as ASCII: a signature copied from another wiki keeps its own (``١٤:٢٠``)."""
+        self.unsigned = _unsigned_pattern(facts)
+        self.unsigned_by_key = {wikifacts.template_key(t.name): t for t in facts.unsigned_templates}
+        self.autosigned = autosigned_pattern(facts.unsigned_texts)
+        self.autosigned_ends = _autosigned_ends(facts.unsigned_texts)
         months = sorted(facts.month_numbers, key=len, reverse=True)
         month = "(?P<month>" + "|".join(re.escape(name) for name in months) + r")\.?"
         formats = [*facts.date_formats, *wikifacts.ENGLISH.date_formats]
         self.formats = [re.compile(_format_pattern(f, month) + r"[\s\u200e\u200f]*\Z", re.IGNORECASE)
                         for f in dict.fromkeys(formats)]
+        self.human_formats = [re.compile(_format_pattern(f, month) + r"[\s\u200e\u200f.]*\Z", re.IGNORECASE)
+                              for f in facts.unsigned_date_formats]
+        """The formats people write an unsigned template's date in (``12. März 2011, 14:05 Uhr``)."""
         number = r"(?P<day>[0-9]{1,2})\.?"
         time = r"(?P<hour>[0-9]{1,2})\s*[:.h]\s*(?P<minute>[0-9]{2})"
         self.formats += [re.compile(pattern + r"[\s\u200e\u200f]*\Z", re.IGNORECASE) for pattern in (
@@ -280,7 +320,7 @@ class _Reader:
             return None
         start, end, user = links[-1]
         after = text[end:]
-        numeric = after.translate(self.digits) if self.digits else after
+        numeric = self.plain(after)
         stamp = None
         for zone in _ZONE.finditer(numeric):
             found = self.timestamp_before(numeric, zone)
@@ -310,10 +350,12 @@ class _Reader:
             signature_end = end
         for earlier_start, earlier_end, earlier_user in reversed(links[:-1]):
             between = visible(text[earlier_end:start])
-            if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between):
+            if earlier_user != user or len(between) > _GAP_BETWEEN_LINKS or _QUESTION_MARK.search(between) \
+                    or len(_LETTERS.findall(between)) > 1:  # ``Edit: clarified.``: words of the comment
                 break
             start = earlier_start
-        return Signature(_lead_start(text, start, user, text[start:signature_end]), user, timestamp, problem,
+        return Signature(_lead_start(text, start, user, text[start:signature_end], self.autosigned,
+                                     self.autosigned_ends), user, timestamp, problem,
                          signature_end)
 
     def within(self, text: str) -> list[Signature]:
@@ -323,7 +365,7 @@ class _Reader:
         link_ends = [match.end() for match in _LINK.finditer(text) if user_of_link(match.group(1), self.facts)]
         if not link_ends:
             return found
-        numeric = text.translate(self.digits) if self.digits else text
+        numeric = self.plain(text)
         lowest = 0
         for zone in _ZONE.finditer(numeric):
             nearest = bisect.bisect_right(link_ends, zone.start()) - 1
@@ -343,6 +385,13 @@ class _Reader:
             lowest = end
         return found
 
+    def plain(self, text: str) -> str:
+        """``text`` with the same offsets, its digits ASCII, its spaces written as entities
+        (``14:20,&nbsp;9&nbsp;March``) and its direction marks blank: what a timestamp is read in."""
+        if "&" in text or not text.isascii():
+            text = _BLANKS.sub(lambda match: " " * len(match.group()), text).translate(self.digits)
+        return text
+
     def timestamp_before(self, text: str, zone: re.Match) -> re.Match | None:
         """The date and time that end just before a zone in parentheses, in any of the formats."""
         lowest = max(0, zone.start() - _TIMESTAMP_LENGTH)
@@ -353,15 +402,39 @@ class _Reader:
         return None
 
     def timestamp_at_end(self, text: str) -> re.Match | None:
-        numeric = text.translate(self.digits) if self.digits else text
+        numeric = self.plain(text)
         for pattern in self.formats:
             match = pattern.search(numeric, max(0, len(numeric) - _TIMESTAMP_LENGTH))
             if match is not None:
                 return match
         return None
 
-    def moment(self, stamp: re.Match, zone: str) -> tuple[datetime | None, str | None]:
-        """The UTC time a matched timestamp and its zone give, or None and why not."""
+    def unsigned_date(self, text: str) -> tuple[datetime | None, str | None]:
+        """The time an unsigned template's date gives (``09:12, 3. Feb. 2016 (CET)``, or without a
+        zone in the wiki's own: ``12. März 2011, 14:05 Uhr``), or None and why not."""
+        text = text.strip()
+        numeric = self.plain(text)
+        zone = _ZONE.search(numeric)
+        if zone is not None and zone.end() == len(numeric):
+            stamp = self.timestamp_before(numeric, zone) or self.human_before(numeric, zone.start())
+            if stamp is not None:
+                return self.moment(stamp, zone.group(1))
+        elif (stamp := self.human_before(numeric, len(numeric)) or self.timestamp_at_end(numeric)) is not None:
+            home = self.facts.zone or self.facts.home_zone
+            if home is None:
+                return None, (f"the date {text!r} of an unsigned template has no zone, and the wiki's is "
+                              "unknown: the question has no time (the page history gives it)")
+            return self.moment(stamp, "", home=home)
+        return None, f"unreadable signature timestamp {text!r}: the question has no time"
+
+    def human_before(self, text: str, end: int) -> re.Match | None:
+        lowest = max(0, end - _TIMESTAMP_LENGTH)
+        return next((match for pattern in self.human_formats
+                     if (match := pattern.search(text, lowest, end)) is not None), None)
+
+    def moment(self, stamp: re.Match, zone: str, *, home: str | None = None) -> tuple[datetime | None, str | None]:
+        """The UTC time a matched timestamp and its zone give (or the IANA zone ``home``, for a
+        date written without one), or None and why not."""
         groups = stamp.groupdict()
         written = stamp.group().strip()
         if groups.get("month") is not None:
@@ -373,6 +446,8 @@ class _Reader:
                              int(groups["minute"]))
         except (TypeError, ValueError):
             return None, f"unreadable signature timestamp {written!r}: the question has no time"
+        if home is not None:
+            return wikifacts.local_to_utc(local, home), None
         offset = self.facts.zone_offset_at(zone, local)
         if offset is None and self.facts.ambiguous_zone(zone):
             return None, (f"signature timestamp {written!r} in an ambiguous zone ({zone}): the question "
@@ -390,5 +465,9 @@ class _Reader:
 
 
 _WORD = re.compile(r"\w")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_BLANKS = re.compile(r"&(?:nbsp|thinsp|ensp|emsp|#160|#x[aA]0|#8201|#x2009|#8239|#x202[fF]);"
+                     "|[\u200e\u200f\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
+"""Spaces written as entities or no-break spaces, and direction marks: blank in a timestamp."""
 
 

@@ -6,25 +6,29 @@ from typing import TYPE_CHECKING, Mapping
 
 from bot import compile as compile_mod
 from bot.model import PageState, Session
-from bot.publish import crosslinks
+from bot.publish import crosslinks, records as records_mod
 from bot.publish.plan import Delivery, Edit, PlanBuilder, PlanError
-from bot.publish.series import notes_link, page_text
+from bot.publish.records import SENDING, SENT, Ledger, record_key
+from bot.publish.series import notes_link
 
 if TYPE_CHECKING:  # the configuration's types, for annotations only
     from bot.config import SeriesConfig
 
 
 def announcement_edits(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
-                       plan: PlanBuilder, *, event: str, massmessage: bool) -> list[Edit]:
+                       plan: PlanBuilder, *, event: str, massmessage: bool,
+                       ledger: Ledger | None = None) -> list[Edit]:
     """The announcement of ``event`` as a new section on each configured page,
     or one MassMessage request to the delivery list when the wiki has
     MassMessage: each made once per session, event and page.
 
-    Each announcement made is recorded on the session page
-    (:func:`crosslinks.announcement_record`, read back here from ``pages``),
-    and the record decides: an announcement recorded there is never planned
-    again, even when its section is no longer on the page (archived, its
-    heading renamed).  Which side a crash between the two writes errs on:
+    Each announcement made is recorded on the bot's records page
+    (``ledger``, :mod:`bot.publish.records`: a ``.json`` page of the bot's
+    user space, which the community cannot edit), and the record decides: an
+    announcement recorded there is never planned again, even when its
+    section is no longer on the page (archived, its heading renamed).  What
+    anyone writes on the session page decides nothing.  Which side a crash
+    between the two writes errs on:
 
     * On a page (``section=new``): posted first, then recorded (an edit of
       ``plan.afterwards``, made once the post is saved or found there).  A
@@ -32,59 +36,70 @@ def announcement_edits(pages: Mapping[str, PageState], session: Session, series:
       its heading, posts nothing and records it.  Only a section archived or
       renamed within that window is posted twice: this side errs towards a
       second post, never towards none.
-    * With MassMessage: recorded as about to be sent (``announcing``, in the
-      session page's own edit, saved before the request), sent, then recorded
-      as sent (``announced``, afterwards).  A run that finds the first record
-      without the second (a crash, a failed request or a lost answer between
-      them) does not send again, since it cannot tell whether the message went
-      out and a second delivery to every page of the list is worse than a
-      late one: it reports the session page as refused, naming the record,
-      on every run until a person checks the wiki's MassMessage log and
-      replaces the record by the sent one or removes it (to have it sent).
-      This side errs towards a message not sent, never silently."""
+    * With MassMessage: recorded as about to be sent (``sending``, saved
+      before the request), sent, then recorded as sent (afterwards).  A run
+      that finds the first record without the second (a crash, a failed
+      request or a lost answer between them) does not send again, since it
+      cannot tell whether the message went out and a second delivery to
+      every page of the list is worse than a late one: it reports the
+      records page as refused, naming the record, on every run until an
+      operator checks the wiki's MassMessage log and sets the record to
+      ``sent`` if it was sent, or removes it (to have it sent).  Only the
+      bot and interface administrators can write that record."""
     config = series.announcements
     if not config.pages and not config.delivery_list:
         return []
+    if ledger is None:
+        raise PlanError("announcements need the bot's records page (bot.publish.records): none was read")
     try:
         body = tset.render("announcement", crosslinks.announcement_values(session, event, notes_link(session)))
     except compile_mod.TemplateError as e:
         raise PlanError(f"cannot write the announcement: {e}") from None
     heading = crosslinks.announcement_heading(session, event)
     depends = (session.notes_page,) if event == "published" else (session.title,)
-    recorded = page_text(pages, session.title)
-
-    def record_edit(record: str, what: str, *, after: str, replacing: str | None = None) -> Edit:
-        return Edit(title=session.title, kind="announcement record",
-                    summary=f"[[{session.title}]]: {crosslinks.EVENTS[event]}, {what}",
-                    change=lambda text, exists: crosslinks.with_record(text, exists, record, replacing=replacing),
-                    depends_on=(after,))
+    recorded = ledger.of(session)
+    edits: list[Edit] = []
+    if ledger.migrating(session):  # the earlier version's records, copied where they count from now on
+        edits.append(record_edit(ledger, session, recorded, "records kept by an earlier version"))
 
     if config.delivery_list and massmessage:
         target = config.delivery_list
-        sent = crosslinks.announcement_record(session, event, target, massmessage=True)
-        sending = crosslinks.announcement_record(session, event, target, massmessage=True, sent=False)
-        if sent in recorded:
-            return []
-        if sending in recorded:
-            plan.refusals.append((session.title, "announcement", (
-                f"{sending} is on the page, without a record that it was sent (a run stopped between the "
-                f"request and its record): not sent again; check the MassMessage log for [[{target}]], then "
-                f"replace the record by {sent} if it was sent, or remove it to have it sent")))
-            return []
+        key = record_key(event, target, massmessage=True)
+        if recorded.get(key) == SENT:
+            return edits
+        if recorded.get(key) == SENDING:
+            plan.refusals.append((ledger.title, "announcement", (
+                f"{key!r} is recorded as about to be sent, not as sent (a run stopped between the request "
+                f"and its record): not sent again; check the MassMessage log for [[{target}]], then set the "
+                f"record to 'sent' if it was sent, or remove it to have it sent")))
+            return edits
         plan.deliveries.append(Delivery(target, crosslinks.massmessage_request(target, heading, body),
-                                        tuple(dict.fromkeys((*depends, session.title)))))
-        plan.afterwards.append(record_edit(sent, f"sent to [[{target}]]", after=target, replacing=sending))
-        return [record_edit(sending, f"about to be sent to [[{target}]]", after=depends[0])]
+                                        tuple(dict.fromkeys((*depends, ledger.title)))))
+        plan.afterwards.append(record_edit(ledger, session, {key: SENT}, f"sent to [[{target}]]",
+                                           event=event, after=target))
+        return [*edits, record_edit(ledger, session, {key: SENDING}, f"about to be sent to [[{target}]]",
+                                    event=event, after=depends[0])]
     if config.delivery_list:
         plan.notices.append(f"the wiki has no MassMessage: [[{config.delivery_list}]] is not used"
                             + (", the announcement goes to the configured pages" if config.pages else ""))
-    edits = []
     for page in config.pages:
-        record = crosslinks.announcement_record(session, event, page)
-        if record in recorded:
+        key = record_key(event, page)
+        if recorded.get(key) == SENT:
             continue
         edits.append(Edit(title=page, kind="announcement", summary=f"[[{session.title}]]: {crosslinks.EVENTS[event]}",
                           change=lambda text, exists: crosslinks.with_section(text, heading, body),
                           new_section=(heading, body), depends_on=depends))
-        plan.afterwards.append(record_edit(record, f"announced on [[{page}]]", after=page))
+        plan.afterwards.append(record_edit(ledger, session, {key: SENT}, f"announced on [[{page}]]",
+                                           event=event, after=page))
     return edits
+
+
+def record_edit(ledger: Ledger, session: Session, records: Mapping[str, str], what: str, *,
+                event: str | None = None, after: str | None = None) -> Edit:
+    """The edit of the bot's records page that sets ``records`` for ``session``."""
+    records = dict(records)
+    return Edit(title=ledger.title, kind="announcement record",
+                summary=f"[[{session.title}]]: {crosslinks.EVENTS[event] + ', ' if event else ''}{what}",
+                change=lambda text, exists: records_mod.with_records(text, exists, session, records,
+                                                                     now=ledger.now, title=ledger.title),
+                depends_on=(after,) if after else ())

@@ -19,9 +19,10 @@ if TYPE_CHECKING:  # the configuration's types, for annotations only
 
 
 def add_crosslinks(plan: PlanBuilder, pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset,
-                   *, event: str, massmessage: bool) -> None:
+                   *, event: str, massmessage: bool, ledger=None) -> None:
     """Append to ``plan`` the cross-links of ``event`` ('created' or
-    'published'): the central listing's row, the categories, the announcement."""
+    'published'): the central listing's row, the categories, the announcement
+    (recorded on ``ledger``, the bot's records page: :mod:`bot.publish.records`)."""
     published = event == "published"
     if not published:
         plan.edits.append(start_edit(session, series))
@@ -29,7 +30,8 @@ def add_crosslinks(plan: PlanBuilder, pages: Mapping[str, PageState], session: S
     listing = listing_edit(pages, session, series, plan, published=published)
     if listing is not None:
         plan.edits.append(listing)
-    plan.edits += announcement_edits(pages, session, series, tset, plan, event=event, massmessage=massmessage)
+    plan.edits += announcement_edits(pages, session, series, tset, plan, event=event, massmessage=massmessage,
+                                     ledger=ledger)
 
 
 def listing_edit(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", plan: PlanBuilder, *,

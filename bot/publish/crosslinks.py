@@ -23,10 +23,10 @@ byte:
 * **Categories**: ``[[Category:…]]`` added at the end of a page, once.
 * **Announcements**: a message posted as a new section, or the request to
   MassMessage that posts it to a delivery list; the bot records each one it
-  made on the session page (:func:`announcement_record`), where the next run
-  reads it back before planning, so that each is made once per session,
-  event and page, whatever became of it since (a talk page archived, a
-  heading renamed).
+  made on its own records page (:mod:`bot.publish.records`, which the
+  community cannot edit), where the next run reads it back before planning,
+  so that each is made once per session, event and page, whatever became of
+  it since (a talk page archived, a heading renamed).
 """
 
 from __future__ import annotations
@@ -168,17 +168,6 @@ def read_table(code: Wikicode, heading: str, columns: Mapping[str, str], page: s
         raise ListingError(f"[[{page}]], section '{heading}': no column for the topics or a link "
                            "to the session page")
     return Table(table, fields, data, header_end)
-
-
-def links_session(node, session: Session) -> bool:
-    """Whether ``node`` (a row, a line) links the session page."""
-    target = wikifacts.normalise_title(session.title)
-    code = node if isinstance(node, Wikicode) else wikitext.parse(str(node))
-    for link in code.filter_wikilinks(recursive=True):
-        title = str(link.title).split("#")[0].strip()
-        if title and wikifacts.normalise_title(title) == target:
-            return True
-    return False
 
 
 def _cell_value(value: str) -> str:
@@ -455,21 +444,10 @@ def massmessage_request(delivery_list: str, heading: str, body: str) -> dict[str
 
 def announcement_record(session: Session, event: str, target: str, *, massmessage: bool = False,
                         sent: bool = True) -> str:
-    """The bot's record, on the session page, that ``event`` of ``session``
-    was announced on the page ``target`` (or, with ``massmessage``, sent to
-    the delivery list ``target``).  ``sent=False``: the record that a
-    MassMessage is about to be sent, written before the request."""
+    """The record an earlier version wrote on the session page that ``event``
+    of ``session`` was announced on the page ``target`` (or, with
+    ``massmessage``, sent to the delivery list ``target``; ``sent=False``:
+    about to be sent).  Read now only from the bot's own revision, when
+    migrating (:mod:`bot.publish.records`)."""
     key = f"{event} {'massmessage ' if massmessage else ''}{wikifacts.normalise_title(target)}"
     return pagetext.marker("announced" if sent else "announcing", key)
-
-
-def with_record(text: str, exists: bool, record: str, *, replacing: str | None = None) -> str:
-    """The session page with ``record`` on a line of its own at its end (in
-    place of ``replacing``, when that is on the page); unchanged if it is
-    there already; a missing page is not created for it."""
-    if record in text or not exists:
-        return text
-    if replacing and replacing in text:
-        return text.replace(replacing, record, 1)
-    body = text.rstrip()
-    return f"{body}\n{record}" if body else record

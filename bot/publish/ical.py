@@ -7,14 +7,23 @@ notes are out, the notes link in the description and as an ``ATTACH``.  Its
 subscribes to the feed updates an event when the session changes instead of
 adding a second one.  Whether the notes are out is read from the series'
 index, where publishing puts the notes link on the session's line.
+
+Anyone can edit the index and the session pages, and subscribers' calendars
+must not show what anyone wrote: the run (``bot/run/calendar.py``) gives
+this module only the sessions staff or the bot listed on the index (as the
+tick takes them: ``bot.run.reading.listed_dates``), the session pages' text
+as staff or the bot last saved it (their start time), and the index as they
+last saved it (the notes links).  The feed costs one parse of the index and
+one template lookup a session: linear in the number of sessions.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Collection, Mapping
 
 import icalendar
 
@@ -22,8 +31,7 @@ from bot import wikitext
 
 from bot import wikifacts
 from bot.model import PageState, Session
-from bot.publish import crosslinks
-from bot.publish.navigation import start_param
+from bot.publish import crosslinks, pagetext
 from bot.publish.series import notes_link, series_dates
 
 if TYPE_CHECKING:
@@ -48,38 +56,60 @@ def uid(session: Session) -> str:
     return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'notesbot:' + wikifacts.normalise_title(session.title))}@{UID_DOMAIN}"
 
 
-def is_published(index_text: str, session: Session) -> bool:
-    """Whether the index links the session's notes (``Title#Notes`` or the notes page)."""
-    wanted = notes_link(session)
-    page, _, section = wanted.partition("#")
+def published_links(index_text: str) -> set[tuple[str, str]]:
+    """Every (page, section) the index links, read in one parse: what
+    :func:`is_published` looks the sessions' notes up in, so that the feed
+    costs one parse of the index however many sessions it lists."""
+    out = set()
     for link in wikitext.parse(index_text).filter_wikilinks():
         target, _, anchor = str(link.title).strip().partition("#")
-        if wikifacts.normalise_title(target) == wikifacts.normalise_title(page) and anchor.strip() == section \
-                and (section or page != session.title):
-            return True
-    return False
+        out.add((wikifacts.normalise_title(target), anchor.strip()))
+    return out
 
 
-def session_titles(index_text: str, series: "SeriesConfig") -> list[str]:
+def is_published(index_text: "str | set[tuple[str, str]]", session: Session) -> bool:
+    """Whether the index (its text, or its :func:`published_links`) links the
+    session's notes (``Title#Notes`` or the notes page)."""
+    links = published_links(index_text) if isinstance(index_text, str) else index_text
+    page, _, section = notes_link(session).partition("#")
+    return bool(section or page != session.title) and (wikifacts.normalise_title(page), section) in links
+
+
+def session_titles(index_text: str, series: "SeriesConfig", allowed: "Collection[date] | None" = None) -> list[str]:
     """The session pages the feed reads for their start time."""
-    return [series.session_title_for(day) for day in series_dates(index_text, series)]
+    return [series.session_title_for(day) for day in series_dates(index_text, series, allowed)]
 
 
-def sessions(index_text: str, series: "SeriesConfig",
-             pages: Mapping[str, PageState] | None = None) -> list[tuple[Session, bool]]:
-    """Every session of the series (from its index and configuration), oldest
-    first, and whether its notes are out.  A session's time is the one its
-    page records (:func:`bot.publish.navigation.start_param`, written by
-    ``new-session``), else the series' time."""
+def sessions(index_text: str, series: "SeriesConfig", pages: Mapping[str, PageState] | None = None,
+             allowed: "Collection[date] | None" = None, *, notes_text: str | None = None,
+             problems: list[str] | None = None) -> list[tuple[Session, bool]]:
+    """Every session of the series (those of its index among ``allowed``,
+    when given, and those its configuration lists), oldest first, and whether
+    its notes are out (linked from ``notes_text``, by default the index).  A
+    session's time is the one its page records
+    (the navigation template's ``start``, written by ``new-session``), else
+    the series' time; a recorded value that is not a time of that day
+    (``T99:00Z``) is left out, with a line in ``problems``."""
     out = []
-    for day in series_dates(index_text, series):
+    links = published_links(index_text if notes_text is None else notes_text)
+    for day in series_dates(index_text, series, allowed):
         session = series.session(day)
         page = (pages or {}).get(session.title)
-        recorded = start_param(page.text, series, day) if page is not None and page.exists else None
-        if recorded:
-            session = replace(session, time=recorded)
-        out.append((session, is_published(index_text, session)))
+        params = (pagetext.template_params(page.text, series.navigation_template) or {}) \
+            if page is not None and page.exists else {}
+        recorded = params.get("start", "")
+        found = _START.fullmatch(recorded)
+        if found and found[1] == day.isoformat():
+            session = replace(session, time=found[2])
+        elif recorded and problems is not None:
+            problems.append(f"[[{session.title}]]: start={recorded[:40]!r} is not a time of day on {day} "
+                            f"({day}THH:MMZ, UTC): the series' time {series.time} is used")
+        out.append((session, is_published(links, session)))
     return out
+
+
+_START = re.compile(r"(\d{4}-\d\d-\d\d)T(([01]\d|2[0-3]):[0-5]\d)(:[0-5]\d)?Z?", re.ASCII)
+"""A session page's ``start``: its day, then the time of day in UTC."""
 
 
 def build(entries: list[FeedEntry], *, name: str, duration_minutes: int, stamp: datetime) -> bytes:

@@ -35,7 +35,7 @@ def publish_conditions(draft: "compile_mod.Draft", session: Session, moment: dat
 
 def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset, *,
                  manual_at: datetime | None = None, allowed_dates: "Collection[date] | None" = None,
-                 massmessage: bool = False, facts=None, notices: Sequence[str] = ()) -> Plan:
+                 massmessage: bool = False, facts=None, notices: Sequence[str] = (), ledger=None) -> Plan:
     """Everything publishing ``session`` changes: the notes, the session page
     (when the notes have a page of their own), the index line, the
     navigation, and the answered marks.  ``pages`` holds what was read
@@ -84,5 +84,6 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
     plan.edits += navigation_edits(session, series.navigation_template, pages)
     plan.edits.append(marks_edit(session, notes.answered, notes.written, series, facts,
                                  given=given_from_draft(draft)))
-    add_crosslinks(plan, pages, session, series, tset, event="published", massmessage=massmessage)
+    add_crosslinks(plan, pages, session, series, tset, event="published", massmessage=massmessage,
+                   ledger=ledger)
     return plan.settle(pages)

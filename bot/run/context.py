@@ -12,6 +12,7 @@ from bot import config as config_mod
 from bot import logs, publish
 from bot.environment import Environment
 from bot.errors import Refused, StopRun, UsageError
+from bot.publish.records import RECORDS_PAGE
 from bot.run.lock import lock_path, writer_lock
 from bot.wiki import Report, Wiki, apply_plan, connect
 
@@ -31,6 +32,11 @@ class Context:
     reports: list[Report] = field(default_factory=list)
     _listed: dict = field(default_factory=dict, repr=False)
     """Session dates staff listed, by (index title, revision): read once a run."""
+    local_config: config_mod.Config | None = None
+    """The local configuration alone (before the on-wiki page's keys)."""
+    unchanged: bool = False
+    """The command's shortcut found nothing to do (``Context.open(shortcut=…)``):
+    ``config`` is then the local configuration only, and nothing was read."""
 
     @property
     def bot(self) -> str:
@@ -45,7 +51,8 @@ class Context:
     @classmethod
     @contextmanager
     def open(cls, options: config_mod.RunOptions, environment: Environment, *, write: bool = False,
-             reads: "Callable[[Context], list[str]] | None" = None) -> Iterator["Context"]:
+             reads: "Callable[[Context], list[str]] | None" = None,
+             shortcut: "Callable[[Wiki, config_mod.Config], bool] | None" = None) -> Iterator["Context"]:
         """Connect, read and validate the configuration (local file, then the
         bot's on-wiki JSON page over it) and, for a writing command, take the
         writers' lock and check the shutoff page, all before any edit.
@@ -56,10 +63,23 @@ class Context:
         configuration and the shutoff page; stated again once the whole
         configuration is known, what the guess missed is read in one more
         batch.  The command's own reads are served from the wiki's cache
-        (``Wiki.read``)."""
+        (``Wiki.read``).
+
+        ``shortcut``, given the connection and the local configuration before
+        any read, may answer that the command has nothing to do (a tick whose
+        watched pages did not change: its one request): the context is then
+        ``unchanged``, with the local configuration, no lock and no read.
+        The run's first query checks the login; a writing run's also brings
+        the edit token (:class:`~bot.wiki.Wiki`)."""
         local = config_mod.load(options.config_file, environment=environment)
         wiki = connect(list(options.pywikibot_args), environment, local.shutoff_page, local.shutoff_word,
                        config=local)
+        wiki.shutoff_recheck_seconds = local.shutoff_recheck_seconds
+        if shortcut is not None and shortcut(wiki, local):
+            yield cls(wiki=wiki, config=local, series=local.series[0], environment=environment,
+                      simulate=wiki.simulate, always=options.always, local_config=local, unchanged=True)
+            return
+        wiki.want_token = write
         bot = wiki.username
         onwiki_title = local.onwiki_config.replace("{bot}", bot)
         if not onwiki_title.startswith(f"User:{bot}/"):
@@ -67,7 +87,7 @@ class Context:
         ahead = _reads_ahead(cls, wiki, local, options, environment, reads) if reads is not None else []
         try:
             wiki.read([onwiki_title, wiki.shutoff.title, *ahead])
-            with cls._configured(wiki, options, environment, write, onwiki_title, reads) as ctx:
+            with cls._configured(wiki, options, environment, write, onwiki_title, reads, local) as ctx:
                 yield ctx
         finally:
             wiki.forget_pages()
@@ -75,7 +95,8 @@ class Context:
     @classmethod
     @contextmanager
     def _configured(cls, wiki: Wiki, options: config_mod.RunOptions, environment: Environment, write: bool,
-                    onwiki_title: str, reads: "Callable[[Context], list[str]] | None") -> Iterator["Context"]:
+                    onwiki_title: str, reads: "Callable[[Context], list[str]] | None",
+                    local: config_mod.Config | None = None) -> Iterator["Context"]:
         pages = wiki.read([onwiki_title, wiki.shutoff.title])  # from the first batch
         onwiki = pages[onwiki_title]
         cfg = config_mod.load(options.config_file, environment=environment,
@@ -83,13 +104,14 @@ class Context:
                               onwiki_title=f"[[{onwiki_title}]]")
         series = cfg.series_named(options.series) if options.series else cfg.series[0]
         ctx = cls(wiki=wiki, config=cfg, series=series, environment=environment, simulate=wiki.simulate,
-                  always=options.always)
+                  always=options.always, local_config=local)
         if reads is not None:
             _read_set(ctx, reads)
         if not write or ctx.simulate:
             yield ctx
             return
         wiki.shutoff_editors = cfg.shutoff_editors()
+        wiki.shutoff_recheck_seconds = cfg.shutoff_recheck_seconds
         with writer_lock(lock_path(cfg.lock_file, environment), wait=cfg.lock_wait):
             if not wiki.shutoff_allows(pages[wiki.shutoff.title]):
                 if wiki.untrusted_shutoff:
@@ -133,7 +155,8 @@ def _reads_ahead(cls, wiki: Wiki, local: config_mod.Config, options: config_mod.
 
 def run_plan(ctx: Context, plan: publish.Plan) -> Report:
     """Apply ``plan``; without ``-always``, asking before each save."""
-    return apply_plan(plan, ctx.wiki, allowed=ctx.series.allows, simulate=ctx.simulate,
+    records = ctx.title(RECORDS_PAGE)  # the bot's own records page (bot.publish.records)
+    return apply_plan(plan, ctx.wiki, allowed=lambda t: ctx.series.allows(t) or t == records, simulate=ctx.simulate,
                       max_retries=ctx.config.max_conflict_retries, ask=not ctx.always)
 
 

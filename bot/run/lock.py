@@ -84,8 +84,12 @@ def writer_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
     the time it took the lock into the file."""
     from bot import logs
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = open_private(path, os.O_RDWR | os.O_CREAT)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = open_private(path, os.O_RDWR | os.O_CREAT)
+    except OSError as e:  # a folder, a path through a file, no permission
+        raise UsageError(f"lock file {path}: cannot open it ({e.strerror or e}): set lock_file, or "
+                         "NOTESBOT_LOCK_DIR, to a file the bot may create") from None
     try:
         deadline = time.monotonic() + wait
         said = False

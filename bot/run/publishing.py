@@ -10,6 +10,7 @@ from bot import logs, publish
 from bot.model import PageState, Session
 from bot.run.context import Context, finish, planned, run_plan
 from bot.run.draft_box import show_on_draft
+from bot.run.records import ledger_for
 from bot.run.reading import (neighbours_ahead, read_for_plan, staff_draft, template_titles, templates_for,
                              uses_massmessage)
 
@@ -36,6 +37,7 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     revision whatever its status says."""
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session, ctx.series))
+    session = publish.with_own_time(session, pages, ctx.series)  # its page's start, not the series' default
     latest = pages.get(session.draft_page) or PageState.missing(session.draft_page)
     draft = staff_draft(ctx, latest)
     show_on_draft(ctx, session, draft.box_note, latest)
@@ -53,7 +55,8 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     notices = [f"[[{session.draft_page}]]: {draft.note}"] if draft.note else []
     plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at,
                                                 allowed_dates=allowed, massmessage=uses_massmessage(ctx),
-                                                facts=ctx.wiki.language_facts(), notices=notices))
+                                                facts=ctx.wiki.language_facts(), notices=notices,
+                                                ledger=ledger_for(ctx, session, pages)))
     report = run_plan(ctx, plan)
     verb = "Would publish" if ctx.simulate else "Publishing"
     return finish(ctx, report, f"{verb} [[{session.title}]]:")

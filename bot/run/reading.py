@@ -189,7 +189,7 @@ def harvest_page(ctx: Context, title: str) -> tuple[HarvestResult, str]:
         page = ctx.wiki.read([title])[title]
     if not page.exists:
         raise UsageError(f"[[{title}]] does not exist")
-    facts = ctx.wiki.language_facts()
+    facts = wikifacts.with_unsigned_templates(ctx.wiki.language_facts(), ctx.series.unsigned_templates)
     result = harvest_mod.harvest(page.text, topic_aliases(ctx.series),
                                  mark_template=ctx.series.mark_template, facts=facts)
     if any(not q.signed or q.timestamp is None for q in result.questions):

@@ -15,10 +15,15 @@ can see:
 
 A tick with nothing to do must cost the wiki almost nothing.  The bot keeps a
 *cache* of the revisions it saw last time (``notesbot-tick.json`` beside the
-pywikibot configuration): one batched revision check tells whether anything
-it watches changed, and if nothing did and no session changed state with the
-clock, the tick ends there.  The cache is only ever a shortcut: without it,
-or when it is stale, the tick does the full work from the wiki.
+pywikibot configuration): one request, the latest revision of every page it
+watches (``prop=info``, with the login check, ``meta=userinfo``), tells
+whether anything changed, and if nothing did, the local configuration is the
+same and no session changes state with the clock, the tick ends there, before
+any other read (:func:`shortcut`, given to ``Context.open``).  The on-wiki
+configuration and the shutoff page are among the watched pages, so the whole
+configuration is the one the cache was written with.  The cache is only ever
+a shortcut: without it, or when it is stale, the tick does the full work from
+the wiki.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -36,24 +42,21 @@ from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
 from bot.model import EditStatus, SessionState
 from bot.publish.series import notes_link, session_start as session_starts
-from bot.run import harvesting, publishing
+from bot.run import harvesting, new_session, publishing
 from bot.run.context import Context, finish, run_plan
 from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
-from bot.run.reading import listed_dates, parsed_draft, staff_draft, templates_for
+from bot.run.reading import dates_listed_in, listed_dates, parsed_draft, staff_draft, template_titles, templates_for
 from bot.run.status import SessionStatus, write_status_page
 from bot.wiki.apply import job_code, refusals
 
 log = logs.get_logger("tick")
 
 
-def session_start(series, day: date) -> datetime:
-    return datetime.combine(day, time.fromisoformat(series.time), tzinfo=timezone.utc)
-
-
-def state_of(series, day: date, moment: datetime, draft_status: str | None) -> SessionState:
-    start = session_start(series, day)
-    if moment >= start + timedelta(days=series.archive_after_days):
+def state_of(start: datetime, archive_after_days: int, moment: datetime, draft_status: str | None) -> SessionState:
+    """The state of a session that starts at ``start`` (its own time, as its
+    page records it: :func:`bot.publish.with_own_time`)."""
+    if moment >= start + timedelta(days=archive_after_days):
         return SessionState.ARCHIVED
     if moment < start:
         return SessionState.COLLECTING
@@ -70,46 +73,97 @@ def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None,
     return draft.status, len(questions), answered, len(questions) - answered
 
 
+def tick_reads(moment: datetime):
+    """What a tick reads, for ``Context.open(reads=…)``: found from each
+    series' index as its history's latest revision says (that history is
+    read first, and used again by :func:`listed_dates`), every page of the
+    sessions that are not archived, the neighbours of those that may be
+    published, every draft (the status page lists them), the templates and
+    the status page, so that they all come in the run's one batch."""
+    def reads(ctx: Context) -> list[str]:
+        titles = [ctx.title(ctx.config.status_page)]
+        for series in ctx.config.series:
+            sctx = ctx.for_series(series)
+            history = ctx.wiki.history(series.index_page)
+            text = history[-1].text if history else ""
+            allowed = dates_listed_in(sctx, history) if history else set()
+            titles += [series.index_page, *template_titles(sctx)]
+            for day in publish.series_dates(text, series, allowed):
+                session = series.session(day)
+                titles.append(session.draft_page)
+                start = session_starts(session)  # the series' time: the page's own is not read yet
+                if state_of(start, series.archive_after_days, moment, None) == SessionState.ARCHIVED:
+                    continue
+                titles += publish.publish_titles(session, series)
+                if moment >= start:
+                    titles += publish.neighbour_titles(session, series, text, allowed)
+        return titles
+    return reads
+
+
+@lru_cache(maxsize=256)
+def _checked(text: str, speakers: tuple[str, ...]) -> tuple:
+    """:func:`bot.compile.check.check_draft` of a draft's text, once a tick
+    however many surveys look at it."""
+    return tuple(check_mod.check_draft(text, speakers))
+
+
+@lru_cache(maxsize=256)
+def _untrusted_note(text: str) -> str:
+    return compile_mod.untrusted_note(text)
+
+
 def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = None,
            ) -> list[tuple[Context, date, SessionStatus]]:
     """Every session of every series, with its state on the wiki now (two
-    batched reads a series: its index, then its drafts), and what
-    :func:`bot.compile.check.check_draft` finds in each draft.  ``seen`` gets
-    the revision of each page read."""
+    batched reads a series: its index, then its drafts, served from the
+    run's batch where it read them; what the tick saved since is read again
+    first, in one batch), and what :func:`bot.compile.check.check_draft`
+    finds in each draft.  ``seen`` gets the revision of each page read."""
     out = []
     seen = {} if seen is None else seen
+    ctx.wiki.read_saved([ctx.title(ctx.config.status_page)])
     for series in ctx.config.series:
         sctx = ctx.for_series(series)
         index = ctx.wiki.read([series.index_page])[series.index_page]
         dates = publish.series_dates(index.text if index.exists else "", series,
                                      listed_dates(sctx, index))
-        drafts = ctx.wiki.read([series.session(d).draft_page for d in dates]) if dates else {}
+        # One batch: each draft, and each session's page and questions page
+        # (the session's own start time; a new-session that did not finish).
+        drafts = ctx.wiki.read([t for d in dates for t in _survey_titles(series.session(d))]) if dates else {}
         seen.update({p.title: p.revid for p in [index, *drafts.values()]})
         for day in dates:
-            session = series.session(day)
+            session = publish.with_own_time(series.session(day), drafts, series)
+            start = session_starts(session)
             draft = drafts[session.draft_page]
             status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists
                                                 else (None, 0, 0, 0))
             note = box = ""
-            if state_of(series, day, moment, None) == "awaiting answers":
+            if state_of(start, series.archive_after_days, moment, None) == SessionState.AWAITING_ANSWERS:
                 # Only the revision staff saved decides (anyone can edit the draft).
                 staff = staff_draft(sctx, draft)
                 status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
                 note = staff.note if draft.exists else ""
                 box = staff.box_note
-            state = state_of(series, day, moment, status)
+            state = state_of(start, series.archive_after_days, moment, status)
             row = SessionStatus(series.name, session.title, state, count, answered, written,
                                 draft_page=session.draft_page, notes_page=notes_link(session),
                                 draft_exists=draft.exists, draft_status=status or "",
-                                start=session_starts(session),
+                                start=start,
                                 last_change=draft.timestamp or "", note=note)
-            stale = draft.exists and compile_mod.untrusted_note(draft.text) != box
+            if state == SessionState.COLLECTING:  # a new-session that stopped before all its pages were made
+                row.missing = [t for t in (session.title, session.questions_page) if not drafts[t].exists]
+            stale = draft.exists and _untrusted_note(draft.text) != box
             row.box = box if stale else None
             if draft.exists:
-                row.problems = check_mod.check_draft(draft.text, series.all_speakers)
+                row.problems = list(_checked(draft.text, tuple(series.all_speakers)))
             row.notes_out = _notes_listed(index.text if index.exists else "", session)
             out.append((sctx, day, row))
     return out
+
+
+def _survey_titles(session) -> list[str]:
+    return [session.draft_page, session.title, session.questions_page]
 
 
 def _notes_listed(index_text: str, session) -> bool:
@@ -168,22 +222,43 @@ def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -
     return list(dict.fromkeys(titles))
 
 
+CACHE_NAME = "notesbot-tick.json"
+
+
 def cache_path(ctx: Context) -> Path:
-    return ctx.environment.state_dir / "notesbot-tick.json"
+    return ctx.environment.state_dir / CACHE_NAME
 
 
-def config_key(ctx: Context) -> str:
-    """What the cache is keyed by besides the account: the whole configuration
-    (two configurations sharing a pywikibot folder never share a shortcut, and
-    a series added to the configuration is acted on at once)."""
-    text = json.dumps(dataclasses.asdict(ctx.config), sort_keys=True, default=str)
-    return hashlib.sha256(f"{ctx.wiki.site}\x1f{text}".encode()).hexdigest()
+def config_key(wiki, config) -> str:
+    """What the cache is keyed by besides the account: the wiki and the local
+    configuration (two configurations sharing a pywikibot folder never share a
+    shortcut, and a series added to the configuration is acted on at once);
+    the on-wiki configuration is a watched page, by its revision."""
+    text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=str)
+    return hashlib.sha256(f"{wiki.site}\x1f{text}".encode()).hexdigest()
 
 
-def load_cache(ctx: Context) -> dict:
+def trusted_groups(ctx: Context) -> list[str]:
+    """The groups the configuration trusts (``group:NAME`` among the staff and operators)."""
+    return sorted({name[len("group:"):] for name in ctx.config.shutoff_editors() if name.startswith("group:")})
+
+
+def groups_key(ctx: Context) -> str | None:
+    """Who is in :func:`trusted_groups`, as a digest, None if there are none: a
+    user added to a staff group makes the next tick do the full work, so that
+    their earlier edits count at once (one request)."""
+    groups = trusted_groups(ctx)
+    return _members_digest(ctx.wiki, groups) if groups else None
+
+
+def _members_digest(wiki, groups: list[str]) -> str:
+    return hashlib.sha256(json.dumps(wiki.group_members(groups), sort_keys=True).encode()).hexdigest()
+
+
+def load_cache(path: Path) -> dict:
     """The cache, or {} for any doubt (missing, unreadable, a link, not JSON)."""
     try:
-        fd = open_private(cache_path(ctx), os.O_RDONLY)
+        fd = open_private(path, os.O_RDONLY)
     except (OSError, NotesbotError):
         return {}
     try:
@@ -213,25 +288,46 @@ def save_cache(ctx: Context, data: dict) -> None:
             pass
 
 
-def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
-    """One batched revision check: True if no watched page changed and no
-    session changed state with the clock since the last tick."""
+def shortcut(environment, moment: datetime):
+    """For ``Context.open(shortcut=…)``: whether nothing changed since the
+    last tick (:func:`nothing_changed`), with the tick's cache."""
+    def unchanged(wiki, local) -> bool:
+        return nothing_changed(wiki, local, moment, load_cache(environment.state_dir / CACHE_NAME))
+    return unchanged
+
+
+def nothing_changed(wiki, local, moment: datetime, cache: dict) -> bool:
+    """One request (the watched pages' latest revisions; a second when the
+    configuration trusts groups: their members): True if no watched page
+    changed, the account and the local configuration are the cache's, the
+    trusted groups have the same members, and no session changes state with
+    the clock before ``moment``."""
     seen = cache.get("revisions")
-    states = cache.get("states")
-    if (not isinstance(seen, dict) or not isinstance(states, list) or cache.get("bot") != ctx.bot
-            or cache.get("config") != config_key(ctx)):
+    until = cache.get("until")
+    if (not isinstance(seen, dict) or not seen or not isinstance(until, str) or cache.get("bot") != wiki.username
+            or cache.get("config") != config_key(wiki, local)):
         return False
-    if cache.get("indexes") != [s.index_page for s in ctx.config.series]:
-        return False  # another configuration's cache: its pages say nothing about these
-    for entry in states:
-        try:
-            series = ctx.config.series_named(entry["series"])
-            day = date.fromisoformat(entry["date"])
-        except (NotesbotError, KeyError, TypeError, ValueError):
+    try:
+        if moment >= datetime.fromisoformat(until):
             return False
-        if state_of(series, day, moment, entry.get("draft_status")) != entry.get("state"):
+    except (TypeError, ValueError):
+        return False
+    groups = cache.get("group_names")
+    if groups:  # a user added to a staff group: their earlier edits count at once
+        if not isinstance(groups, list) or cache.get("groups") != _members_digest(wiki, groups):
             return False
-    return ctx.wiki.latest_revids(list(seen)) == seen
+    return wiki.latest_revids(list(seen)) == seen
+
+
+def next_change(sessions: list[tuple[Context, date, SessionStatus]], moment: datetime) -> datetime:
+    """The first moment after ``moment`` when a session changes state with the
+    clock alone (it starts, at its own time, or it is archived)."""
+    changes = []
+    for sctx, day, status in sessions:
+        start = status.start or session_starts(sctx.series.session(day))
+        changes += [start, start + timedelta(days=sctx.series.archive_after_days)]
+    later = [c for c in changes if c > moment]
+    return min(later) if later else moment + timedelta(days=366)
 
 
 def acted_on(ctx: Context, titles: list[str], before: dict[str, int | None]) -> dict[str, int | None]:
@@ -265,8 +361,7 @@ def forget_cache(ctx: Context) -> None:
 
 
 def _tick(ctx: Context, moment: datetime) -> int:
-    cache = load_cache(ctx)
-    if nothing_changed(ctx, moment, cache):
+    if ctx.unchanged:
         logs.output("Nothing changed on the wiki since the last tick: no edit.")
         return 0
     worst = 0
@@ -274,13 +369,15 @@ def _tick(ctx: Context, moment: datetime) -> int:
     sessions = survey(ctx, moment, seen)
     # The revisions the work acts on, read before it: a page changed while
     # the tick works is not recorded as seen, and the next tick looks at it.
-    before = {**ctx.wiki.latest_revids(watched(ctx, sessions)), **seen}
+    before = {**ctx.wiki.known_revids(watched(ctx, sessions)), **seen}
     for sctx, day, status in sessions:
         session = sctx.series.session(day)
         code, mark = 0, len(ctx.reports)
         try:
             if status.state == SessionState.COLLECTING:
-                code = harvesting.harvest_into_draft(sctx, session)
+                if status.missing:  # finish what an interrupted new-session began
+                    code = new_session.new_session(sctx, day, None)
+                code = max(code, harvesting.harvest_into_draft(sctx, session))
             elif status.state == SessionState.PUBLISHED:
                 code = publishing.publish_session(sctx, session)
             elif status.box is not None:  # the draft's box tells staff about others' edits
@@ -317,18 +414,17 @@ def _tick(ctx: Context, moment: datetime) -> int:
     else:
         save_cache(ctx, {
             "bot": ctx.bot,
-            "config": config_key(ctx),
-            "indexes": [s.index_page for s in ctx.config.series],
+            "config": config_key(ctx.wiki, ctx.local_config or ctx.config),
+            "group_names": trusted_groups(ctx),
+            "groups": groups_key(ctx),
             "revisions": acted_on(ctx, watched(ctx, after), before),
-            "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
-                        "draft_status": "ready" if s.state == SessionState.PUBLISHED else None}
-                       for _, d, s in after],
+            "until": next_change(after, moment).isoformat(),
         })
     return worst
 
 
-def show_status(ctx: Context) -> int:
-    moment = datetime.now(timezone.utc)
+def show_status(ctx: Context, moment: datetime | None = None) -> int:
+    moment = moment or datetime.now(timezone.utc)
     rows = [s for _, _, s in survey(ctx, moment)]
     header = ("series", "session", "state", "questions", "answered", "in writing", "problems", "waiting for")
     table = [header] + [(s.series, s.session, s.state, str(s.harvested), str(s.answered), str(s.written),

@@ -16,9 +16,10 @@ from pathlib import Path
 from bot import logs
 from bot.config import Config
 from bot.environment import Environment
-from bot.errors import UsageError, WikiError
+from bot.errors import UsageError
 from bot.wiki.budget import Budget, RetrySettings, limits, lowered
-from bot.wiki.pages import Shutoff, Wiki, _one_line
+from bot.wiki import internals
+from bot.wiki.pages import Shutoff, Unreachable, Wiki, _one_line
 
 
 #: The prefix of the private temporary folders that hold a run's password file.
@@ -53,6 +54,28 @@ def _password_file_from_env(site: Any, environment: Environment) -> None:
     atexit.register(shutil.rmtree, folder, True)
     _remove_on_signals(folder)
     pwb_config.password_file = path
+    _cookies_in_memory(site)
+
+
+def _cookies_in_memory(site: Any) -> None:
+    """With the secret from the environment, the login's session cookies stay
+    in memory: pywikibot would save them in ``pywikibot-<user>.lwp`` beside
+    its configuration, where they log in without the secret after the run.
+    A file left by an earlier run (or version) is removed first."""
+    from pywikibot import config as pwb_config
+    from pywikibot import tools
+    from pywikibot.comms import http
+
+    http.cookie_jar.save = lambda *args, **kwargs: None  # this run's jar only: an instance attribute
+    for user in {site.username(), ""}:
+        name = f"pywikibot{'-' + tools.as_filename(user) if user else ''}.lwp"
+        try:
+            os.unlink(os.path.join(pwb_config.base_dir, name))
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            logs.get_logger("login").warning("cannot remove pywikibot's cookie file %s: %s", name, e.strerror,
+                                             extra=logs.PLAIN)
 
 
 def _remove_on_signals(folder: str) -> None:
@@ -182,14 +205,14 @@ def _quiet_retry_tracebacks() -> None:
     logger.addFilter(_retry_report)
 
 
-def unreachable(e: BaseException) -> WikiError:
+def unreachable(e: BaseException) -> Unreachable:
     """The one line for a wiki that did not answer: which wiki, what went
     wrong, and what to check."""
     from pywikibot import config as pwb_config
 
     what = _retry_report.error if _retry_report is not None and _retry_report.error else _one_line(e)
     folder = os.environ.get("PYWIKIBOT_DIR", "")
-    return WikiError(f"cannot reach the wiki: {_wiki_name()[len('the wiki '):]} did not answer ({what}); "
+    return Unreachable(f"cannot reach the wiki: {_wiki_name()[len('the wiki '):]} did not answer ({what}); "
                      f"check the network, that the wiki is up, and family/mylang in "
                      f"{os.path.join(folder, 'user-config.py')} (now {pwb_config.family}:{pwb_config.mylang})")
 
@@ -272,11 +295,12 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     except RuntimeError as e:  # no user-config.py in PYWIKIBOT_DIR
         raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
     _quiet_retry_tracebacks()
+    internals.lazy_login_site(pywikibot)
     budget = _apply_limits(config)
     _check_site_options(pywikibot, args)
     try:
-        # handle_args also makes the Site, which asks the wiki who it is
-        # logged in as: a wiki that does not answer fails here already.
+        # handle_args also makes the Site (which, made by
+        # internals.lazy_login_site, asks the wiki nothing yet).
         # handle_args reads sys.argv when its list is empty: the list always
         # starts with -dir: (the folder PYWIKIBOT_DIR names already; pywikibot
         # takes it and does nothing more), so the bot's own options never reach it.
@@ -293,11 +317,7 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     try:
         site = pywikibot.Site()
         _password_file_from_env(site, environment)
-        if login:
-            site.login()
     except (FileNotFoundError, ValueError) as e:
-        raise UsageError(f"cannot log in: {_one_line(e)}") from None
-    except pywikibot.exceptions.NoUsernameError as e:
         raise UsageError(f"cannot log in: {_one_line(e)}") from None
     except pywikibot.exceptions.SiteDefinitionError as e:
         raise UsageError(f"unknown site: {_one_line(e)}") from None
@@ -306,5 +326,23 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
     from pywikibot import config as pwb_config
 
     shutoff = Shutoff(shutoff_page.replace("{bot}", site.username() or ""), shutoff_word)
+    # The login is checked by the run's first query (``meta=userinfo`` rides
+    # on it: :class:`Wiki`), and only if that answer is not the bot logged
+    # in does pywikibot log in (``_log_in``).
     return Wiki(site=site, _pywikibot=pywikibot, shutoff=shutoff, simulate=bool(pwb_config.simulate),
-                budget=budget)
+                budget=budget, log_in=(lambda: _log_in(pywikibot, site)) if login else None,
+                unreachable=unreachable)
+
+
+def _log_in(pywikibot: Any, site: Any) -> None:
+    """pywikibot's login, its failures in the bot's words."""
+    try:
+        site.login()
+    except (FileNotFoundError, ValueError) as e:
+        raise UsageError(f"cannot log in: {_one_line(e)}") from None
+    except pywikibot.exceptions.NoUsernameError as e:
+        raise UsageError(f"cannot log in: {_one_line(e)}") from None
+    except pywikibot.exceptions.SiteDefinitionError as e:
+        raise UsageError(f"unknown site: {_one_line(e)}") from None
+    except pywikibot.exceptions.Error as e:
+        raise unreachable(e) from None

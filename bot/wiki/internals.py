@@ -60,3 +60,60 @@ def saved_revid(page: Any) -> int | None:
         return page.latest_revision_id if hasattr(page, "_revid") else None
     except Exception:  # pragma: no cover - pywikibot changed the property
         return None
+
+
+#: What pywikibot asks of ``meta=userinfo`` itself (``APISite.userinfo``):
+#: the login check folded into the run's first query asks the same, so that
+#: pywikibot's later questions (``has_right('edit')`` before a save, the
+#: user of a write request) are answered from it.
+USERINFO_PROPS = "blockinfo|hasmsg|groups|rights|ratelimits"
+
+_LAZY_SITE: dict[str, type] = {}
+
+
+def lazy_login_site(pywikibot: Any) -> None:
+    """Have pywikibot make its ``Site`` (``handle_args`` makes it) without
+    asking the wiki who is logged in: ``APISite.__init__`` calls
+    ``login(cookie_only=True)``, which sends ``meta=userinfo`` on its own.
+    Here that first login only loads the cookie file; the bot asks
+    ``meta=userinfo`` in its first query (:mod:`bot.wiki.pages`) and gives
+    the answer to pywikibot (:func:`keep_userinfo`), or logs in if the
+    answer is not the bot.  Done through ``config.site_interface``, which
+    may name a class: a subclass of ``APISite`` whose only change is that."""
+    from pywikibot import config as pwb_config
+
+    if "class" not in _LAZY_SITE:
+        from pywikibot.comms import http
+        from pywikibot.login import LoginStatus
+        from pywikibot.site import APISite
+
+        class LazyLoginSite(APISite):
+            """pywikibot's ``APISite``, whose cookie-only login when it is made asks nothing."""
+
+            def login(self, autocreate: bool = False, user: str | None = None, *,
+                      cookie_only: bool = False) -> None:
+                if (cookie_only and self._loginstatus == LoginStatus.NOT_ATTEMPTED
+                        and not hasattr(self, "_userinfo")):
+                    http.cookie_jar.load(self.username(), ignore_discard=True)
+                    return
+                super().login(autocreate, user, cookie_only=cookie_only)
+
+        LazyLoginSite.__name__ = LazyLoginSite.__qualname__ = "APISite"  # pywikibot's key for its Site cache
+        _LAZY_SITE["class"] = LazyLoginSite
+    if pwb_config.site_interface == "APISite":
+        pwb_config.site_interface = _LAZY_SITE["class"]
+
+
+def keep_userinfo(site: Any, userinfo: dict) -> bool:
+    """Give pywikibot the ``meta=userinfo`` answer of another query (its
+    ``site.userinfo`` cache, ``_userinfo``), if it names the configured bot
+    logged in; else keep nothing and answer False (the caller logs in)."""
+    if userinfo.get("anon") or not userinfo.get("id") or userinfo.get("name") != site.username():
+        return False
+    if not hasattr(site, "_loginstatus"):  # pragma: no cover - pywikibot changed its site
+        return False
+    from pywikibot.login import LoginStatus
+
+    site._userinfo = userinfo
+    site._loginstatus = LoginStatus.AS_USER
+    return True

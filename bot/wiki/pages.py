@@ -10,16 +10,25 @@ people edit at the same time:
   ``assertuser``, so a community edit made after the bot
   read the page is never overwritten: the save fails with a conflict, and the
   caller recomputes its change on the new text;
-* since the API ignores conflicts between two edits of the same account, the
-  latest revision is checked once more just before each save;
+* since the API ignores conflicts between two edits of the same account,
+  two runs never write at once (the writers' lock of ``bot.run.lock``), and
+  a page this run saved already is checked once more before its next save;
+  the revision the run's batched read gave is otherwise the one sent as
+  ``baserevid``, with no read of its own before the save;
 * a save that timed out is not sent again (pywikibot has retried it
   already): the page is re-read, and if the wiki applied the edit after
   all, it counts as done, else it failed and the next run does it;
 * past the run's deadline (:mod:`bot.wiki.budget`) no new request starts:
   a read raises :class:`~bot.errors.OutOfTime`, and an edit in progress is
   finished;
-* ``{{bots}}``/``{{nobots}}`` (pywikibot's ``botMayEdit``) and the shutoff
-  page are checked before every write.
+* ``{{bots}}``/``{{nobots}}`` (pywikibot's ``botMayEdit``) are checked
+  before every write, and the shutoff page as read in the run's first batch:
+  it is read again before a write only when the run has lasted longer than
+  ``shutoff_recheck_seconds`` since it was read, or after a save that did not
+  go through (a conflict, a refusal, a failure);
+* the login check (``meta=userinfo``) and, for a writing run, the edit token
+  (``meta=tokens``) ride on the run's first query, whatever it is: pywikibot
+  asks neither on its own (:func:`bot.wiki.internals.lazy_login_site`).
 
 A :class:`Wiki` is made only by :func:`bot.wiki.connection.connect`, with
 its :class:`Shutoff`: there is no way to save without the check.
@@ -28,9 +37,10 @@ its :class:`Shutoff`: there is no way to save without the check.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from bot import wikifacts
 from bot.errors import OutOfTime, StopRun, WikiError
@@ -41,6 +51,11 @@ from bot.wiki import internals
 #: pywikibot errors meaning the bot itself must stop (exit 3).
 _STOP_CODES = {"blocked", "autoblocked", "assertuserfailed", "assertbotfailed",
                "assertnameduserfailed", "readonly", "notloggedin"}
+
+
+class Unreachable(WikiError):
+    """The wiki did not answer the run's first request (see
+    :func:`bot.wiki.connection.unreachable`)."""
 
 
 @dataclass
@@ -106,7 +121,29 @@ class Wiki:
     _histories: dict[str, list[Revision]] = field(default_factory=dict, repr=False)
     """Histories read in this run (:meth:`history`), with the same freshness."""
     _token_asked: bool = field(default=False, repr=False)
-    """Whether a check before a write has asked for the edit token already."""
+    """Whether a query has asked for the edit token already."""
+    want_token: bool = False
+    """A writing run: its first query also asks for the edit token (set by ``Context.open``)."""
+    log_in: Callable[[], None] | None = field(default=None, repr=False)
+    """The login still to check (set by :func:`~bot.wiki.connection.connect`):
+    the next query asks ``meta=userinfo``, and calls this (a full login) if
+    the wiki does not answer with the bot logged in."""
+    unreachable: Callable[[Exception], WikiError] | None = field(default=None, repr=False)
+    """The one line for a wiki that did not answer the run's first request
+    (:func:`bot.wiki.connection.unreachable`)."""
+    shutoff_recheck_seconds: float = 0.0
+    """How long the shutoff page as read stays good for a write (0: it is
+    checked again before every write; ``Context.open`` sets the configuration's)."""
+    _shutoff_at: float = field(default=0.0, repr=False)
+    """When (``time.monotonic``) the shutoff page last checked was read."""
+    _doubt: bool = field(default=False, repr=False)
+    """A save did not go through since the shutoff page was last checked."""
+    _read_clock: dict[str, float] = field(default_factory=dict, repr=False)
+    _latest: dict[str, tuple[int | None, Revision]] = field(default_factory=dict, repr=False)
+    """The latest revision of each page read, with its parent's id: what
+    extends a history known up to that parent (:meth:`history`)."""
+    _saved: dict[str, int | None] = field(default_factory=dict, repr=False)
+    """The revisions this run saved, by title."""
 
     # -- the run's budget ---------------------------------------------------------
     def out_of_time(self) -> bool:
@@ -172,10 +209,28 @@ class Wiki:
             self._read(rest)
         return {t: self._cache[t] for t in wanted}
 
+    def read_saved(self, also: Iterable[str] = ()) -> None:
+        """Read again, in one batch, every page this run saved since it was
+        last read (its state as read was dropped by the save), with ``also``
+        where not read yet: what a use case reads after its edits costs one
+        request, not one a page."""
+        titles = [t for t in dict.fromkeys([*self._saved, *also]) if t not in self._cache]
+        if titles:
+            self.read(titles)
+
+    def known_revids(self, titles: Iterable[str]) -> dict[str, int | None]:
+        """The revision of each title as this run last read it, the titles
+        not read yet asked in one request (:meth:`latest_revids`)."""
+        wanted = list(dict.fromkeys(titles))
+        rest = [t for t in wanted if t not in self._cache]
+        asked = self.latest_revids(rest) if rest else {}
+        return {t: asked[t] if t in asked else self._cache[t].revid for t in wanted}
+
     def forget_pages(self) -> None:
         """Forget every page and history read (the end of a run)."""
         self._cache.clear()
         self._histories.clear()
+        self._latest.clear()
 
     def _read(self, titles: Iterable[str], *, keep: bool = True) -> dict[str, PageState]:
         """A fresh read of ``titles`` into the cache, also past the deadline
@@ -185,24 +240,62 @@ class Wiki:
         caller's next read, which must then ask the wiki)."""
         pwb = self._pywikibot
         wanted = list(dict.fromkeys(titles))
-        pages = [pwb.Page(self.site, t) for t in wanted]
+        pages: list = []
         read_at = _now()
         states = {}
         try:
+            # (Making a Page may ask the wiki its namespaces, the first time
+            # on a new pywikibot folder: inside the ``try`` too.)
+            pages = [pwb.Page(self.site, t) for t in wanted]
             if pages:
-                for _ in self.site.preloadpages(pages, templates=True, groupsize=50):
-                    pass
+                self._preload(pages)
+            clock = time.monotonic()
             # Inside the ``try``: should a page need one more request (one
             # that preloading did not fill in), its failure is a WikiError
             # too, not a traceback.
             for title, page in zip(wanted, pages):
                 states[title] = self._state(page, read_at)
+                self._keep_latest(title, page)
                 if keep:
                     self._cache[title] = states[title]
+                self._read_clock[title] = clock
                 self._loaded[title] = page
         except pwb.exceptions.Error as e:
-            raise WikiError(f"could not read {len(pages)} page(s): {_one_line(e)}") from None
+            raise self._failure(e, f"could not read {len(wanted)} page(s): {_one_line(e)}") from None
         return states
+
+    def _preload(self, pages: list) -> None:
+        """pywikibot's ``preloadpages`` (with the templates used), 50 pages a
+        request, and the run's pending ``meta`` queries (the login check, the
+        edit token) in the first: ``preloadpages`` cannot carry them, which
+        would cost a request each.  Written with pywikibot's own
+        ``PropertyGenerator`` and ``update_page``, as ``preloadpages`` is."""
+        from pywikibot.data import api
+
+        for chunk in _chunks(pages, 50):
+            by_title = {p.title(with_section=False): p for p in chunk}
+            gen = api.PropertyGenerator("revisions|info|categoryinfo|templates", site=self.site)
+            gen.set_maximum_items(-1)  # no "rvlimit": the latest revision of each page
+            gen.request["titles"] = list(by_title)
+            gen.request["rvprop"] = _RVPROPS
+            riders = self._riders()
+            if riders:
+                for key, value in riders.items():
+                    gen.request[key] = value
+                submit = gen.request.submit
+
+                def first_submit(submit=submit, request=gen.request):
+                    answer = submit()
+                    request.submit = submit  # the continuations (if any) as they are
+                    self._took(answer)
+                    return answer
+                gen.request.submit = first_submit
+            for data in gen:
+                title = data.get("title")
+                page = by_title.get(title) or next((p for t, p in by_title.items()
+                                                    if self.site.sametitle(t, title or "")), None)
+                if page is not None:
+                    api.update_page(page, data, gen.props)
 
     def _state(self, page: Any, read_at: str) -> PageState:
         title = page.title()
@@ -222,6 +315,18 @@ class Wiki:
             read_at=read_at, bots_allowed=self._bots_allowed(page), redirect_target=redirect,
             user=rev.user or None,
         )
+
+    def _keep_latest(self, title: str, page: Any) -> None:
+        if not page.exists():
+            self._latest.pop(title, None)
+            return
+        rev = page.latest_revision
+        stamp = datetime.fromisoformat(rev.timestamp.isoformat().replace("Z", "+00:00"))
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone.utc)
+        self._latest[title] = (rev.get("parentid"), Revision(
+            revid=rev.revid, user=rev.get("user") or "", comment=rev.get("comment") or "", text=page.text,
+            timestamp=stamp))
 
     def _bots_allowed(self, page: Any) -> bool:
         """pywikibot's ``botMayEdit``, which parses the whole page; skipped
@@ -244,12 +349,10 @@ class Wiki:
         result: dict[str, int | None] = {t: None for t in wanted}
         for chunk in _chunks(wanted, 50):
             params: dict[str, Any] = dict(action="query", prop="info", titles="|".join(chunk), formatversion=2)
-            if token:
+            if token and not self._token_asked and not self._has_csrf_token():
                 params.update(meta="tokens", type="csrf")
             data = self._request(**params)
-            if token:
-                self._keep_csrf_token(data["query"].get("tokens", {}).get("csrftoken"))
-                token = False
+            token = False
             normalized = {n["to"]: n["from"] for n in data["query"].get("normalized", [])}
             for page in data["query"].get("pages", []):
                 title = normalized.get(page["title"], page["title"])
@@ -264,6 +367,12 @@ class Wiki:
         read) is not its last revision.  The run's first history request
         also brings the wiki's language facts (:meth:`language_facts`)."""
         known = self._histories.get(title)
+        if known and latest is not None and known[-1].revid != latest:
+            parent, revision = self._latest.get(title, (None, None))
+            if revision is not None and revision.revid == latest and parent == known[-1].revid:
+                # The page's one new revision, as its last read gave it
+                # (its parent is the last one known): no request.
+                known = self._histories[title] = [*known, revision]
         if known is not None and len(known) <= limit and (latest is None or (known and known[-1].revid == latest)):
             return known
         self._starting("read a history")
@@ -283,6 +392,8 @@ class Wiki:
         while True:
             try:
                 answer = self._request(**params)
+            except Unreachable:
+                raise
             except WikiError as e:
                 raise WikiError(f"[[{title}]]: could not read the history: {e}") from None
             if facts:
@@ -353,6 +464,23 @@ class Wiki:
                 self._groups.setdefault(user, frozenset())
         return {u: self._groups.get(u, frozenset()) for u in users if u}
 
+    def group_members(self, groups: Iterable[str]) -> dict[str, list[str]]:
+        """The members of ``groups`` (``list=allusers&augroup``), each with
+        the ones of ``groups`` it is in, sorted: one request for up to 500
+        members, as few more as the API says."""
+        wanted = sorted(set(groups))
+        members: dict[str, list[str]] = {}
+        params: dict[str, Any] = dict(action="query", list="allusers", augroup="|".join(wanted), auprop="groups",
+                                      aulimit="max", formatversion=2)
+        while wanted:
+            data = self._request(**params)
+            for entry in data.get("query", {}).get("allusers", []):
+                members[entry.get("name", "")] = sorted(set(entry.get("groups", [])) & set(wanted))
+            if not data.get("continue"):
+                break
+            params.update(data["continue"])
+        return dict(sorted(members.items()))
+
     def is_trusted(self, user: str | None, names: Iterable[str]) -> bool:
         """Whether ``user`` is the bot itself or one of ``names`` (accounts or
         ``group:NAME``; groups are asked for only when needed)."""
@@ -375,6 +503,8 @@ class Wiki:
         not everyone may start it again."""
         if state is None:
             state = self._read([self.shutoff.title])[self.shutoff.title]
+        self._shutoff_at = self._read_clock.get(state.title, time.monotonic())
+        self._doubt = False
         ok = self.shutoff.allows(state)
         if ok and self.shutoff_editors is not None and not self.is_trusted(state.user, self.shutoff_editors):
             self.untrusted_shutoff = state.user
@@ -383,22 +513,30 @@ class Wiki:
         return ok
 
     def _preflight(self, title: str) -> int | None:
-        """Just before a write, in one request: the latest revision of
-        ``title``, and whether the shutoff page changed since it was last read
-        (it is read again only then); before the run's first write, the same
-        request also fetches the edit token (``meta=tokens``), which
-        pywikibot would otherwise ask for on its own.  Raises :class:`StopRun`
-        if the shutoff page no longer says the word."""
-        token = not self._token_asked and not self._has_csrf_token()
-        self._token_asked = self._token_asked or token  # asked once: else pywikibot's own request
-        revids = self._latest_revids([title, self.shutoff.title], token=token)
+        """Just before a write: whether the shutoff page still says the word
+        (raises :class:`StopRun` if not), and the latest revision of
+        ``title`` when the run asked the wiki for it now (else None: the save's
+        ``baserevid`` is the check).
+
+        The shutoff page as read (in the run's first batch) is good for
+        ``shutoff_recheck_seconds``, until a save does not go through; then,
+        and before a save over a page this run saved already from a state read
+        before that save, one request asks the latest revision of ``title`` and of the shutoff page
+        (the shutoff page is read again only if it changed), with the edit
+        token if no query has brought it yet."""
         seen = self._shutoff_seen
-        if seen is None or seen[0] != revids[self.shutoff.title]:
-            self.shutoff_allows()
+        fresh = (seen is not None and not self._doubt
+                 and time.monotonic() - self._shutoff_at < self.shutoff_recheck_seconds)
+        if not fresh:
+            revids = self._latest_revids([title, self.shutoff.title], token=True)
+            if seen is None or seen[0] != revids[self.shutoff.title]:
+                self.shutoff_allows()
+            else:
+                self._shutoff_at, self._doubt = time.monotonic(), False
         if not self._shutoff_seen or not self._shutoff_seen[1]:
             raise StopRun(f"[[{self.shutoff.title}]] no longer says {self.shutoff.word!r}: "
                           "stopping before any further edit")
-        return revids[title]
+        return None if fresh else revids[title]
 
     def _has_csrf_token(self) -> bool:
         return internals.has_csrf_token(self.site)
@@ -419,11 +557,24 @@ class Wiki:
         recompute its change on the new text.  A save pywikibot gave up on
         is not sent again (that would multiply pywikibot's own retries).
         """
+        if state.title in self._saved and self._saved[state.title] != state.revid:
+            self._doubt = True  # a state read before this run's own save: ask the wiki
+        result = self._save(state, text, summary, new_section=new_section)
+        if result.status in (SaveStatus.SAVED, SaveStatus.CREATED):
+            self._saved[state.title] = result.revid
+        elif result.status in (SaveStatus.CONFLICT, SaveStatus.FAILED) or (
+                result.status == SaveStatus.REFUSED and not result.message.startswith("{{bots}}")):
+            self._doubt = True  # the next write checks the shutoff page and its page again
+        return result
+
+    def _save(self, state: PageState, text: str, summary: str, *,
+              new_section: str | None = None) -> SaveResult:
         self._starting(f"save [[{state.title}]]")
         pwb = self._pywikibot
         title = state.title
         self._cache.pop(title, None)  # whatever happens now, the page as read is stale
-        self._histories.pop(title, None)
+        # (Its history as known stays a true beginning: ``history(latest=…)``
+        # extends it, or reads it again.)
         if text == state.text and state.exists and new_section is None:
             return SaveResult(title, SaveStatus.UNCHANGED, state.revid)
         if new_section is None:
@@ -437,7 +588,7 @@ class Wiki:
         # The API ignores conflicts between edits of one account: check that no
         # other run of this bot saved the page since it was read.
         latest = self._preflight(title)
-        if latest != state.revid:
+        if latest is not None and latest != state.revid:
             return SaveResult(title, SaveStatus.CONFLICT, message="the page changed since it was read",
                               state=self._read([title], keep=False)[title])
         page = self._loaded.get(title)
@@ -462,7 +613,9 @@ class Wiki:
             params.update(createonly=True)
         if new_section is not None:
             params.update(section="new", sectiontitle=new_section)
-        elif not state.exists:
+        elif not state.exists and not title.endswith(".json"):
+            # (A JSON page's empty content is ``{}``: appended to, it would be
+            # invalid JSON, so its creation sends ``text``.)
             # A creation sends its text as ``appendtext`` (to an empty page:
             # the same page): with ``text``, pywikibot's ``editpage`` would
             # first ask for the latest revision of a page the batch read
@@ -539,12 +692,63 @@ class Wiki:
 
     # -- plumbing -------------------------------------------------------------
     def _request(self, **params: Any) -> dict:
+        """One API request; a query also carries the run's pending ``meta``
+        queries (:meth:`_riders`)."""
         pwb = self._pywikibot
+        riders = self._riders() if params.get("action") == "query" else {}
+        if riders:
+            meta = [*str(params.get("meta") or "").split("|"), *riders["meta"].split("|")]
+            params = {**params, **riders, "meta": "|".join(dict.fromkeys(filter(None, meta)))}
         try:
-            return self.site.simple_request(**params).submit()
+            answer = self.site.simple_request(**params).submit()
         except pwb.exceptions.Error as e:
-            raise WikiError(f"the wiki did not answer: {_one_line(e)}") from None
+            raise self._failure(e, f"the wiki did not answer: {_one_line(e)}") from None
+        if params.get("action") == "query":
+            self._took(answer)
+        return answer
 
+    def _failure(self, error: Exception, message: str) -> WikiError:
+        """The error of a failed request: :class:`Unreachable`'s one line for
+        the run's first (the login is still unchecked, and pywikibot gave
+        up on the wiki, not on an API error), else ``message``."""
+        if (self.log_in is not None and self.unreachable is not None
+                and not isinstance(error, self._pywikibot.exceptions.APIError)):
+            return self.unreachable(error)
+        return WikiError(message)
+
+    def _riders(self) -> dict[str, str]:
+        """What the next query asks besides its own: ``meta=userinfo`` while
+        the login is unchecked, ``meta=tokens`` for a writing run without
+        its edit token."""
+        meta, params = [], {}
+        if self.log_in is not None:
+            meta.append("userinfo")
+            params["uiprop"] = internals.USERINFO_PROPS
+        if self.want_token and not self.simulate and not self._token_asked and (
+                self.log_in is not None or not self._has_csrf_token()):
+            meta.append("tokens")
+            params["type"] = "csrf"
+        return {"meta": "|".join(meta), **params} if meta else {}
+
+    def _took(self, answer: dict) -> None:
+        """Keep what the riders brought: the user (or log in, if the wiki
+        did not answer with the bot logged in) and the edit token."""
+        query = answer.get("query", {}) if isinstance(answer, dict) else {}
+        tokens = query.get("tokens")
+        if tokens is not None:
+            self._token_asked = True
+        if self.log_in is not None and "userinfo" in query:
+            log_in, self.log_in = self.log_in, None
+            if not internals.keep_userinfo(self.site, query["userinfo"]):
+                log_in()
+                return  # a token asked before the login is not the bot's
+        if tokens is not None:
+            self._keep_csrf_token(tokens.get("csrftoken"))
+
+
+#: What ``preloadpages`` asks of each page's latest revision (pywikibot's
+#: ``_rvprops(content=True)`` on MediaWiki 1.32 and later).
+_RVPROPS = "comment|contentmodel|flags|ids|parsedcomment|sha1|size|tags|timestamp|user|userid|content|roles"
 
 #: The parameters of the language facts' query (:meth:`Wiki.language_facts`).
 _FACTS_QUERY = dict(meta="siteinfo|allmessages", siprop="general|namespaces|namespacealiases",

@@ -32,8 +32,10 @@ DRAFT_STATUSES: tuple[str, ...] = ("collecting", "ready")
 """The words the status box's ``status`` takes: ``collecting`` (the bot adds
 questions, staff write answers) and ``ready`` (the notes may be published)."""
 
-DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems", "untrusted")
-"""The status box's parameters: ``problems`` and ``untrusted`` are written by the bot, the rest by staff or the bot."""
+DRAFT_PARAMETERS: tuple[str, ...] = ("status", "session", "harvested", "recording", "problems", "untrusted",
+                                     "proposed")
+"""The status box's parameters: ``problems``, ``untrusted`` and ``proposed`` are written by the bot, the rest by
+staff or the bot."""
 
 
 # Source: Meta-wiki's and English Wikipedia's templates that link a user, and their redirects
@@ -49,6 +51,12 @@ by their :func:`template_key`."""
 # Source: the bot's own Template:Conversation hour note.
 NOTE_TEMPLATE = "Conversation hour note"
 """The bot's visible note for staff on a line of the draft (never part of the notes)."""
+
+# Source: the bot's own Template:Conversation hour proposal and Template:Conversation hour proposal end.
+PROPOSAL_TEMPLATE = "Conversation hour proposal"
+"""The line before an answer the bot proposes from the recording's transcript (bot/compile/proposals.py)."""
+PROPOSAL_END_TEMPLATE = "Conversation hour proposal end"
+"""The line after it."""
 
 
 # Source: MediaWiki core, languages/messages/Messages{En,De,Fr,Pl,Es,Pt,Ru,Ar}.php,
@@ -121,11 +129,6 @@ MONTH_NUMBERS: dict[str, int] = {
     "sept": 9,
 }
 """English month names and their usual abbreviations, case-folded, to month numbers."""
-
-
-# Source: Meta-wiki's siteinfo (meta=siteinfo: timezone UTC, timeoffset 0).
-SIGNATURE_ZONE = "UTC"
-"""The zone Meta-wiki's signatures are written in: ``09:14, 2 July 2024 (UTC)``."""
 
 
 # Source: MessagesEn.php (sunday..saturday), in Python's weekday order.

@@ -2,7 +2,7 @@
 :class:`bot.model.Question` values out.
 
 * :mod:`~bot.harvest.channels.zoom`, :mod:`~bot.harvest.channels.youtube`,
-  :mod:`~bot.harvest.channels.telegram`, :mod:`~bot.harvest.channels.mail`:
+  :mod:`~bot.harvest.channels.telegram`, :mod:`~bot.harvest.channels.irc`, :mod:`~bot.harvest.channels.mail`:
   one reader per channel, a file into :class:`Message` values;
 * :mod:`~bot.harvest.channels.questions`: which messages are questions, made anonymous;
 * :func:`read_messages` here: the channel of a file guessed from its name and
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.harvest.channels import mail, telegram, youtube, zoom
+from bot.harvest.channels import irc, mail, telegram, youtube, zoom
 from bot.harvest.channels.base import CHANNELS, LIVE_CHAT, ChannelError, LeftOut, Message, Picked
 from bot.harvest.channels.questions import (BY_EMAIL, FROM_LIVE_CHAT, channel_note, channel_section,
                                             pick_questions, without_note)
@@ -28,7 +28,7 @@ def guess_channel(path: Path) -> str:
     """The channel a file comes from: a folder or ``.eml``/``.mbox`` is email; a
     JSON file is Telegram's export (one object with ``messages``) or a YouTube
     replay (messages with ``message_type`` and ``author``); a text file is a
-    Zoom chat or a mail, by its first line."""
+    Zoom chat, an IRC log or a mail, by its first lines."""
     if path.is_dir():
         return "email"
     suffix = path.suffix.lower()
@@ -44,6 +44,8 @@ def guess_channel(path: Path) -> str:
             return "youtube"
     if zoom.looks_like_zoom(text):
         return "zoom"
+    if irc.looks_like_irc(text):
+        return "irc"
     if mail.looks_like_mail(head):
         return "email"
     raise ChannelError(f"{path}: cannot tell which channel this file comes from; "
@@ -66,7 +68,8 @@ def read_messages(path: Path, channel: str | None = None) -> tuple[str, list[Mes
     if path.is_dir():
         raise ChannelError(f"{path}: a folder is read only as emails (--channel email)")
     text = _read(path).decode("utf-8", errors="replace")
-    reader = {"zoom": zoom.read_zoom, "youtube": youtube.read_youtube, "telegram": telegram.read_telegram}[channel]
+    reader = {"zoom": zoom.read_zoom, "youtube": youtube.read_youtube, "telegram": telegram.read_telegram,
+              "irc": irc.read_irc}[channel]
     return channel, reader(text, str(path))
 
 

@@ -13,8 +13,8 @@ from datetime import datetime
 
 __all__ = ["CHANNELS", "LIVE_CHAT", "ChannelError", "LeftOut", "Message"]
 
-CHANNELS = ("zoom", "youtube", "telegram", "email")
-LIVE_CHAT = frozenset({"zoom", "youtube", "telegram"})
+CHANNELS = ("zoom", "youtube", "telegram", "irc", "email")
+LIVE_CHAT = frozenset({"zoom", "youtube", "telegram", "irc"})
 """The channels that are chats during the session (the rest came by email)."""
 
 
@@ -42,7 +42,7 @@ class Message:
     timestamp: datetime | None = None
     """When, as a date and time (UTC), when the channel says it."""
     kind: str = "message"
-    """'message', 'reaction', 'service' (joins, pinned messages…), 'sticker', 'private' (a direct message)."""
+    """'message', 'action' (IRC's /me), 'reaction', 'service' (joins, pinned messages…), 'sticker', 'private' (a direct message)."""
     names: tuple[str, ...] = ()
     """Every name the sender goes by in the file (display name, address, handle): never in the draft."""
     others: tuple[str, ...] = ()

@@ -48,7 +48,9 @@ _MARKER = re.compile(r"^\s*(?:Q|Question)\s*[:.)-]\s*", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SMALL_TALK = re.compile(r"^\s*(?:how are (?:you|y'all|you all|everyone)(?: doing| today)?|can (?:you|everyone|anyone) "
                          r"(?:hear|see) (?:me|us|my screen)|am i audible|is my (?:mic|microphone|audio) (?:working|on)|"
-                         r"(?:is )?(?:anyone|everyone) (?:here|there))\s*[?!.]*\s*$", re.IGNORECASE)
+                         r"(?:is )?(?:anyone|everyone) (?:here|there)|"
+                         r"(?:is|will) (?:this|it|the (?:call|session|meeting)) (?:being |be )?recorded)\s*[?!.]*\s*$",
+                         re.IGNORECASE)
 _PLUS_ONE = re.compile(r"^\s*\+\s*\d+\b")
 _LINK = re.compile(r"^\s*(?:<?(?:https?://|www\.)\S+>?\s*)+$", re.IGNORECASE)
 _AGREE = re.compile(r"^\s*(?:\+\s*\d+|same(?: here| question| for me)?|this|agreed?|i agree|me too|\^+(?: ?this)?|"
@@ -148,7 +150,7 @@ def pick_questions(messages: list[Message], *, hosts: Iterable[str] = (),
     seen_ids: Counter[str] = Counter()
     seen_texts: set[str] = set()
     for group in groups:
-        for question_text, first, parts_left in _questions_of(group, names, picked):
+        for question_text, first, _parts_left in _questions_of(group, names, picked):
             if question_text is None:
                 continue
             key = comparable(question_text)
@@ -227,6 +229,8 @@ def _not_a_message(message: Message, hosts: set[str]) -> str | None:
         return "a reaction"
     if message.kind == "sticker":
         return "a sticker"
+    if message.kind == "action":
+        return "an action (/me), not a question"
     if message.kind == "service":
         return "not a message (a join, a pin, a membership…)"
     if message.kind == "private":

@@ -1,0 +1,160 @@
+"""Comments of several lines and struck text (issue 22, kinds 2 and 3): a reply of
+several paragraphs is one reply, a "?" in its middle makes no follow-up, a bullet its
+author went on with keeps its author, an indented opener is a question, a signature
+alone under a list signs it; struck text is kept or named by a problem line, never
+dropped in silence, and the replies under it are kept.  Pure: no wiki."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harvest import harvest
+
+S = "12:05, 9 March 2025 (UTC)"
+
+
+def sig(name: str) -> str:
+    return f"[[User:{name}|{name}]] {S}"
+
+
+def read(text: str):
+    return harvest(text)
+
+
+# --- Comments of several lines -------------------------------------------------------------
+
+@pytest.mark.parametrize("reply", [
+    f"*: First paragraph.\n*:\n*: Second paragraph. {sig('B')}",
+    f"*: First paragraph.\n\n*: Second paragraph. {sig('B')}",
+    f":: First paragraph.\n::Second paragraph.\n::Third paragraph. {sig('B')}",
+    f"*: First paragraph, and a question to myself: why? Because it works.\n\n*: Second paragraph. {sig('B')}",
+])
+def test_a_reply_of_several_paragraphs_is_one_reply(reply):
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
+    [question] = result.questions
+    assert question.asker == "A"
+    assert len(question.comments) == 1 and question.comments[0].startswith("First paragraph")
+    assert question.comments[0].endswith("Second paragraph.") or question.comments[0].endswith("Third paragraph.")
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("reply", [
+    f"*: Have you tried the form? It is on the help page, under appeals. {sig('B')}",
+    f"*: Why? Because the policy says so, and the committee decides. {sig('B')}",
+    f"*: Did it work?\n*: It did for me, after a day or two of waiting. {sig('B')}",
+])
+def test_a_question_mark_in_the_middle_of_a_reply_makes_no_follow_up(reply):
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
+    assert [q.asker for q in result.questions] == ["A"]
+    assert len(result.questions[0].comments) == 1
+
+
+@pytest.mark.parametrize("reply, asker", [
+    (f"*: And who reviews it? {sig('B')}", "B"),
+    (f"*: One more: who reviews it? Thanks. {sig('B')}", "B"),
+    (f"*: It is slow.\n*: Who reviews it? {sig('B')}", "B"),
+])
+def test_a_reply_that_ends_asking_is_a_follow_up_of_its_signer(reply, asker):
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
+    parent, followup = result.questions
+    assert (followup.asker, followup.followup_of) == (asker, parent.id)
+
+
+@pytest.mark.parametrize("page, text", [
+    (f"* '''Support''' the new process.\n*: It is faster, and fairer. {sig('A')}",
+     "'''Support''' the new process.\nIt is faster, and fairer."),
+    (f"# Oppose: the reports would be public.\n#: Nobody should have to risk that. {sig('A')}",
+     "Oppose: the reports would be public.\nNobody should have to risk that."),
+    (f"* A statement of mine.\n*: Its first reason.\n*: Its second reason. {sig('A')}",
+     "A statement of mine.\nIts first reason.\nIts second reason."),
+])
+def test_a_bullet_continued_by_a_signed_paragraph_keeps_its_author(page, text):
+    result = read(f"== Topic ==\n{page}\n")
+    [question] = result.questions
+    assert (question.asker, question.question, question.comments) == ("A", text, [])
+
+
+@pytest.mark.parametrize("bullet, reply", [
+    ("How do I appeal?", f"*: You write to us. {sig('B')}"),
+    ("How do I appeal?", f"*: {{{{ping|Someone}}}} You write to us. {sig('B')}"),
+    ("Appeals are slow.", f"*: {{{{ping|Someone}}}} They are not. {sig('B')}"),
+    ("Appeals are slow.", f"*: @Someone: they are not. {sig('B')}"),
+])
+def test_an_unsigned_question_answered_below_is_not_the_answerers(bullet, reply):
+    """The rule above stops at a question, and at a reply addressing someone: its answerer is not
+    its asker (the history gives that)."""
+    result = read(f"== Topic ==\n* {bullet}\n{reply}\n")
+    [question] = result.questions
+    assert question.asker is None and len(question.comments) == 1
+
+
+@pytest.mark.parametrize("page, title, topic", [
+    (f"== How do I appeal? ==\n: How do I appeal a block? {sig('A')}\n:: You write to us. {sig('B')}\n",
+     "How do I appeal?", None),
+    (f"== Appeals ==\n:: Can anyone explain appeals? {sig('A')}\n::: Yes. {sig('B')}\n", "Appeals", None),
+    (f"== Appeals ==\n: How do I appeal?\n: I mean a block. Where does it go? {sig('A')}\n:: To us. {sig('B')}\n",
+     "Appeals", None),
+])
+def test_an_opener_written_indented_is_a_question(page, title, topic):
+    result = read(page)
+    [question] = result.questions
+    assert (question.asker, question.title, question.topic) == ("A", title, topic)
+    assert len(question.comments) == 1
+    assert result.problems == []
+
+
+def test_an_indented_opener_in_a_topic_section_is_on_the_topic():
+    result = read(f"== Trust and Safety ==\n: How do I report? {sig('A')}\n* Another question? {sig('C')}\n")
+    assert [(q.asker, q.topic) for q in result.questions] == [("A", "Trust and Safety"), ("C", "Trust and Safety")]
+
+
+@pytest.mark.parametrize("page, text", [
+    (f"* What about these pages?\n** [[Foo]]\n** [[Bar]]\n{sig('A')}", "What about these pages?\n** [[Foo]]\n** [[Bar]]"),
+    (f"* What about these pages?\n*# [[Foo]]\n*# [[Bar]]\n:{sig('A')}", "What about these pages?\n*# [[Foo]]\n*# [[Bar]]"),
+    (f"* Which of these is right?\n** [[Foo]]\n{{{{unsigned|A|{S}}}}}", "Which of these is right?\n** [[Foo]]"),
+])
+def test_a_list_signed_on_the_line_below_is_one_signed_question(page, text):
+    result = read(f"== Topic ==\n{page}\n")
+    [question] = result.questions
+    assert (question.asker, question.question, question.comments) == ("A", text, [])
+    assert result.problems == []
+
+
+def test_a_signature_alone_under_someone_elses_reply_signs_nothing():
+    result = read(f"== Topic ==\n* What about these?\n*: See [[Foo]]. {sig('B')}\n{sig('A')}\n")
+    assert [q.asker for q in result.questions] == [None]
+    assert [p.reason for p in result.problems] == ["a signature with no question before it"]
+
+
+def test_a_signed_line_before_the_first_heading_is_never_dropped_in_silence():
+    result = read(f"Please ask below. {sig('A')}\n: A reply to the instructions. {sig('B')}\n== Topic ==\n")
+    assert result.questions == []
+    assert [p.line for p in result.problems] == [1, 2]
+
+
+# --- Struck text -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("struck", [
+    f"::<del>It did not work.</del> {sig('B')}",
+    f"::<s>It did not work.</s> {sig('B')}",
+    f"::<strike>It did not work. {sig('B')}</strike>",
+    f"::<del>It did not work.\n::Still not.</del> {sig('B')}",
+])
+def test_a_struck_reply_is_kept_struck_and_the_replies_under_it_are_kept(struck):
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{struck}\n:::Try again. {sig('C')}\n"
+                  f":::Or write to us. {sig('D')}\n")
+    [question] = result.questions
+    assert question.comments[0].startswith("<s>It did not work.") and "</del>" not in question.comments[0]
+    assert question.comments[1:] == ["Try again.", "Or write to us."]
+    assert [p.reason.split(":")[0] for p in result.problems] == ["a reply its author struck"]
+
+
+@pytest.mark.parametrize("reply, left_out", [
+    (f":Answer <strike>old</strike> new. {sig('C')}", "old"),
+    (f":<s>Wrong answer.</s>\n:Right answer. {sig('C')}", "Wrong answer."),
+    (f":<s>Wrong answer.</s>\n:: Another reply. {sig('C')}", "Wrong answer."),
+])
+def test_struck_words_of_a_reply_are_named_by_a_problem_line(reply, left_out):
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
+    assert any(left_out in p.reason for p in result.problems), result.problems
+    assert result.questions[0].comments  # the unstruck reply is kept
