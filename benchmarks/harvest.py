@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import mwparserfromhell  # noqa: E402
 
 from bot.harvest import harvest  # noqa: E402
+from bot.wikifacts import MONTHS  # noqa: E402  (English, as Meta-wiki signs; %B follows the locale)
 
 TARGET_RATIO, LOOSE_RATIO = 2.0, 3.0
 TARGET_SCALING, LOOSE_SCALING = 11.0, 15.0
@@ -41,9 +42,6 @@ TOPICS = ["Trust and Safety", "T&S", "Human rights", "Universal Code of Conduct"
           "Other", "Community Development", "  universal   code of conduct "]
 NAMES = ["Example Editor", "Sample-Wikimedian", "Пример Участник", "مستخدم مثال", "Third_Example",
          "Fourth Example", "例子用户", "Fifth Example"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
-"""English month names, as Meta-wiki signs (strftime's %B would follow the locale)."""
 WORDS = ("the foundation community board committee charter safety process policy election "
          "volunteers affiliates funding research movement strategy trust conduct enforcement "
          "language wiki editors readers support review").split()

@@ -50,19 +50,15 @@ from common import (NOTESBOT, PYTHON, LocalWiki, check_ok, local_wiki, measure, 
                     notesbot_env, spread, timed)
 from scenario import Scenario  # noqa: E402
 
+from bot.wikifacts import human_date  # noqa: E402
+
 TARGET_RATIO = 1.5
 DAY = date(2024, 7, 11)
 PAST = 11
 """Past sessions on the index: quarterly, the three years before."""
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 WORDS = ("the foundation community board committee charter safety process policy election volunteers "
          "affiliates funding research movement strategy trust conduct enforcement language editors").split()
 BASELINE = Path(__file__).resolve().parent / "baseline_publish.py"
-
-
-def human_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def generated_questions(count: int) -> str:

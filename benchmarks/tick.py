@@ -41,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LocalWiki, check_ok, local_wiki, measure, spread, timed  # noqa: E402,F401
 from scenario import NOTESBOT, Scenario  # noqa: E402
 
+from bot.wikifacts import human_date  # noqa: E402
+
 NOOP_REQUESTS = 1
 """The requests of a tick with nothing to do: one."""
 
@@ -70,12 +72,6 @@ HELD = date(2025, 1, 16)
 NEXT = date(2025, 4, 17)
 PAST = [HELD - timedelta(weeks=13 * k) for k in range(8, 0, -1)]
 NOW = datetime(2025, 1, 20, 12, 0)
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
-def human_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def tick(s: Scenario, when: datetime):

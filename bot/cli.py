@@ -80,6 +80,17 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _channel(value: str) -> str:
+    """One of the channels the import reads: :data:`bot.harvest.channels.CHANNELS`,
+    the one list of them, imported only when ``--channel`` is given (the
+    readers cost a third of the start-up, which ``--help`` must not pay)."""
+    from bot.harvest.channels import CHANNELS
+
+    if value not in CHANNELS:
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {', '.join(CHANNELS)})")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="notesbot",
@@ -127,8 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a saved Zoom chat (.txt), a YouTube chat replay (chat-downloader's JSON or JSON lines), "
                         "a Telegram export (result.json), an IRC log (irssi, WeeChat, ZNC, MeetBot), a transcript "
                         "(Zoom's or YouTube's .vtt, .srt), an email (.eml), a folder of them, or an mbox")
-    p.add_argument("--channel", choices=("zoom", "youtube", "telegram", "irc", "email"),
-                   help="the files' channel (default: guessed from each file)")
+    p.add_argument("--channel", type=_channel, metavar="CHANNEL",
+                   help="the files' channel (default: guessed from each file; a wrong one lists them)")
     p.add_argument("--verbose", action="store_true",
                    help="list every message left out, and why, so that staff can add it by hand")
     p.add_argument("--recording", metavar="URL",
@@ -201,16 +212,6 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
     raise AssertionError(f"unknown command {name!r}")  # pragma: no cover - argparse knows the commands
 
 
-def _pywikibot_folder(global_args: Sequence[str], env: Environment) -> Path:
-    """The folder pywikibot will read its configuration from (``-dir:``, else
-    ``PYWIKIBOT_DIR``, else the working directory), as
-    :func:`bot.wiki.connection.pywikibot_folder` finds it, without checking it."""
-    dirs = [a[len("-dir:"):] for a in global_args if a.startswith("-dir:")]
-    if dirs:
-        return Path(dirs[-1]).expanduser()
-    return env.pywikibot_dir or Path.cwd()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Every line goes through logging (:mod:`bot.logs`): a user error is one
     ``notesbot: …`` line on stderr, a bug one line there and its traceback in
@@ -234,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    secrets=env.secrets)
         # The password file's secrets, before anything can fail: pywikibot's
         # configuration registers them too, but only once it is read.
-        logs.register_secrets_from_password_file(_pywikibot_folder(global_args, env) / "user-password.cfg")
+        logs.register_secrets_from_password_file(env.pywikibot_folder(global_args)[0] / "user-password.cfg")
         args = parser.parse_args(own)
         if not args.command:
             parser.print_help(sys.stderr)

@@ -25,10 +25,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import wikifacts
+from bot import logs, wikifacts
 from bot.environment import Environment
 from bot.errors import ConfigError
-from bot.model import LISTING_FIELDS as FIELDS, Session
+from bot.model import DRAFT_SUBPAGE, LISTING_FIELDS as FIELDS, QUESTIONS_SUBPAGE, Session
 
 __all__ = ["Announcements", "Categories", "CentralListing", "Config", "ConfigError", "RunOptions", "SeriesConfig", "load", "from_dict", "merge"]
 
@@ -89,18 +89,18 @@ class SeriesConfig:
     """One series of sessions (the CR&S Conversation Hours by default)."""
 
     name: str = "crs"
-    style: str = "conversation-hour-2024"
+    style: str = Session.style
     session_title: str = CRS + "/Conversation Hour {date:%Y %m %d}"
     """Title of a session page; ``{date}`` is the session's date."""
     index_page: str = CRS + "/Conversation Hour"
-    questions_subpage: str = "Questions"
-    draft_subpage: str = "Notes draft"
+    questions_subpage: str = QUESTIONS_SUBPAGE
+    draft_subpage: str = DRAFT_SUBPAGE
     notes_subpage: str | None = None
     """None: the notes go in the session page's ``notes_section``; else a subpage."""
-    notes_section: str = "Notes"
-    host: str = "Maggie Dennis"
-    host_title: str = "Vice President of Community Resilience and Sustainability"
-    time: str = "18:00"
+    notes_section: str = Session.notes_section or ""
+    host: str = Session.host
+    host_title: str = Session.host_title
+    time: str = Session.time
     topics: tuple[str, ...] = ("Trust and Safety", "Universal Code of Conduct", "Committee Support",
                                "Human Rights", "Movement Charter")
     topic_aliases: dict[str, str] = field(default_factory=dict)
@@ -213,10 +213,10 @@ class Config:
     """Cron expression for ``notesbot schedule`` (minute hour day month weekday, UTC)."""
     max_conflict_retries: int = 5
     status_page: str = "User:{bot}/Status"
-    log_file_max_bytes: int = 5 * 1024 * 1024
+    log_file_max_bytes: int = logs.DEFAULT_MAX_BYTES
     """The log file (``NOTESBOT_LOG_FILE``) is rotated when it would grow past this
     many bytes: ``notesbot.log`` becomes ``notesbot.log.1``, and so on (a local setting)."""
-    log_file_backups: int = 5
+    log_file_backups: int = logs.DEFAULT_BACKUPS
     """How many rotated log files are kept besides the current one (a local setting)."""
     lock_file: str | None = None
     lock_wait: int = 30
@@ -271,9 +271,6 @@ class RunOptions:
     """pywikibot's global options (``-simulate``, ``-site:``, ``-dir:``…), for ``pywikibot.handle_args``."""
     always: bool = False
     """``-always``: do not ask before saving."""
-
-
-trusted = wikifacts.listed_user
 
 
 LOCAL_ONLY = ("lock_file", "log_file_max_bytes", "log_file_backups", "onwiki_config")

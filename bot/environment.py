@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 SECRET_VARIABLES = (
     "NOTESBOT_BOTPASSWORD",
@@ -59,6 +59,18 @@ class Environment:
             botpassword_appid=env.get("NOTESBOT_BOTPASSWORD_APPID", "").strip() or "notesbot",
             secrets=tuple(v for v in (env.get(name) for name in SECRET_VARIABLES) if v),
         )
+
+    def pywikibot_folder(self, global_args: Sequence[str], cwd: Path | None = None) -> tuple[Path, str]:
+        """The folder pywikibot will read its configuration from, and what
+        named it: the last ``-dir:`` of ``global_args``, else ``PYWIKIBOT_DIR``,
+        else the working directory (pywikibot's own order).  Not checked:
+        :func:`bot.wiki.connection.pywikibot_folder` checks it."""
+        dirs = [a[len("-dir:"):] for a in global_args if a.startswith("-dir:")]
+        if dirs:
+            return Path(dirs[-1]).expanduser(), "-dir:"
+        if self.pywikibot_dir is not None:
+            return self.pywikibot_dir, "PYWIKIBOT_DIR"
+        return (cwd or Path.cwd()), "the working directory"
 
     @property
     def state_dir(self) -> Path:

@@ -13,6 +13,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 
@@ -21,6 +22,65 @@ LISTING_FIELDS: tuple[str, ...] = ("day", "date", "time", "host", "summary", "li
 checks its columns against these, ``bot/publish/crosslinks.py`` writes them)."""
 
 
+# -- statuses: each a StrEnum, so that it compares equal to its word, is
+# -- written as its word in JSON and in f-strings, and a typo is an error.
+
+class SessionState(StrEnum):
+    """Where a session is, read from the wiki on each tick (:mod:`bot.run.tick`)."""
+
+    COLLECTING = "collecting"
+    """Before the session starts: new questions are harvested into the draft."""
+    AWAITING_ANSWERS = "awaiting answers"
+    """The session is over; staff are writing the answers (the draft is not ``ready``)."""
+    PUBLISHED = "published"
+    """The draft is ``ready``: the notes are published, and again when answers are added."""
+    ARCHIVED = "archived"
+    """``archive_after_days`` after the session: nothing more."""
+
+
+class SaveStatus(StrEnum):
+    """What one save did on the wiki (:class:`bot.wiki.pages.SaveResult`)."""
+
+    SAVED = "saved"
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class EditStatus(StrEnum):
+    """What became of one planned edit (:class:`bot.wiki.apply.Outcome`), as the
+    report's table and the status page say it."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    WOULD_CREATE = "would create"
+    WOULD_UPDATE = "would update"
+    DECLINED = "declined"
+    """The person at the prompt said no."""
+    SKIPPED = "skipped"
+    """Not started: an edit it waits for was not done, the run stopped, or the person quit."""
+    REFUSED = "refused"
+    FAILED = "failed"
+
+    @property
+    def saved(self) -> bool:
+        """Whether the wiki now has a new revision of the page."""
+        return self in (EditStatus.CREATED, EditStatus.UPDATED)
+
+
+class DraftProblemKind(StrEnum):
+    """What :func:`bot.compile.draft.parse_draft` could not place, which
+    :mod:`bot.compile.check` grades."""
+
+    OUTSIDE_QUESTION = "outside-question"
+    DUPLICATE_ID = "duplicate-id"
+    EMPTY_QUESTION = "empty-question"
+    ANSWER_AS_QUESTION = "answer-as-question"
+    NO_STATUS_BOX = "no-status-box"
+    OTHER = "other"
 def comparable(text: str) -> str:
     """A question's text as duplicates are compared: case, white space and
     trailing punctuation do not count."""
@@ -186,12 +246,19 @@ class PageState:
         return cls(title=title, exists=False)
 
 
+QUESTIONS_SUBPAGE = "Questions"
+DRAFT_SUBPAGE = "Notes draft"
+NOTES_SUBPAGE = "Notes"
+"""A session's subpages, under its title (the series configuration's defaults too)."""
+
+
 @dataclass
 class Session:
     """One Conversation Hour and the pages that belong to it.
 
     Built from the series configuration (``bot/config.py``); the compile and
-    publish stages take it as plain data.
+    publish stages take it as plain data.  Its defaults are the series
+    configuration's (:class:`bot.config.SeriesConfig` reads them from here).
     """
 
     title: str
@@ -215,6 +282,6 @@ class Session:
     next: str | None = None
 
     def __post_init__(self) -> None:
-        self.questions_page = self.questions_page or f"{self.title}/Questions"
-        self.draft_page = self.draft_page or f"{self.title}/Notes draft"
-        self.notes_page = self.notes_page or (self.title if self.notes_section else f"{self.title}/Notes")
+        self.questions_page = self.questions_page or f"{self.title}/{QUESTIONS_SUBPAGE}"
+        self.draft_page = self.draft_page or f"{self.title}/{DRAFT_SUBPAGE}"
+        self.notes_page = self.notes_page or (self.title if self.notes_section else f"{self.title}/{NOTES_SUBPAGE}")

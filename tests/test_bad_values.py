@@ -139,6 +139,27 @@ def test_bad_command_options_are_one_line_and_exit_2(offline, args, option):
     assert offline.proxy.connections == 0
 
 
+def test_an_unknown_import_channel_lists_the_channels_the_import_reads(offline, tmp_path):
+    from bot.harvest.channels import CHANNELS
+
+    chat = tmp_path / "chat.txt"
+    chat.write_text("18:01:02 From Example Editor to Everyone: a question?\n", encoding="utf-8")
+    done = offline("import", "2025-01-16", str(chat), "--channel", "skype")
+    assert_one_line(done, "notesbot: ")
+    assert "--channel: invalid choice: 'skype'" in done.stderr, done
+    assert all(name in done.stderr for name in CHANNELS), done
+    assert offline.proxy.connections == 0
+
+
+def test_the_pywikibot_folder_is_the_last_dir_then_pywikibot_dir_then_the_working_directory(tmp_path):
+    from bot.environment import Environment
+
+    named = Environment(pywikibot_dir=tmp_path / "env")
+    assert named.pywikibot_folder(["-dir:/a", "-simulate", "-dir:/b"]) == (Path("/b"), "-dir:")
+    assert named.pywikibot_folder(["-simulate"]) == (tmp_path / "env", "PYWIKIBOT_DIR")
+    assert Environment().pywikibot_folder([], cwd=tmp_path) == (tmp_path, "the working directory")
+
+
 @pytest.mark.parametrize("questions, message", first_fast(unpack=True, values=[
     ([{"id": 5, "question": "x"}], "item 0"),
     ([{"id": "q-0123456789", "question": ["not", "text"]}], "item 0"),

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.wikifacts import MONTHS, human_date
 from lanes import first_fast
 from scenario import NOTESBOT, Scenario
 
@@ -37,17 +38,11 @@ DAY = date(2025, 1, 16)
 QUESTIONS = 2000
 PAST_SESSIONS = 200
 MEMORY_LIMIT_MB = 300
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 TOPICS = ("Trust and Safety", "Universal Code of Conduct", "Committee Support", "Human Rights",
           "Movement Charter", "Other questions")
 ASKERS = ("Community Member", "Example Editor", "Sample-Wikimedian", "Пример Участник", "Third Example")
 WORDS = ("the foundation community board committee charter safety process policy election volunteers "
          "affiliates funding research movement strategy trust conduct enforcement language editors").split()
-
-def human_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
 
 def past_days() -> list[date]:
     """200 past sessions, a fortnight apart: 150 before the session published

@@ -34,6 +34,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 from bot import wikitext
@@ -41,23 +42,32 @@ from bot import wikitext
 from bot import wikifacts
 from bot.compile import proposals
 from bot.compile.draft import Draft, parse_draft, recording_url, speaker_of
+from bot.model import DraftProblemKind
 
-__all__ = ["BLOCKING", "Finding", "LOSES_TEXT", "NAMES_SOMEONE", "STALLS", "WARNING", "check_draft",
+__all__ = ["BLOCKING", "Finding", "LOSES_TEXT", "NAMES_SOMEONE", "STALLS", "Severity", "WARNING", "check_draft",
            "exit_code", "losing_text"]
 
-LOSES_TEXT = "loses text"
-STALLS = "stalls"
-NAMES_SOMEONE = "names someone"
-WARNING = "warning"
+
+class Severity(StrEnum):
+    """What a problem of a draft would do (the words ``notesbot check`` prints)."""
+
+    LOSES_TEXT = "loses text"
+    STALLS = "stalls"
+    NAMES_SOMEONE = "names someone"
+    WARNING = "warning"
+
+
+LOSES_TEXT, STALLS, NAMES_SOMEONE, WARNING = (Severity.LOSES_TEXT, Severity.STALLS, Severity.NAMES_SOMEONE,
+                                              Severity.WARNING)
 BLOCKING = frozenset({LOSES_TEXT, STALLS, NAMES_SOMEONE})
 """The severities that make ``notesbot check`` exit 1."""
 
 _SEVERITY_OF_KIND = {
-    "outside-question": LOSES_TEXT,
-    "no-status-box": STALLS,
-    "duplicate-id": WARNING,
-    "empty-question": WARNING,
-    "answer-as-question": WARNING,
+    DraftProblemKind.OUTSIDE_QUESTION: LOSES_TEXT,
+    DraftProblemKind.NO_STATUS_BOX: STALLS,
+    DraftProblemKind.DUPLICATE_ID: WARNING,
+    DraftProblemKind.EMPTY_QUESTION: WARNING,
+    DraftProblemKind.ANSWER_AS_QUESTION: WARNING,
 }
 
 _SWALLOWING = ("nowiki", "ref", "pre")
@@ -75,8 +85,7 @@ class Finding:
     """One problem of a draft."""
 
     line: int
-    severity: str
-    """:data:`LOSES_TEXT`, :data:`STALLS`, :data:`NAMES_SOMEONE` or :data:`WARNING`."""
+    severity: Severity
     reason: str
     text: str = ""
 

@@ -57,7 +57,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from bot import wikifacts
 from bot.compile import proposals
-from bot.model import Problem
+from bot.model import DraftProblemKind, Problem
 from bot.wikifacts import DRAFT_TEMPLATE, NOTE_TEMPLATE, template_key
 from bot.compile.speakers import (_label, _People, _speakers, person_key, same_person, speaker_of,  # noqa: F401
                                   without_speaker)
@@ -108,8 +108,7 @@ class DraftQuestion:
 class DraftProblem(Problem):
     """A problem of a draft, with its kind, which :mod:`bot.compile.check` grades."""
 
-    kind: str = "other"
-    """'outside-question', 'duplicate-id', 'empty-question', 'answer-as-question', 'no-status-box'."""
+    kind: DraftProblemKind = DraftProblemKind.OTHER
 
 
 @dataclass
@@ -172,7 +171,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
     if status_template is None:
         draft.problems.append(DraftProblem(1, f"no {{{{{DRAFT_TEMPLATE}}}}} template: status taken as "
                                               f"{DEFAULT_STATUS!r}, deleted questions cannot be told",
-                                           kind="no-status-box"))
+                                           kind=DraftProblemKind.NO_STATUS_BOX))
     else:
         draft.status = _param(status_template, "status") or DEFAULT_STATUS
         for entry in _param(status_template, "harvested").replace(",", " ").split():
@@ -222,7 +221,8 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
             if name is not None:
                 draft.problems.append(DraftProblem(
                     number, f"may be an answer typed as a question ({name!r} is not a speaker of this draft; "
-                            f"write ': {name}: …' if it is an answer)", content, kind="answer-as-question"))
+                            f"write ': {name}: …' if it is an answer)", content,
+                    kind=DraftProblemKind.ANSWER_AS_QUESTION))
             if section is None:
                 section = DraftSection(None, end=number)
                 draft.sections.append(section)
@@ -236,7 +236,7 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
                 question.answer_lines.append(number)
         elif section is not None:
             draft.problems.append(DraftProblem(number, "not under a question, so not in the notes", content,
-                                               kind="outside-question"))
+                                               kind=DraftProblemKind.OUTSIDE_QUESTION))
     return draft
 
 
@@ -280,14 +280,16 @@ def _question(body: str, number: int, seen: set[str], problems: list[Problem]) -
         body = body[:marker.start()] + body[marker.end():]
     text = body.strip()
     if not text:
-        problems.append(DraftProblem(number, "question without text, so not in the notes", kind="empty-question"))
+        problems.append(DraftProblem(number, "question without text, so not in the notes",
+                                     kind=DraftProblemKind.EMPTY_QUESTION))
         return None
     if marker and marker["id"] not in seen:
         question_id, staff_added = marker["id"], False
     else:
         if marker:
             problems.append(DraftProblem(number, f"question id {marker['id']} used twice; "
-                                                 f"this one gets an anchor of its own", text, kind="duplicate-id"))
+                                                 f"this one gets an anchor of its own", text,
+                                         kind=DraftProblemKind.DUPLICATE_ID))
         question_id, staff_added = derived_id(text, seen), True
     seen.add(question_id)
     return DraftQuestion(question_id, text, line=number, end=number, staff_added=staff_added)

@@ -30,8 +30,12 @@ from bot.compile.sanitize import page_effects
 
 __all__ = ["STYLES", "TEMPLATE_NAMES", "TemplateError", "TemplateSet", "load_templates", "render"]
 
-STYLES: tuple[str, ...] = ("conversation-hour-2024", "office-hours-2022")
-"""The shipped template sets: the 2024 Conversation Hour page and the 2022 office hour page."""
+STYLES: tuple[str, ...] = tuple(sorted(
+    folder.name for folder in (resources.files("bot") / "templates").iterdir()
+    if folder.is_dir() and not folder.name.startswith((".", "_"))))
+"""The shipped template sets, one folder each under ``bot/templates`` (the 2024
+Conversation Hour page, ``conversation-hour-2024``, and the 2022 office hour
+page, ``office-hours-2022``): a style is shipped by adding its folder."""
 
 TEMPLATE_NAMES: tuple[str, ...] = (
     "session",     # the session page (invitation; for 2024 also the Notes section)

@@ -12,7 +12,7 @@ from typing import Callable
 from bot import compile as compile_mod
 from bot import config as config_mod
 from bot import harvest as harvest_mod
-from bot import publish, wikifacts
+from bot import publish
 from bot.errors import UsageError
 from bot.model import HarvestResult, PageState, Session
 from bot.publish.series import topic_aliases
@@ -88,12 +88,7 @@ class StaffDraft:
 
 def is_staff(ctx: Context, user: str | None) -> bool:
     """Whether ``user`` is one of the series' staff (an account, or a member of a group named)."""
-    staff = ctx.series.staff
-    if not user or not staff:
-        return False
-    if wikifacts.listed_user(user, (), staff):
-        return True
-    return wikifacts.names_groups(staff) and wikifacts.listed_user(user, ctx.wiki.user_groups([user])[user], staff)
+    return ctx.wiki.is_listed(user, ctx.series.staff)
 
 
 def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot import logs, publish, wikifacts
 from bot.compile.draft import inert
+from bot.model import SessionState
 from bot.wiki import apply_plan
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class SessionStatus:
     series: str
     session: str
-    state: str
+    state: SessionState
     harvested: int = 0
     answered: int = 0
     written: int = 0
@@ -48,17 +49,17 @@ class SessionStatus:
         blocking = [p for p in self.problems if getattr(p, "blocking", False)]
         fix = (f"the {len(blocking)} problem{'s' if len(blocking) != 1 else ''} below mended in {draft}; "
                if blocking else "")
-        if self.state == "archived":
+        if self.state == SessionState.ARCHIVED:
             return "nothing: archived"
-        if self.state == "collecting" and self.missing:
+        if self.state == SessionState.COLLECTING and self.missing:
             pages = ", ".join(f"[[{t}]]" if links else t for t in self.missing)
             return fix + f"{pages} to be created (a new-session did not finish; the bot makes the rest)"
-        if self.state == "collecting":
+        if self.state == SessionState.COLLECTING:
             start = f"{wikifacts.human_date(self.start.date())}, {self.start:%H:%M} UTC" if self.start else "its start"
             return fix + f"the session to start ({start}); until then new questions go into the draft"
         if not self.draft_exists:
             return f"a draft at {draft}"
-        if self.state == "awaiting answers":
+        if self.state == SessionState.AWAITING_ANSWERS:
             left = f"; {self._in_writing()} so far" if self.written else ""
             return fix + f"status=ready in {draft}{left}"
         if self.written:
@@ -66,8 +67,8 @@ class SessionStatus:
         return fix + "nothing: every question is answered in the notes"
 
     def _in_writing(self) -> str:
-        return f"{self.written} question{'s' if self.written != 1 else ''}" + ("" if self.state == "published"
-                                                                                else " unanswered")
+        done = self.state == SessionState.PUBLISHED
+        return f"{self.written} question{'s' if self.written != 1 else ''}" + ("" if done else " unanswered")
     note: str = ""
     """About the draft: edits by others since the last staff revision, say."""
     box: str | None = None

@@ -40,6 +40,7 @@ from bot import compile as compile_mod
 from bot import logs, publish
 from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
+from bot.model import EditStatus, SessionState
 from bot.publish.series import notes_link, session_start as session_starts
 from bot.run import harvesting, new_session, publishing
 from bot.run.context import Context, finish, run_plan
@@ -52,16 +53,16 @@ from bot.wiki.apply import job_code, refusals
 log = logs.get_logger("tick")
 
 
-def state_of(start: datetime, archive_after_days: int, moment: datetime, draft_status: str | None) -> str:
+def state_of(start: datetime, archive_after_days: int, moment: datetime, draft_status: str | None) -> SessionState:
     """The state of a session that starts at ``start`` (its own time, as its
     page records it: :func:`bot.publish.with_own_time`)."""
     if moment >= start + timedelta(days=archive_after_days):
-        return "archived"
+        return SessionState.ARCHIVED
     if moment < start:
-        return "collecting"
+        return SessionState.COLLECTING
     if (draft_status or "").strip().lower() == "ready":
-        return "published"
-    return "awaiting answers"
+        return SessionState.PUBLISHED
+    return SessionState.AWAITING_ANSWERS
 
 
 def _draft_facts(text: str, speakers: tuple[str, ...] = ()) -> tuple[str | None, int, int, int]:
@@ -91,7 +92,7 @@ def tick_reads(moment: datetime):
                 session = series.session(day)
                 titles += _survey_titles(session)  # the survey's, in the run's batch
                 start = session_starts(session)  # the series' time: the page's own is not read yet
-                if state_of(start, series.archive_after_days, moment, None) == "archived":
+                if state_of(start, series.archive_after_days, moment, None) == SessionState.ARCHIVED:
                     continue
                 titles += publish.publish_titles(session, series)
                 if moment >= start:
@@ -138,7 +139,7 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
             status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists
                                                 else (None, 0, 0, 0))
             note = box = ""
-            if state_of(start, series.archive_after_days, moment, None) == "awaiting answers":
+            if state_of(start, series.archive_after_days, moment, None) == SessionState.AWAITING_ANSWERS:
                 # Only the revision staff saved decides (anyone can edit the draft).
                 staff = staff_draft(sctx, draft)
                 status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
@@ -150,7 +151,7 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
                                 draft_exists=draft.exists, draft_status=status or "",
                                 start=start,
                                 last_change=draft.timestamp or "", note=note)
-            if state == "collecting":  # a new-session that stopped before all its pages were made
+            if state == SessionState.COLLECTING:  # a new-session that stopped before all its pages were made
                 row.missing = [t for t in (session.title, session.questions_page) if not drafts[t].exists]
             stale = draft.exists and _untrusted_note(draft.text) != box
             row.box = box if stale else None
@@ -184,7 +185,7 @@ def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, Sessi
     for name, items in by_series.items():
         sctx = items[0][0]
         pending = [sctx.series.session(day) for _, day, status in items
-                   if status.state in ("awaiting answers", "archived") and not status.notes_out]
+                   if status.state in (SessionState.AWAITING_ANSWERS, SessionState.ARCHIVED) and not status.notes_out]
         if pending:
             tset = templates_for(sctx)
             index_title = sctx.series.index_page
@@ -194,7 +195,7 @@ def mend_index_and_boxes(ctx: Context, sessions: list[tuple[Context, date, Sessi
                 report = run_plan(sctx, plan)
                 worst = max(worst, finish(sctx, report, "Index: sessions whose notes are to come:"))
         drafts = [sctx.series.session(day).draft_page for _, day, status in items
-                  if status.state != "archived" and status.draft_exists]
+                  if status.state != SessionState.ARCHIVED and status.draft_exists]
         if not drafts:
             continue
         pages = ctx.wiki.read(drafts)
@@ -214,7 +215,7 @@ def watched(ctx: Context, sessions: list[tuple[Context, date, SessionStatus]]) -
     titles = [ctx.title(ctx.config.onwiki_config), ctx.title(ctx.config.shutoff_page)]
     titles += [s.index_page for s in ctx.config.series]
     for sctx, day, status in sessions:
-        if status.state == "archived":
+        if status.state == SessionState.ARCHIVED:
             continue
         session = sctx.series.session(day)
         titles += [session.title, session.questions_page, session.draft_page, session.notes_page]
@@ -337,7 +338,7 @@ def acted_on(ctx: Context, titles: list[str], before: dict[str, int | None]) -> 
     saved: dict[str, int] = {}
     for report in ctx.reports:
         for outcome in report.outcomes:
-            if outcome.status in ("created", "updated") and outcome.revid:
+            if outcome.status.saved and outcome.revid:
                 saved[outcome.title] = outcome.revid
     return {t: saved.get(t, before.get(t, -1)) for t in titles}
 
@@ -373,11 +374,11 @@ def _tick(ctx: Context, moment: datetime) -> int:
         session = sctx.series.session(day)
         code, mark = 0, len(ctx.reports)
         try:
-            if status.state == "collecting":
+            if status.state == SessionState.COLLECTING:
                 if status.missing:  # finish what an interrupted new-session began
                     code = new_session.new_session(sctx, day, None)
                 code = max(code, harvesting.harvest_into_draft(sctx, session))
-            elif status.state == "published":
+            elif status.state == SessionState.PUBLISHED:
                 code = publishing.publish_session(sctx, session)
             elif status.box is not None:  # the draft's box tells staff about others' edits
                 code = show_on_draft(sctx, session, status.box)

@@ -37,6 +37,7 @@ from typing import Callable
 
 from bot import logs
 from bot.errors import OutOfTime, WikiError
+from bot.model import EditStatus, SaveStatus
 from bot.publish.plan import Delivery, Edit, PageChanged, Plan
 
 
@@ -46,18 +47,19 @@ class Outcome:
 
     title: str
     kind: str
-    status: str
-    """'created', 'updated', 'unchanged', 'would create', 'would update', 'declined' (the person
-    said no), 'skipped', 'refused', 'failed'."""
+    status: EditStatus
     detail: str = ""
     revid: int | None = None
     url: str = ""
     waits_for: str = ""
     """For a page 'skipped' because an edit it depends on was not done: that edit's title."""
 
+    def __post_init__(self) -> None:
+        self.status = EditStatus(self.status)
+
     @property
     def ok(self) -> bool:
-        return self.status in ("created", "updated", "unchanged", "would create", "would update", "declined")
+        return self.status in (*_DONE, EditStatus.DECLINED)
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Report:
 
     @property
     def edits(self) -> int:
-        return sum(o.status in ("created", "updated") for o in self.outcomes)
+        return sum(o.status.saved for o in self.outcomes)
 
     @property
     def refused(self) -> list[Outcome]:
@@ -81,7 +83,7 @@ class Report:
         out: list[Outcome] = []
         titles: set[str] = set()
         for o in self.outcomes:
-            if o.status == "refused" or (o.status == "skipped" and o.waits_for in titles):
+            if o.status == EditStatus.REFUSED or (o.status == EditStatus.SKIPPED and o.waits_for in titles):
                 out.append(o)
                 titles.add(o.title)
         return out
@@ -190,7 +192,7 @@ def apply_plan(plan: Plan, wiki, *, allowed: Callable[[str], bool], simulate: bo
         _interrupted(report, steps, progress)
         raise
     for title, kind, why in plan.refusals:
-        report.outcomes.append(Outcome(title, kind, "refused", why))
+        report.outcomes.append(Outcome(title, kind, EditStatus.REFUSED, why))
     return report
 
 
@@ -230,10 +232,10 @@ def _interrupted(report: Report, steps: list, progress: _Progress) -> None:
             continue
         why = ("interrupted while saving it: look at the page (the wiki may have saved it)"
                if edit.title == progress.saving else "not saved: interrupted (Ctrl-C)")
-        report.outcomes.append(Outcome(edit.title, edit.kind, "skipped", why))
-    saved = sum(o.status in ("created", "updated") for o in report.outcomes)
+        report.outcomes.append(Outcome(edit.title, edit.kind, EditStatus.SKIPPED, why))
+    saved = sum(o.status.saved for o in report.outcomes)
     logs.get_logger("apply").warning("interrupted: %d page(s) saved, %d not saved\n%s", saved,
-                                     sum(o.status == "skipped" for o in report.outcomes), report.table(),
+                                     sum(o.status == EditStatus.SKIPPED for o in report.outcomes), report.table(),
                                      extra=logs.PLAIN)
 
 
@@ -255,12 +257,12 @@ def _apply_steps(plan: Plan, wiki, report: Report, steps: list, done: dict[str, 
         afterwards = position >= len(edits) + len(plan.deliveries)
         missing = [d for d in edit.depends_on if (d not in applied if afterwards else done.get(d) is False)]
         if missing:
-            report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
+            report.outcomes.append(Outcome(edit.title, edit.kind, EditStatus.SKIPPED,
                                            f"waits for [[{missing[0]}]]", waits_for=missing[0]))
             done[edit.title] = False
             continue
         if not allowed(edit.title):
-            report.outcomes.append(Outcome(edit.title, edit.kind, "refused",
+            report.outcomes.append(Outcome(edit.title, edit.kind, EditStatus.REFUSED,
                                            "outside the allowed prefixes of the configuration"))
             done[edit.title] = False
             continue
@@ -273,16 +275,16 @@ def _apply_steps(plan: Plan, wiki, report: Report, steps: list, done: dict[str, 
             break
         except _Quit:
             for rest in steps[position:]:
-                report.outcomes.append(Outcome(rest.title, rest.kind, "skipped", "not saved: you chose quit"))
+                report.outcomes.append(Outcome(rest.title, rest.kind, EditStatus.SKIPPED, "not saved: you chose quit"))
             break
         except PageChanged as e:
-            report.outcomes.append(Outcome(edit.title, edit.kind, "failed", str(e)))
+            report.outcomes.append(Outcome(edit.title, edit.kind, EditStatus.FAILED, str(e)))
             done[edit.title] = False
             continue
         except WikiError as e:
-            report.outcomes.append(Outcome(edit.title, edit.kind, "failed", logs.redact(str(e))))
+            report.outcomes.append(Outcome(edit.title, edit.kind, EditStatus.FAILED, logs.redact(str(e))))
             for rest in steps[position + 1:]:
-                report.outcomes.append(Outcome(rest.title, rest.kind, "skipped",
+                report.outcomes.append(Outcome(rest.title, rest.kind, EditStatus.SKIPPED,
                                                "not tried: the wiki stopped answering"))
             break
         report.outcomes.append(outcome)
@@ -292,14 +294,15 @@ def _apply_steps(plan: Plan, wiki, report: Report, steps: list, done: dict[str, 
     progress.position = len(steps)
 
 
-_DONE = ("created", "updated", "unchanged", "would create", "would update")
+_DONE = (EditStatus.CREATED, EditStatus.UPDATED, EditStatus.UNCHANGED, EditStatus.WOULD_CREATE,
+         EditStatus.WOULD_UPDATE)
 """Outcomes of a page that is as the plan wants it (or would be, with ``-simulate``)."""
 
 
 def _out_of_time(report: Report, rest: list[Edit], why: str) -> None:
     """The run's deadline passed before ``rest``: list them, start none."""
     for edit in rest:
-        report.outcomes.append(Outcome(edit.title, edit.kind, "skipped",
+        report.outcomes.append(Outcome(edit.title, edit.kind, EditStatus.SKIPPED,
                                        "not started: the run's time budget is spent; the next run does it"))
     logs.get_logger("apply").warning("%s: %d edit(s) not started, for the next run: %s", why, len(rest),
                                      ", ".join(f"[[{e.title}]]" for e in rest))
@@ -312,49 +315,52 @@ def _deliver(delivery, wiki, applied: set[str], *, simulate: bool, out) -> Outco
     title = delivery.delivery_list
     missing = [d for d in delivery.depends_on if d not in applied]
     if missing:
-        return Outcome(title, "announcement", "skipped", f"waits for [[{missing[0]}]]")
+        return Outcome(title, "announcement", EditStatus.SKIPPED, f"waits for [[{missing[0]}]]")
     if simulate:
         out(f"MassMessage request: {dict(delivery.params)}")
-        return Outcome(title, "announcement", "would update", "MassMessage")
+        return Outcome(title, "announcement", EditStatus.WOULD_UPDATE, "MassMessage")
     try:
         result = wiki.massmessage(dict(delivery.params))
     except WikiError as e:
-        return Outcome(title, "announcement", "failed", logs.redact(str(e)))
+        return Outcome(title, "announcement", EditStatus.FAILED, logs.redact(str(e)))
     if result.ok:
-        return Outcome(title, "announcement", "updated", "sent with MassMessage")
+        return Outcome(title, "announcement", EditStatus.UPDATED, "sent with MassMessage")
     return Outcome(title, "announcement", result.status, result.message)
 
 
 def _apply_one(edit: Edit, wiki, state, *, simulate, max_retries, out, colour, asker: _Asker,
                progress: _Progress | None = None) -> Outcome:
     if not state.bots_allowed:
-        return Outcome(edit.title, edit.kind, "refused", "{{nobots}} or {{bots}} on the page excludes this bot")
+        return Outcome(edit.title, edit.kind, EditStatus.REFUSED,
+                       "{{nobots}} or {{bots}} on the page excludes this bot")
     if state.redirect_target:
-        return Outcome(edit.title, edit.kind, "refused", f"the page is a redirect to [[{state.redirect_target}]]")
+        return Outcome(edit.title, edit.kind, EditStatus.REFUSED,
+                       f"the page is a redirect to [[{state.redirect_target}]]")
     for attempt in range(max_retries + 1):
         new = edit.text_for(state)
         if (state.exists and same_text(new, state.text)) or (not state.exists and not new.strip()):
-            return Outcome(edit.title, edit.kind, "unchanged", url=wiki.page_url(edit.title) if state.exists else "")
+            return Outcome(edit.title, edit.kind, EditStatus.UNCHANGED,
+                           url=wiki.page_url(edit.title) if state.exists else "")
         if simulate:
             out(diff(edit.title, state.text, new, colour))
-            return Outcome(edit.title, edit.kind, "would update" if state.exists else "would create")
+            return Outcome(edit.title, edit.kind, EditStatus.WOULD_UPDATE if state.exists else EditStatus.WOULD_CREATE)
         if not asker.may_save(edit.title, state.text, new):
-            return Outcome(edit.title, edit.kind, "declined", "not saved: you chose no")
+            return Outcome(edit.title, edit.kind, EditStatus.DECLINED, "not saved: you chose no")
         if progress is not None:
             progress.saving_now(edit.title)
         if edit.new_section is not None:
             result = wiki.save(state, edit.new_section[1], edit.summary, new_section=edit.new_section[0])
         else:
             result = wiki.save(state, new, edit.summary)
-        if result.status == "conflict" and result.state is not None:
+        if result.status == SaveStatus.CONFLICT and result.state is not None:
             state = result.state
             if not state.bots_allowed:
-                return Outcome(edit.title, edit.kind, "refused", "{{nobots}} was added to the page")
+                return Outcome(edit.title, edit.kind, EditStatus.REFUSED, "{{nobots}} was added to the page")
             continue
         if result.ok:
-            status = {"saved": "updated", "created": "created"}.get(result.status, result.status)
+            status = {SaveStatus.SAVED: EditStatus.UPDATED}.get(result.status, result.status)
             url = wiki.revision_url(result.revid) if result.revid else wiki.page_url(edit.title)
             return Outcome(edit.title, edit.kind, status, revid=result.revid, url=url)
         return Outcome(edit.title, edit.kind, result.status, result.message)
-    return Outcome(edit.title, edit.kind, "failed",
+    return Outcome(edit.title, edit.kind, EditStatus.FAILED,
                    f"still in conflict after {max_retries + 1} tries: somebody keeps editing it; try again later")

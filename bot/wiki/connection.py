@@ -224,13 +224,7 @@ def pywikibot_folder(global_args: list[str], environment: Environment, cwd: Path
     pywikibot would fall back to a live wiki of its own choosing
     (test.wikipedia.org), and retry it for many minutes without a network.
     Raises :class:`UsageError` (exit 2) with what to do."""
-    dirs = [a[len("-dir:"):] for a in global_args if a.startswith("-dir:")]
-    if dirs:
-        folder, source = Path(dirs[-1]).expanduser(), "-dir:"
-    elif environment.pywikibot_dir is not None:
-        folder, source = environment.pywikibot_dir, "PYWIKIBOT_DIR"
-    else:
-        folder, source = (cwd or Path.cwd()), "the working directory"
+    folder, source = environment.pywikibot_folder(global_args, cwd)
     how = ("copy user-config.py.example to user-config.py in the bot's pywikibot folder, and name that "
            "folder with PYWIKIBOT_DIR or -dir:")
     config = folder / "user-config.py"

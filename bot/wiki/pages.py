@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterable
 
 from bot import wikifacts
 from bot.errors import OutOfTime, StopRun, WikiError
-from bot.model import PageState, Revision
+from bot.model import PageState, Revision, SaveStatus
 from bot.wiki.budget import Budget
 from bot.wiki import internals
 
@@ -63,16 +63,18 @@ class SaveResult:
     """What happened to one save."""
 
     title: str
-    status: str
-    """'saved', 'created', 'unchanged', 'conflict', 'refused' or 'failed'."""
+    status: SaveStatus
     revid: int | None = None
     message: str = ""
     state: PageState | None = None
     """After a conflict: the page as it is now."""
 
+    def __post_init__(self) -> None:
+        self.status = SaveStatus(self.status)
+
     @property
     def ok(self) -> bool:
-        return self.status in ("saved", "created", "unchanged")
+        return self.status in (SaveStatus.SAVED, SaveStatus.CREATED, SaveStatus.UNCHANGED)
 
 
 @dataclass(frozen=True)
@@ -482,10 +484,15 @@ class Wiki:
     def is_trusted(self, user: str | None, names: Iterable[str]) -> bool:
         """Whether ``user`` is the bot itself or one of ``names`` (accounts or
         ``group:NAME``; groups are asked for only when needed)."""
+        return self.is_listed(user, (self.username, *names))
+
+    def is_listed(self, user: str | None, names: Iterable[str]) -> bool:
+        """Whether ``user`` is one of ``names`` (accounts, or ``group:NAME``
+        for the members of a group, asked of the wiki only when needed)."""
         names = tuple(names)
-        if not user:
+        if not user or not names:
             return False
-        if wikifacts.listed_user(user, (), [self.username, *names]):
+        if wikifacts.listed_user(user, (), names):
             return True
         return wikifacts.names_groups(names) and wikifacts.listed_user(user, self.user_groups([user])[user], names)
 
@@ -553,10 +560,10 @@ class Wiki:
         if state.title in self._saved and self._saved[state.title] != state.revid:
             self._doubt = True  # a state read before this run's own save: ask the wiki
         result = self._save(state, text, summary, new_section=new_section)
-        if result.status in ("saved", "created"):
+        if result.status in (SaveStatus.SAVED, SaveStatus.CREATED):
             self._saved[state.title] = result.revid
-        elif result.status in ("conflict", "failed") or (result.status == "refused" and not
-                                                          result.message.startswith("{{bots}}")):
+        elif result.status in (SaveStatus.CONFLICT, SaveStatus.FAILED) or (
+                result.status == SaveStatus.REFUSED and not result.message.startswith("{{bots}}")):
             self._doubt = True  # the next write checks the shutoff page and its page again
         return result
 
@@ -569,7 +576,7 @@ class Wiki:
         # (Its history as known stays a true beginning: ``history(latest=…)``
         # extends it, or reads it again.)
         if text == state.text and state.exists and new_section is None:
-            return SaveResult(title, "unchanged", state.revid)
+            return SaveResult(title, SaveStatus.UNCHANGED, state.revid)
         if new_section is None:
             def applied(now: PageState) -> bool:
                 return _applied(now, text)
@@ -577,12 +584,12 @@ class Wiki:
             def applied(now: PageState) -> bool:
                 return _has_heading(now, new_section)
         if not state.bots_allowed:
-            return SaveResult(title, "refused", message="{{bots}}/{{nobots}} on the page excludes this bot")
+            return SaveResult(title, SaveStatus.REFUSED, message="{{bots}}/{{nobots}} on the page excludes this bot")
         # The API ignores conflicts between edits of one account: check that no
         # other run of this bot saved the page since it was read.
         latest = self._preflight(title)
         if latest is not None and latest != state.revid:
-            return SaveResult(title, "conflict", message="the page changed since it was read",
+            return SaveResult(title, SaveStatus.CONFLICT, message="the page changed since it was read",
                               state=self._read([title], keep=False)[title])
         page = self._loaded.get(title)
         if page is None or page.exists() != state.exists or (
@@ -623,16 +630,16 @@ class Wiki:
                 # Our own attempt was applied after all and its answer
                 # lost, and pywikibot sent it once more (a creation then
                 # comes back as "articleexists"): it counts as done.
-                return SaveResult(title, "saved" if state.exists else "created", now.revid)
-            return SaveResult(title, "conflict", message="edit conflict", state=now)
+                return SaveResult(title, SaveStatus.SAVED if state.exists else SaveStatus.CREATED, now.revid)
+            return SaveResult(title, SaveStatus.CONFLICT, message="edit conflict", state=now)
         except (pwb.exceptions.LockedPageError, pwb.exceptions.SpamblacklistError,
                 pwb.exceptions.AbuseFilterDisallowedError, pwb.exceptions.TitleblacklistError,
                 pwb.exceptions.NoCreateError) as e:
-            return SaveResult(title, "refused", message=_refusal(e))
+            return SaveResult(title, SaveStatus.REFUSED, message=_refusal(e))
         except pwb.exceptions.APIError as e:
             if e.code in _STOP_CODES:
                 raise StopRun(f"[[{title}]]: the wiki refused the edit ({e.code}): stopping") from None
-            return SaveResult(title, "refused", message=f"{e.code}: {_one_line(e.info)}")
+            return SaveResult(title, SaveStatus.REFUSED, message=f"{e.code}: {_one_line(e.info)}")
         except (pwb.exceptions.ServerError, pwb.exceptions.ApiTimeoutError, ConnectionError, OSError) as e:
             # (ApiTimeoutError includes MaxlagTimeoutError; pywikibot
             # gives up with it after its own ``max_retries``.)  The wiki
@@ -641,22 +648,23 @@ class Wiki:
             # run does it (its plan finds the edit still to do).
             now = self._read([title], keep=False)[title]
             if applied(now):
-                return SaveResult(title, "saved" if state.exists else "created", now.revid)
+                return SaveResult(title, SaveStatus.SAVED if state.exists else SaveStatus.CREATED, now.revid)
             if now.revid != state.revid:
-                return SaveResult(title, "conflict", message="the page changed during a failed save", state=now)
-            return SaveResult(title, "failed", message=f"no answer from the wiki: {_one_line(e)}")
+                return SaveResult(title, SaveStatus.CONFLICT, message="the page changed during a failed save",
+                                  state=now)
+            return SaveResult(title, SaveStatus.FAILED, message=f"no answer from the wiki: {_one_line(e)}")
         except pwb.exceptions.Error as e:
             text_ = _one_line(e)
             if "blocked" in text_.lower():
                 raise StopRun(f"[[{title}]]: {text_}") from None
-            return SaveResult(title, "failed", message=text_)
+            return SaveResult(title, SaveStatus.FAILED, message=text_)
         if saved is False:
             # pywikibot's editpage answers False, having only logged it, when
             # the wiki's result is not Success (a captcha, an extension's
             # own refusal): nothing was saved.
-            return SaveResult(title, "failed", message="the wiki did not save the edit (a captcha or another "
+            return SaveResult(title, SaveStatus.FAILED, message="the wiki did not save the edit (a captcha or another "
                                                        "refusal without an error code); see the log")
-        return SaveResult(title, "saved" if state.exists else "created", internals.saved_revid(page))
+        return SaveResult(title, SaveStatus.SAVED if state.exists else SaveStatus.CREATED, internals.saved_revid(page))
 
     def has_extension(self, name: str) -> bool:
         """Whether the wiki runs the extension ``name`` (``meta=siteinfo&siprop=extensions``)."""
@@ -677,10 +685,10 @@ class Wiki:
         except pwb.exceptions.APIError as e:
             if e.code in _STOP_CODES:
                 raise StopRun(f"[[{params['spamlist']}]]: the wiki refused the message ({e.code}): stopping") from None
-            return SaveResult(params["spamlist"], "refused", message=f"{e.code}: {_one_line(e.info)}")
+            return SaveResult(params["spamlist"], SaveStatus.REFUSED, message=f"{e.code}: {_one_line(e.info)}")
         except pwb.exceptions.Error as e:
-            return SaveResult(params["spamlist"], "failed", message=_one_line(e))
-        return SaveResult(params["spamlist"], "saved")
+            return SaveResult(params["spamlist"], SaveStatus.FAILED, message=_one_line(e))
+        return SaveResult(params["spamlist"], SaveStatus.SAVED)
 
     # -- plumbing -------------------------------------------------------------
     def _request(self, **params: Any) -> dict:
