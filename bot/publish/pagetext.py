@@ -145,19 +145,34 @@ def ensure_line(text: str, line: str, *, own: "callable", order_key: "callable |
     return (body + "\n" if body else "") + line + "\n"
 
 
-def own_part(text: str) -> tuple[int, int] | None:
+def own_part(text: str, part: str | None = None) -> tuple[int, int] | None:
     """(start, end) of the part of ``text`` between the bot's notes markers,
-    markers included; None if there is none.  A begin marker whose end marker
-    was deleted runs to the next heading line (or the end of ``text``)."""
+    markers included; None if there is none.  Of several begin markers, the
+    one nearest the end marker counts (one copied higher up, onto someone
+    else's text, takes nothing of it).  A begin marker whose end marker was
+    deleted takes only the bot's own lines: those after it that are lines
+    of ``part`` (what the bot writes there now), never everything after."""
+    end = text.find(NOTES_END)
+    if end >= 0:
+        begin = text.rfind(NOTES_BEGIN, 0, end)
+        if begin >= 0:
+            return begin, end + len(NOTES_END)
     begin = text.find(NOTES_BEGIN)
     if begin < 0:
         return None
-    end = text.find(NOTES_END, begin)
-    if end >= 0:
-        return begin, end + len(NOTES_END)
-    heading = re.compile(r"^=.*=[ \t]*$", re.M).search(text, begin + len(NOTES_BEGIN))
-    # Up to the line break before the heading: the heading keeps its own line.
-    return begin, heading.start() - 1 if heading else len(text)
+    ours = {line for line in (part or "").split("\n") if line.strip()}
+    stop = begin + len(NOTES_BEGIN)
+    at = stop + 1 if text.startswith("\n", stop) else stop
+    while at < len(text):
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[at:line_end]
+        if line.strip() and line not in ours:
+            break
+        if line.strip():
+            stop = line_end
+        at = line_end + 1
+    return begin, stop
 
 
 def own_text(text: str) -> str | None:
@@ -182,7 +197,7 @@ def set_own_part(text: str, part: str, *, placeholder: str = "", owned: bool = F
     page that is wholly the bot's, written by an earlier version) it replaces
     everything; otherwise it goes first, above whatever others wrote."""
     wrapped = wrap_own(part)
-    where = own_part(text)
+    where = own_part(text, part)
     if where is not None:
         return text[:where[0]] + wrapped + text[where[1]:]
     if placeholder.strip() and placeholder.strip() in text:
