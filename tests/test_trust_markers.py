@@ -50,3 +50,58 @@ def test_a_heading_edit_never_leads_to_a_second_copy(scenario: Scenario, heading
     assert page.count("We train our staff.") == 1, result.stdout + result.stderr + page
     assert "We work with professionals." not in page
     assert page.count(NOTES_BEGIN) == 1
+
+
+# -- a marker copied or moved onto someone else's line or row ------------------------
+
+from bot.publish.pagetext import ensure_line, marker  # noqa: E402
+
+TAG = marker("session", "S")
+BOT_LINE = f"* [[S|16 January]] {TAG}"
+
+
+def index_own(line: str) -> bool:
+    return TAG in line or line.strip() == "* [[S|16 January]]"
+
+
+@pytest.mark.parametrize("page", [
+    f"* A volunteer's recording of [[S]] {TAG}\n{BOT_LINE}\n",            # copied above the bot's line
+    "* A volunteer's recording of [[S]] " + TAG + "\n* [[S|16 January]]\n",  # moved off the bot's line
+])
+def test_a_forged_marker_on_a_volunteers_index_line_never_replaces_it(page):
+    new = f"* [[S|16 January]] – [[S#Notes|notes]] {TAG}"
+    out = ensure_line(page, new, own=index_own, exact=lambda l: l.strip() in {BOT_LINE, "* [[S|16 January]]"})
+    assert "A volunteer's recording of [[S]]" in out and out.count(new) == 1
+
+
+def test_a_listing_marker_moved_onto_another_teams_row_never_replaces_it():
+    from bot.publish import crosslinks
+    from test_crosslinks import DATA, LISTING, another_team, own_rows, session
+    s = session()
+    listed = crosslinks.update_listing((DATA / "meta-office-hours.wiki").read_text(), s, LISTING, duration=60,
+                                       notes=None)
+    [ours] = own_rows(listed, s)
+    team = another_team(s, "topics")
+    forged = team.replace("|-\n", "|-\n" + crosslinks.listing_marker(s) + "\n", 1)
+    attacked = listed.replace(ours, ours.replace(crosslinks.listing_marker(s) + "\n", "") + forged)
+    published = crosslinks.update_listing(attacked, s, LISTING, duration=60, notes=s.title + "#Notes")
+    assert forged in published.split("== Past office hours ==")[0]  # the other team's row stays as it is
+    assert "#Notes|notes]]" in published.split("== Past office hours ==")[1]
+
+
+@pytest.mark.wiki
+def test_a_marker_copied_onto_a_volunteers_index_line_never_replaces_it(scenario: Scenario):
+    s = scenario
+    collected(s)
+    s.answer(DAY, {"threats": [": Maggie: We work with professionals."]})
+    index = s.member.text(s.index)
+    [ours] = [l for l in index.split("\n") if "notesbot:session" in l]
+    tag = ours[ours.index("<!--"):]
+    volunteer = f"* The recording of [[{s.session(DAY)}|the session]] is on Commons. {tag}"
+    s.member.edit(s.index, index.replace(ours, volunteer + "\n" + ours), "Recording")
+    result = tick(s, "2025-01-17T12:00:00Z")
+    index = s.reader.text(s.index)
+    assert volunteer in index, result.stdout + result.stderr + index
+    from bot.publish.pagetext import links_in
+    [bots] = [l for l in index.split("\n") if tag in l and l != volunteer]
+    assert len(links_in(bots)) > 1, bots  # the bot's own line now links the notes

@@ -271,8 +271,15 @@ class _Own:
     """The texts (stripped) an earlier version wrote without the marker."""
     legacy_allowed: bool = True
     """False once any row or line carries the marker: then only the marker counts."""
+    exact: frozenset[str] = frozenset()
+    """The texts (stripped) the bot writes now, with its marker or without."""
+    exact_only: bool = False
+    """True once any row or line is exactly one of those: a marker copied or moved
+    onto another team's row then takes nothing."""
 
     def __call__(self, text: str) -> bool:
+        if self.exact_only:
+            return text.strip() in self.exact and (self.marker in text or self.legacy_allowed)
         if self.marker in text:
             return True
         return self.legacy_allowed and text.strip() in self.legacy
@@ -350,12 +357,21 @@ def update_listing(text: str, session: Session, listing: "CentralListing", *, du
     if linked:
         legacy.add(row_text(session, past.fields, duration=duration, notes=linked, marked=False).strip()
                    if past is not None else list_line(session, notes=linked, marked=False).strip())
-    own = _Own(listing_marker(session), frozenset(legacy))
+    written = {row_text(session, upcoming.fields, duration=duration).strip()}
+    for link in dict.fromkeys(filter(None, (notes, notes_link))):
+        written.add(row_text(session, past.fields, duration=duration, notes=link).strip() if past is not None
+                    else list_line(session, notes=link).strip())
+    own = _Own(listing_marker(session), frozenset(legacy), exact=frozenset(written | legacy))
     past_lines = [] if past is not None else _section_lines(text, listing.past_section)[2]
     candidates = [str(r) for r in upcoming.rows] + [str(r) for r in (past.rows if past is not None else [])] \
         + past_lines
     marked = [c for c in candidates if own.marker in c]
     own.legacy_allowed = not marked
+    if len(marked) < 2 and any(c.strip() in own.exact for c in candidates):
+        # One marked row that is not exactly the bot's (a marker moved onto another
+        # team's row) beside the bot's own row: the exact one is the bot's.
+        own.exact_only = True
+        own.legacy_allowed = not any(c.strip() in own.exact for c in marked)
     mine = [c for c in candidates if own(c)]
     if len(mine) > 1:
         raise ListingError(f"[[{listing.page}]]: {len(mine)} rows are the bot's for [[{session.title}]]"

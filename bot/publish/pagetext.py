@@ -111,19 +111,25 @@ NOTES_END = marker("notes end")
 
 
 def ensure_line(text: str, line: str, *, own: "callable", order_key: "callable | None" = None,
-                key: object = None) -> str:
+                key: object = None, exact: "callable | None" = None) -> str:
     """Make the page hold ``line`` exactly once, in place of the bot's own line.
 
     ``own`` tells the bot's own lines (by its marker, or, for a line an
     earlier version wrote without one, by being exactly what it would have
     written); no other line is ever changed or removed, whatever it links
     to.  The first own line is replaced in place, and any further ones
-    removed (a duplicate from an earlier crash is healed).  Otherwise the line
+    removed (a duplicate from an earlier crash is healed).  With ``exact``
+    (whether a line is exactly one the bot writes), own lines that are exact
+    are the only ones replaced when there are any.  Otherwise the line
     is inserted among the lines that ``order_key`` can place, keeping their
     existing order (ascending or descending), or appended at the end.
     """
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if own(l)]
+    if exact is not None and any(exact(lines[i]) for i in hits):
+        # A line exactly as the bot writes it wins over one that merely carries
+        # its marker: a marker copied or moved onto someone else's line takes nothing.
+        hits = [i for i in hits if exact(lines[i])]
     if hits:
         first = hits[0]
         new_lines = [l for i, l in enumerate(lines) if i not in hits[1:]]
