@@ -105,3 +105,35 @@ def test_a_marker_copied_onto_a_volunteers_index_line_never_replaces_it(scenario
     from bot.publish.pagetext import links_in
     [bots] = [l for l in index.split("\n") if tag in l and l != volunteer]
     assert len(links_in(bots)) > 1, bots  # the bot's own line now links the notes
+
+
+# -- a category copy the page never renders -----------------------------------------
+
+@pytest.mark.parametrize("copy", ["<includeonly>[[Category:CR&S meetings]]</includeonly>",
+                                  "{{#if:{{{x|}}}|[[Category:CR&S meetings]]}}",
+                                  "<nowiki>[[Category:CR&S meetings]]</nowiki>"])
+def test_a_category_copy_the_page_never_renders_does_not_stop_the_real_one(copy):
+    from bot.publish.crosslinks import ensure_categories
+    out = ensure_categories(f"Body\n{copy}", True, ("Category:CR&S meetings",))
+    assert out.endswith("\n[[Category:CR&S meetings]]") and copy in out
+
+
+def test_a_category_in_noinclude_counts():
+    from bot.publish.crosslinks import ensure_categories
+    text = "Body\n<noinclude>[[Category:CR&S meetings]]</noinclude>"
+    assert ensure_categories(text, True, ("Category:CR&S meetings",)) == text
+
+
+@pytest.mark.wiki
+def test_a_category_hidden_in_includeonly_by_the_community_does_not_stop_the_real_one(scenario: Scenario):
+    s = scenario
+    collected(s)
+    s.answer(DAY, {"threats": [": Maggie: We work with professionals."]})
+    page = s.member.text(s.session(DAY))
+    assert "[[Category:CR&S meetings]]" in page
+    s.member.edit(s.session(DAY), page.replace("[[Category:CR&S meetings]]",
+                                               "<includeonly>[[Category:CR&S meetings]]</includeonly>"), "Category")
+    assert "CR&S_meetings" not in [c["category"] for c in s.reader.parse(s.session(DAY))["categories"]]
+    result = tick(s, "2025-01-17T12:00:00Z")
+    categories = [c["category"] for c in s.reader.parse(s.session(DAY))["categories"]]
+    assert "CR&S_meetings" in categories, (categories, result.stdout + result.stderr)

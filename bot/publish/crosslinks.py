@@ -405,9 +405,24 @@ def _category_key(title: str) -> str | None:
 
 
 def has_category(text: str, category: str) -> bool:
+    """Whether the page itself is in ``category``: a link MediaWiki always
+    renders, at the page's top level or in ``<noinclude>``/``<onlyinclude>``.
+    One inside a template's or parser function's call (``{{#if:…}}``), in
+    ``<includeonly>``, ``<nowiki>`` or any other tag may never categorise
+    the page: it does not count, and the real link is added."""
     wanted = _category_key(category)
-    return any(_category_key(str(link.title)) == wanted
-               for link in wikitext.parse(text).filter_wikilinks(recursive=True))
+    return any(_category_key(str(link.title)) == wanted for link in _rendered_links(wikitext.parse(text)))
+
+
+_RENDERED_TAGS = frozenset({"noinclude", "onlyinclude"})
+
+
+def _rendered_links(code: Wikicode):
+    for node in code.nodes:
+        if isinstance(node, mwparserfromhell.nodes.Wikilink):
+            yield node
+        elif isinstance(node, Tag) and str(node.tag).strip().lower() in _RENDERED_TAGS and node.contents:
+            yield from _rendered_links(node.contents)
 
 
 def ensure_categories(text: str, exists: bool, categories: tuple[str, ...]) -> str:
