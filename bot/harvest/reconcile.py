@@ -258,3 +258,29 @@ def _unique(given: Iterable[Given]) -> list[Given]:
         if g.id not in out or (not out[g.id].text and g.text):
             out[g.id] = g
     return list(out.values())
+
+
+def dropped_by_others(history: Sequence, missing: Iterable[str], ids_of, may_drop) -> dict[str, str]:
+    """Which of the ``missing`` ids (harvested, no longer in the draft) were
+    deleted by someone who may not drop a question: id -> that user.
+
+    ``history`` is the draft's revisions (:class:`bot.model.Revision`,
+    oldest first, with their text); ``ids_of(text)`` the bot's question ids
+    in a revision; ``may_drop(user)`` whether ``user`` is staff or the bot.
+    The history is read back from the newest revision only as far as it
+    takes to find, for each id, the revision that removed it (the newest
+    one without it whose parent has it): linear in what it reads."""
+    left = set(missing)
+    out: dict[str, str] = {}
+    newer = None
+    for revision in reversed(history):
+        if not left:
+            break
+        present = ids_of(revision.text)
+        if newer is not None:
+            for id_ in sorted(left & present):
+                left.discard(id_)
+                if not may_drop(newer.user):
+                    out[id_] = newer.user
+        newer = revision
+    return out

@@ -260,8 +260,15 @@ class _Own:
     """The texts (stripped) an earlier version wrote without the marker."""
     legacy_allowed: bool = True
     """False once any row or line carries the marker: then only the marker counts."""
+    exact: frozenset[str] = frozenset()
+    """The texts (stripped) the bot writes now, with its marker or without."""
+    exact_only: bool = False
+    """True once any row or line is exactly one of those: a marker copied or moved
+    onto another team's row then takes nothing."""
 
     def __call__(self, text: str) -> bool:
+        if self.exact_only:
+            return text.strip() in self.exact and (self.marker in text or self.legacy_allowed)
         if self.marker in text:
             return True
         return self.legacy_allowed and text.strip() in self.legacy
@@ -339,12 +346,21 @@ def update_listing(text: str, session: Session, listing: "CentralListing", *, du
     if linked:
         legacy.add(row_text(session, past.fields, duration=duration, notes=linked, marked=False).strip()
                    if past is not None else list_line(session, notes=linked, marked=False).strip())
-    own = _Own(listing_marker(session), frozenset(legacy))
+    written = {row_text(session, upcoming.fields, duration=duration).strip()}
+    for link in dict.fromkeys(filter(None, (notes, notes_link))):
+        written.add(row_text(session, past.fields, duration=duration, notes=link).strip() if past is not None
+                    else list_line(session, notes=link).strip())
+    own = _Own(listing_marker(session), frozenset(legacy), exact=frozenset(written | legacy))
     past_lines = [] if past is not None else _section_lines(text, listing.past_section)[2]
     candidates = [str(r) for r in upcoming.rows] + [str(r) for r in (past.rows if past is not None else [])] \
         + past_lines
     marked = [c for c in candidates if own.marker in c]
     own.legacy_allowed = not marked
+    if len(marked) < 2 and any(c.strip() in own.exact for c in candidates):
+        # One marked row that is not exactly the bot's (a marker moved onto another
+        # team's row) beside the bot's own row: the exact one is the bot's.
+        own.exact_only = True
+        own.legacy_allowed = not any(c.strip() in own.exact for c in marked)
     mine = [c for c in candidates if own(c)]
     if len(mine) > 1:
         raise ListingError(f"[[{listing.page}]]: {len(mine)} rows are the bot's for [[{session.title}]]"
@@ -378,9 +394,24 @@ def _category_key(title: str) -> str | None:
 
 
 def has_category(text: str, category: str) -> bool:
+    """Whether the page itself is in ``category``: a link MediaWiki always
+    renders, at the page's top level or in ``<noinclude>``/``<onlyinclude>``.
+    One inside a template's or parser function's call (``{{#if:…}}``), in
+    ``<includeonly>``, ``<nowiki>`` or any other tag may never categorise
+    the page: it does not count, and the real link is added."""
     wanted = _category_key(category)
-    return any(_category_key(str(link.title)) == wanted
-               for link in wikitext.parse(text).filter_wikilinks(recursive=True))
+    return any(_category_key(str(link.title)) == wanted for link in _rendered_links(wikitext.parse(text)))
+
+
+_RENDERED_TAGS = frozenset({"noinclude", "onlyinclude"})
+
+
+def _rendered_links(code: Wikicode):
+    for node in code.nodes:
+        if isinstance(node, mwparserfromhell.nodes.Wikilink):
+            yield node
+        elif isinstance(node, Tag) and str(node.tag).strip().lower() in _RENDERED_TAGS and node.contents:
+            yield from _rendered_links(node.contents)
 
 
 def ensure_categories(text: str, exists: bool, categories: tuple[str, ...]) -> str:

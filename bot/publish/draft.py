@@ -54,14 +54,16 @@ def plan_draft_problems(pages: Mapping[str, PageState], session: Session, series
     return plan.settle(pages)
 
 
-def plan_draft(pages: Mapping[str, PageState], session: Session, questions: list[Question], tset) -> Plan:
+def plan_draft(pages: Mapping[str, PageState], session: Session, questions: list[Question], tset,
+               restore: frozenset[str] = frozenset()) -> Plan:
     """Create the draft, or add to it only the questions that are new since the
-    last update (staff's text is never changed).  The plan's notices say what
+    last update (staff's text is never changed), and those of ``restore``
+    again (deleted by someone who may not drop them).  The plan's notices say what
     was neutralised in the questions' text, for staff to look at."""
     current = pages.get(session.draft_page) or PageState.missing(session.draft_page)
 
     def update(text: str, exists: bool) -> compile_mod.DraftUpdate:
-        return (compile_mod.update_draft(text, questions, session, tset) if exists
+        return (compile_mod.update_draft(text, questions, session, tset, restore) if exists
                 else compile_mod.render_draft(questions, session, tset))
 
     try:

@@ -40,6 +40,13 @@ def index_edit(session: Session, tset, series: "SeriesConfig", *, published: boo
     def own(text: str) -> bool:
         return tag in text or text.strip() in legacy
 
+    written = legacy | {f"{index_line(session, tset, published=False, state=s)} {tag}" for s in INDEX_TEMPLATES}
+
+    def exact(text: str) -> bool:
+        """Exactly a line the bot writes for the session (a marker copied or
+        moved onto a volunteer's line does not make it so)."""
+        return text.strip() in written
+
     def order_key(text: str) -> str | None:
         for target in pagetext.links_in(text) if "[[" in text else []:
             day = series.session_date(target)
@@ -56,7 +63,8 @@ def index_edit(session: Session, tset, series: "SeriesConfig", *, published: boo
             listed = any("[[" in l and session.title in pagetext.links_in(l) for l in lines)
             if listed and (state == "upcoming" or not mine):
                 return text  # already listed: a new session does not change its line
-        return pagetext.ensure_line(text, line, own=own, order_key=order_key, key=session.date.isoformat())
+        return pagetext.ensure_line(text, line, own=own, order_key=order_key, key=session.date.isoformat(),
+                                    exact=exact)
 
     what = {"published": "notes of", "upcoming": "upcoming session", "to come": "notes to come for"}[state]
     return Edit(

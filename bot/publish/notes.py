@@ -27,6 +27,10 @@ def notes_edit(session: Session, notes_text: str, tset, summary: str, *, transla
         def change(text: str, exists: bool) -> str:
             if not exists:
                 return compile_mod.render_session_page(session, tset, notes=pagetext.wrap_own(notes_text))
+            if pagetext.own_part(text) is not None:
+                # The bot's markers, wherever the heading went (renamed, a comment or
+                # <translate> in it, another "Notes" higher up): never a second copy.
+                return pagetext.set_own_part(text, kept(pagetext.own_text(text)))
             where = pagetext.find_section(text, session.notes_section)
             body = text[where[1]:where[2]] if where else ""
             mine = pagetext.own_text(body)

@@ -111,19 +111,25 @@ NOTES_END = marker("notes end")
 
 
 def ensure_line(text: str, line: str, *, own: "callable", order_key: "callable | None" = None,
-                key: object = None) -> str:
+                key: object = None, exact: "callable | None" = None) -> str:
     """Make the page hold ``line`` exactly once, in place of the bot's own line.
 
     ``own`` tells the bot's own lines (by its marker, or, for a line an
     earlier version wrote without one, by being exactly what it would have
     written); no other line is ever changed or removed, whatever it links
     to.  The first own line is replaced in place, and any further ones
-    removed (a duplicate from an earlier crash is healed).  Otherwise the line
+    removed (a duplicate from an earlier crash is healed).  With ``exact``
+    (whether a line is exactly one the bot writes), own lines that are exact
+    are the only ones replaced when there are any.  Otherwise the line
     is inserted among the lines that ``order_key`` can place, keeping their
     existing order (ascending or descending), or appended at the end.
     """
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if own(l)]
+    if exact is not None and any(exact(lines[i]) for i in hits):
+        # A line exactly as the bot writes it wins over one that merely carries
+        # its marker: a marker copied or moved onto someone else's line takes nothing.
+        hits = [i for i in hits if exact(lines[i])]
     if hits:
         first = hits[0]
         new_lines = [l for i, l in enumerate(lines) if i not in hits[1:]]
@@ -145,19 +151,34 @@ def ensure_line(text: str, line: str, *, own: "callable", order_key: "callable |
     return (body + "\n" if body else "") + line + "\n"
 
 
-def own_part(text: str) -> tuple[int, int] | None:
+def own_part(text: str, part: str | None = None) -> tuple[int, int] | None:
     """(start, end) of the part of ``text`` between the bot's notes markers,
-    markers included; None if there is none.  A begin marker whose end marker
-    was deleted runs to the next heading line (or the end of ``text``)."""
+    markers included; None if there is none.  Of several begin markers, the
+    one nearest the end marker counts (one copied higher up, onto someone
+    else's text, takes nothing of it).  A begin marker whose end marker was
+    deleted takes only the bot's own lines: those after it that are lines
+    of ``part`` (what the bot writes there now), never everything after."""
+    end = text.find(NOTES_END)
+    if end >= 0:
+        begin = text.rfind(NOTES_BEGIN, 0, end)
+        if begin >= 0:
+            return begin, end + len(NOTES_END)
     begin = text.find(NOTES_BEGIN)
     if begin < 0:
         return None
-    end = text.find(NOTES_END, begin)
-    if end >= 0:
-        return begin, end + len(NOTES_END)
-    heading = re.compile(r"^=.*=[ \t]*$", re.M).search(text, begin + len(NOTES_BEGIN))
-    # Up to the line break before the heading: the heading keeps its own line.
-    return begin, heading.start() - 1 if heading else len(text)
+    ours = {line for line in (part or "").split("\n") if line.strip()}
+    stop = begin + len(NOTES_BEGIN)
+    at = stop + 1 if text.startswith("\n", stop) else stop
+    while at < len(text):
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[at:line_end]
+        if line.strip() and line not in ours:
+            break
+        if line.strip():
+            stop = line_end
+        at = line_end + 1
+    return begin, stop
 
 
 def own_text(text: str) -> str | None:
@@ -182,7 +203,7 @@ def set_own_part(text: str, part: str, *, placeholder: str = "", owned: bool = F
     page that is wholly the bot's, written by an earlier version) it replaces
     everything; otherwise it goes first, above whatever others wrote."""
     wrapped = wrap_own(part)
-    where = own_part(text)
+    where = own_part(text, part)
     if where is not None:
         return text[:where[0]] + wrapped + text[where[1]:]
     if placeholder.strip() and placeholder.strip() in text:

@@ -39,7 +39,7 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session, ctx.series))
     session = publish.with_own_time(session, pages, ctx.series)  # its page's start, not the series' default
     latest = pages.get(session.draft_page) or PageState.missing(session.draft_page)
-    draft = staff_draft(ctx, latest)
+    draft = staff_draft(ctx, latest, session.title)
     show_on_draft(ctx, session, draft.box_note, latest)
     if draft.state is not None and not draft.ready and not force:
         log.warning("[[%s]]: the last revision saved by staff does not say status=ready: nothing published%s",

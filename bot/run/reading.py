@@ -13,6 +13,7 @@ from bot import compile as compile_mod
 from bot import config as config_mod
 from bot import harvest as harvest_mod
 from bot import publish
+from bot.publish import approval
 from bot.errors import UsageError
 from bot.model import HarvestResult, PageState, Session
 from bot.publish.series import topic_aliases
@@ -61,6 +62,10 @@ class StaffDraft:
     """Revisions by anyone else since then (not published)."""
     no_staff: bool = False
     """The configuration names no staff."""
+    moved: bool = False
+    """The draft was moved here since staff last saved it: what came with the move is no approval."""
+    other_session: str = ""
+    """The session the staff revision's box names, when it is not this one."""
 
     @property
     def ready(self) -> bool:
@@ -71,6 +76,12 @@ class StaffDraft:
         """What staff should be told about the draft's later edits ('' if nothing)."""
         if self.no_staff:
             return "no staff named in the configuration (series staff): nothing is published"
+        if self.other_session:
+            return (f"the status box of the last staff revision names another session ([[{self.other_session}]]): "
+                    "not published until a staff member saves this session's draft")
+        if self.moved:
+            return ("the draft was moved here from another page since staff last saved it: not published "
+                    "until a staff member saves the draft")
         if self.state is None:
             return ("no revision of the draft was saved by staff: not published until a staff member "
                     "saves the draft")
@@ -82,8 +93,9 @@ class StaffDraft:
     @property
     def box_note(self) -> str:
         """What the draft's status box says: only edits by others since the
-        last staff revision (a draft staff have not saved yet is no news)."""
-        return self.note if self.state is not None and self.others else ""
+        last staff revision, a move here, a box naming another session (a
+        draft staff have not saved yet is no news)."""
+        return self.note if (self.state is not None and self.others) or self.moved or self.other_session else ""
 
 
 def is_staff(ctx: Context, user: str | None) -> bool:
@@ -91,25 +103,31 @@ def is_staff(ctx: Context, user: str | None) -> bool:
     return ctx.wiki.is_listed(user, ctx.series.staff)
 
 
-def staff_draft(ctx: Context, draft: PageState) -> StaffDraft:
-    """The latest revision of the draft saved by staff: only it is published
-    (one light history request, and one for its text when it is not the
-    latest).  Anyone can edit the draft; only staff decide what it says."""
+def staff_draft(ctx: Context, draft: PageState, session: str | None = None) -> StaffDraft:
+    """The latest revision of this session's draft saved by staff: only it is
+    published (one light history request, one more to the move log when the
+    history has a null revision, and one for the text when it is not the
+    latest).  Anyone can edit the draft; only staff decide what it says.
+    A revision carried in by a page move is no approval, nor one whose box
+    names a session other than ``session`` (the session page's title); see
+    :mod:`bot.publish.approval` for how a move is detected."""
     if not ctx.series.staff:
         return StaffDraft(None, no_staff=True)
     if not draft.exists:
         return StaffDraft(None)
-    if is_staff(ctx, draft.user):
-        return StaffDraft(draft)
-    others = 0
-    for revision in ctx.wiki.recent_revisions(draft.title):
-        if is_staff(ctx, revision.user):
-            text = ctx.wiki.revision_text(revision.revid)
-            return StaffDraft(replace(draft, text=text, revid=revision.revid, user=revision.user), others)
-        # The bot's own revisions (new questions, the status box) are not
-        # published either, but are no one's edit to tell staff about.
-        others += revision.user != ctx.bot
-    return StaffDraft(None, others)
+    history = ctx.wiki.recent_revisions(draft.title)
+    found = approval.approving_revision(
+        history, lambda user: is_staff(ctx, user), ctx.bot,
+        lambda revision: ctx.wiki.moved_here(draft.title, revision.get("user") or "", revision["timestamp"]))
+    if found.revision is None:
+        return StaffDraft(None, found.others, moved=found.moved)
+    revid, user = found.revision["revid"], found.revision.get("user") or ""
+    state = draft if revid == draft.revid else replace(draft, text=ctx.wiki.revision_text(revid), revid=revid,
+                                                       user=user)
+    named = parsed_draft(state.text).session
+    if session is not None and approval.names_other_session(named, session):
+        return StaffDraft(None, found.others, other_session=named.strip())
+    return StaffDraft(state, found.others)
 
 
 def listed_dates(ctx: Context, index: PageState) -> set[date]:

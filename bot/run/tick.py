@@ -141,7 +141,7 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
             note = box = ""
             if state_of(start, series.archive_after_days, moment, None) == SessionState.AWAITING_ANSWERS:
                 # Only the revision staff saved decides (anyone can edit the draft).
-                staff = staff_draft(sctx, draft)
+                staff = staff_draft(sctx, draft, session.title)
                 status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
                 note = staff.note if draft.exists else ""
                 box = staff.box_note

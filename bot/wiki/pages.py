@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from bot import wikifacts
@@ -430,17 +430,29 @@ class Wiki:
                                           if p.get("type") == "edit")
         return result
 
-    def recent_revisions(self, title: str, limit: int = 500) -> list[Revision]:
+    def recent_revisions(self, title: str, limit: int = 500) -> list[dict]:
         """The page's latest revisions, newest first, without their text (one
-        light request: ids, users, timestamps)."""
-        data = self._request(action="query", prop="revisions", titles=title, rvprop="ids|user|timestamp",
-                             rvlimit=limit, formatversion=2)
+        light request), each as the API gives it: ``revid``, ``parentid``,
+        ``user``, ``timestamp``, ``sha1``, ``comment`` (what
+        :mod:`bot.publish.approval` needs to see a page move)."""
+        data = self._request(action="query", prop="revisions", titles=title,
+                             rvprop="ids|user|timestamp|sha1|comment", rvlimit=limit, formatversion=2)
         pages = data["query"].get("pages", [])
         if not pages or pages[0].get("missing"):
             return []
-        return [Revision(revid=r["revid"], user=r.get("user", ""),
-                         timestamp=datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00")))
-                for r in pages[0].get("revisions", [])]
+        return list(pages[0].get("revisions", []))
+
+    def moved_here(self, title: str, mover: str, timestamp: str) -> bool:
+        """Whether the move log has a move by ``mover`` at ``timestamp`` (ISO,
+        give or take a few seconds) whose target is ``title`` (one request:
+        ``list=logevents&letype=move&leuser=…&lestart=…&leend=…``)."""
+        at = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        data = self._request(action="query", list="logevents", letype="move", leuser=mover,
+                             lestart=(at + _MOVE_SLACK).strftime(_API_TIME), leend=(at - _MOVE_SLACK).strftime(_API_TIME),
+                             leprop="title|details|timestamp", lelimit=50, formatversion=2)
+        want = wikifacts.normalise_title(title)
+        return any(wikifacts.normalise_title(event.get("params", {}).get("target_title", "")) == want
+                   for event in data.get("query", {}).get("logevents", []))
 
     def revision_text(self, revid: int) -> str:
         """The text of one revision."""
@@ -749,6 +761,10 @@ class Wiki:
 #: What ``preloadpages`` asks of each page's latest revision (pywikibot's
 #: ``_rvprops(content=True)`` on MediaWiki 1.32 and later).
 _RVPROPS = "comment|contentmodel|flags|ids|parsedcomment|sha1|size|tags|timestamp|user|userid|content|roles"
+
+#: How far apart a move's null revision and its log entry may be timed.
+_MOVE_SLACK = timedelta(seconds=5)
+_API_TIME = "%Y-%m-%dT%H:%M:%SZ"
 
 #: The parameters of the language facts' query (:meth:`Wiki.language_facts`).
 _FACTS_QUERY = dict(meta="siteinfo|allmessages", siprop="general|namespaces|namespacealiases",
