@@ -25,6 +25,15 @@ the worst case of its alignment of a question's answers:
 * one question's answers all the same text, one more added;
 * every heading renamed.
 
+and for imports (``notesbot import``: ``read_messages`` + ``pick_questions``, names made
+anonymous), chats and mails at 10n and 100n messages (or lines):
+
+* a Zoom chat, a Telegram export, a YouTube replay: 10n messages from n/2 people who name
+  each other (a chat of 10,000 messages took 40 s when every name was one expression);
+* a mailbox of n mails; one mail of 10n lines; one HTML mail of ``<a<a<a…``;
+* one chat message full of what the anonymiser scans: ``User:`` links never closed, runs of
+  spaces, name particles.
+
 It also runs every case of ``tests/data/hostile/`` through the whole
 pipeline, as ``tests/test_hostile.py`` does, and prints the slowest (target:
 under a second of CPU each; the test checks only a loose five seconds).
@@ -181,6 +190,95 @@ def calendar_feed(n: int) -> Callable[[], object]:
     return lambda: ical.sessions(index, series, pages, set(days))
 
 
+_FIRST = "Amara Lukas Priya Tomás Hiroshi Sofia Nadia Kwame Ingrid Olena Mateo Grace Fatima Henrik Jan Piotr".split()
+_LAST = "Okafor Brenner Raman Ibarra Tanaka Lindqvist Haddad Asante Solberg Kovalenko Rossi Mwangi Dahl Nowak".split()
+
+
+def _person(k: int) -> str:
+    return f"{_FIRST[k % len(_FIRST)]} {_LAST[(k // len(_FIRST)) % len(_LAST)]}{k // 224 or ''}"
+
+
+def _said(k: int, people: int) -> str:
+    return (f"Question {k} for {_FIRST[(k * 3) % len(_FIRST)]}: what about the grace period of the Trust and "
+            f"Safety policy, as {_person((k * 7) % people)} asked?")
+
+
+def zoom_chat(n: int) -> tuple[str, bytes]:
+    people = max(2, n // 20)
+    lines = []
+    for k in range(n):
+        lines += [f"{k // 3600 % 24:02d}:{k // 60 % 60:02d}:{k % 60:02d} From {_person(k % people)} to Everyone:",
+                  "\t" + _said(k, people)]
+    return "chat.txt", ("\n".join(lines) + "\n").encode()
+
+
+def telegram_export(n: int) -> tuple[str, bytes]:
+    import json
+    people = max(2, n // 20)
+    messages = [{"id": k, "type": "message", "date": "2024-07-11T21:02:10", "date_unixtime": str(1720720930 + k),
+                 "from": _person(k % people), "from_id": f"user{k % people}",
+                 "text": [_said(k, people), {"type": "mention", "text": f"@user{(k + 1) % people}"}]}
+                for k in range(n)]
+    return "result.json", json.dumps({"name": "Chat", "type": "public_supergroup", "messages": messages}).encode()
+
+
+def youtube_replay(n: int) -> tuple[str, bytes]:
+    import json
+    people = max(2, n // 20)
+    return "chat.jsonl", "".join(json.dumps({
+        "author": {"name": _person(k % people), "id": f"UC{k % people:08d}"}, "message": _said(k, people),
+        "message_type": "text_message", "time_in_seconds": k * 61.0, "timestamp": 1720720802100000 + k * 61_000_000,
+    }) + "\n" for k in range(n)).encode()
+
+
+def _mail(k: int, body: str, people: int = 1, html: bool = False) -> str:
+    kind = "html" if html else "plain"
+    return (f"From: {_person(k % people)} <p{k % people}@example.org>\nSubject: Question {k}\n"
+            f"Date: Thu, 11 Jul 2024 20:{k % 60:02d}:00 +0000\nContent-Type: text/{kind}; charset=utf-8\n\n{body}\n")
+
+
+def mailbox(n: int) -> tuple[str, bytes]:
+    people = max(2, n // 10)
+    return "mails.mbox", "".join(f"From p{k}@example.org Thu Jul 11 20:00:00 2024\n"
+                                 + _mail(k, _said(k, people) + f"\n\nBest,\n{_person(k % people)}\n", people)
+                                 for k in range(n)).encode()
+
+
+def long_mail(n: int) -> tuple[str, bytes]:
+    return "long.eml", _mail(0, "\n".join(f"Line {k} of the mail, and why?" for k in range(n))).encode()
+
+
+def html_mail(n: int) -> tuple[str, bytes]:
+    return "html.eml", _mail(0, "<p>Why?</p>" + "<a" * n + "</" * n, html=True).encode()
+
+
+def scanned_message(n: int) -> tuple[str, bytes]:
+    n //= 20  # within the longest message read (MAX_MESSAGE_CHARS)
+    text = ("Why [[User:A " * n + " " * n + "van " * n + "User:B " * n + "another participant " * (n // 10)
+            + "{{ping| " + " " * n + "x")
+    return "chat.txt", f"00:00:01 From Ann Lee to Everyone:\n\t{text}?\n".encode()
+
+
+#: Import files at n and 10n (each called with 10n and 100n of the benchmark's n).
+IMPORT_KINDS: dict[str, Callable[[int], tuple[str, bytes]]] = {
+    "zoom chat": zoom_chat, "telegram export": telegram_export, "youtube replay": youtube_replay,
+    "mailbox": lambda n: mailbox(n // 10), "mail of many lines": long_mail, "html mail <a<a": html_mail,
+    "message the anonymiser scans": scanned_message,
+}
+
+
+def import_stage(name: str, data: bytes) -> Callable[[], object]:
+    import tempfile
+
+    from bot.harvest.channels import pick_questions, read_messages
+    folder = Path(tempfile.mkdtemp(prefix="hostile-import-"))
+    (folder / name).write_bytes(data)
+
+    def run() -> object:
+        return pick_questions(read_messages(folder / name)[1], hosts=("Maggie Dennis",))
+    return run
+
+
 def stages(text: str) -> dict[str, Callable[[], object]]:
     result = harvest(text)
     draft = render_draft(result.questions, SESSION, TEMPLATES).text
@@ -254,6 +352,14 @@ def main() -> int:
     worst = max(worst, ratio)
     flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
     print(f"{'sessions on the index':28} {'calendar feed':14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
+    for kind, make in IMPORT_KINDS.items():
+        small, large = import_stage(*make(10 * n)), import_stage(*make(100 * n))
+        t_small = max(best(small, runs), 1e-4)
+        t_large = best(large, max(1, runs // 2))
+        ratio = t_large / t_small
+        worst = max(worst, ratio)
+        flag = "" if ratio <= TARGET_SCALING else "  over target" if ratio <= LOOSE_SCALING else "  FAIL"
+        print(f"{'import: ' + kind:28} {'read + pick':14} {t_small:8.4f}s {t_large:8.4f}s {ratio:6.1f}{flag}")
     print(f"worst ratio: {worst:.1f}")
     slowest, seconds = slowest_case(runs)
     print(f"slowest case of tests/data/hostile/: {slowest} {seconds:.3f} s (target < 1 s)"

@@ -67,14 +67,24 @@ def read_messages(path: Path, channel: str | None = None) -> tuple[str, list[Mes
         return channel, mail.read_mail_bytes(_read(path), str(path))
     if path.is_dir():
         raise ChannelError(f"{path}: a folder is read only as emails (--channel email)")
-    text = _read(path).decode("utf-8", errors="replace")
+    text = _text(_read(path), path)
     reader = {"zoom": zoom.read_zoom, "youtube": youtube.read_youtube, "telegram": telegram.read_telegram,
               "irc": irc.read_irc}[channel]
     return channel, reader(text, str(path))
 
 
-def _read(path: Path) -> bytes:
+def _text(data: bytes, path: Path) -> str:
+    """A chat file's text: UTF-8 (or UTF-16 with its byte-order mark, as Windows' Notepad saves it);
+    a byte that is neither is refused with its line, not read as "\ufffd"."""
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
     try:
-        return path.read_bytes()
-    except OSError as e:
-        raise ChannelError(f"{path}: cannot read ({e.strerror})") from None
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1 if encoding == "utf-8" else 1
+        raise ChannelError(f"{path}: line {line}: not {encoding.upper()} text (byte 0x{data[e.start]:02x}); "
+                           f"save the file as UTF-8") from None
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, refused unread when it is larger than :data:`~bot.harvest.channels.base.MAX_FILE_BYTES`."""
+    return mail.read_file(path)

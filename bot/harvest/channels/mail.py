@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bot.harvest.channels.anonymous import Names
-from bot.harvest.channels.base import ChannelError, Message
+from bot.harvest.channels.base import MAX_FILE_BYTES, ChannelError, Message, plain_text, short
 
 __all__ = ["clean_body", "html_to_text", "looks_like_mail", "read_mail_bytes", "read_mail_folder", "read_mbox"]
 
@@ -38,6 +38,20 @@ _BROKEN = (email.errors.StartBoundaryNotFoundDefect, email.errors.CloseBoundaryN
            email.errors.MissingHeaderBodySeparatorDefect, email.errors.FirstHeaderLineIsContinuationDefect,
            email.errors.MultipartInvariantViolationDefect, email.errors.InvalidBase64CharactersDefect,
            email.errors.InvalidBase64LengthDefect)
+_BAD_BODY = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64LengthDefect)
+"""What the base64 decoder skips, losing text (a missing "=" of padding loses nothing)."""
+MAX_HEADER_CHARS = 4000
+"""The longest header the bot reads (From, Subject, Content-Type…), unfolded: RFC 5322 lines have
+998 characters; the standard library's header parser takes gigabytes for a Subject of 0.2 MB."""
+MAX_ENCODED_WORDS = 100
+"""The most encoded words (``=?utf-8?q?…?=``) in one such header: a long subject has about twenty."""
+MAX_MULTIPARTS = 100
+"""The most multipart parts in one mail (the parser recurses into each): a mail has a few."""
+MAX_TEXT_CHARS = 2_000_000
+"""The largest text (or HTML) part read, before it is decoded."""
+_READ_HEADERS = frozenset({b"from", b"sender", b"reply-to", b"date", b"subject", b"message-id", b"content-type",
+                           b"content-disposition", b"content-transfer-encoding", b"mime-version"})
+_FIELD = re.compile(rb"([!-9;-~]+)[ \t]*:")
 _HEADER_LINE = re.compile(rb"^(?:From |Return-Path:|Received:|Message-ID:|From:|Date:|Subject:|MIME-Version:|"
                           rb"Delivered-To:|To:|X-[\w-]+:)", re.IGNORECASE)
 
@@ -50,7 +64,53 @@ def looks_like_mail(head: bytes) -> bool:
 
 def read_mail_bytes(data: bytes, source: str, where: str = "line 1") -> list[Message]:
     """One ``.eml`` file."""
-    return [_message(email.message_from_bytes(data, policy=email.policy.default), source, where)]
+    return [_message(_parse(data, source, where), source, where)]
+
+
+def check_headers(data: bytes, source: str, where: str) -> None:
+    """Refuse a mail whose headers the bot reads are too large, before the parser sees them: each of
+    :data:`_READ_HEADERS` in the mail's header and in the header of each MIME part (the lines after
+    a ``--boundary`` line) at most :data:`MAX_HEADER_CHARS` long with :data:`MAX_ENCODED_WORDS`
+    encoded words, and at most :data:`MAX_MULTIPARTS` multipart parts.  One pass over the lines."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ChannelError(f"{source}: {where}: a mail of {len(data):,} bytes is too large "
+                           f"(at most {MAX_FILE_BYTES:,} are read)")
+    in_header, field, size, words, multiparts = True, b"", 0, 0, 0
+
+    def done() -> None:
+        if field in _READ_HEADERS and (size > MAX_HEADER_CHARS or words > MAX_ENCODED_WORDS):
+            what = f"{size:,} characters" if size > MAX_HEADER_CHARS else f"{words:,} encoded words"
+            raise ChannelError(f"{source}: {where}: the {field.decode().title()} header has {what}: too large "
+                               f"(at most {MAX_HEADER_CHARS:,} characters and {MAX_ENCODED_WORDS} encoded words)")
+
+    for line in data.split(b"\n"):
+        if in_header and line[:1] in (b" ", b"\t") and field:
+            size, words = size + len(line), words + line.count(b"=?")
+            continue
+        done()
+        field, size, words = b"", 0, 0
+        if not line.strip(b"\r"):
+            in_header = False
+        elif line.startswith(b"--"):
+            in_header = True  # a part's header may follow
+        elif in_header:
+            match = _FIELD.match(line)
+            if match:
+                field, size, words = match[1].lower(), len(line), line.count(b"=?")
+                if field == b"content-type" and b"multipart" in line.lower():
+                    multiparts += 1
+                    if multiparts > MAX_MULTIPARTS:
+                        raise ChannelError(f"{source}: {where}: more than {MAX_MULTIPARTS} multipart parts in one "
+                                           f"mail: too many")
+    done()
+
+
+def _parse(data: bytes, source: str, where: str) -> email.message.EmailMessage:
+    check_headers(data, source, where)
+    try:
+        return email.message_from_bytes(data, policy=email.policy.default)
+    except RecursionError:  # check_headers keeps this from happening; never a traceback
+        raise ChannelError(f"{source}: {where}: MIME parts nested too deeply") from None
 
 
 def read_mail_folder(folder: Path) -> list[Message]:
@@ -60,7 +120,7 @@ def read_mail_folder(folder: Path) -> list[Message]:
         raise ChannelError(f"{folder}: no .eml file in the folder")
     messages = []
     for path in files:
-        messages += read_mail_bytes(_read(path), str(path))
+        messages += read_mail_bytes(read_file(path), str(path))
     return messages
 
 
@@ -68,13 +128,13 @@ def read_mbox(path: Path) -> list[Message]:
     """The messages of an mbox, read by :mod:`mailbox`.  It starts a message at
     every line that begins with ``From ``; those lines are counted the same
     way, to name the line a broken message starts on."""
-    data = _read(path)
+    data = read_file(path)
     starts = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.startswith(b"From ")]
     try:
         box = mailbox.mbox(path, factory=None, create=False)
         keys = list(box.iterkeys())
     except (OSError, mailbox.Error) as e:
-        raise ChannelError(f"{path}: line 1: cannot read the mailbox ({e})") from None
+        raise ChannelError(f"{path}: line 1: cannot read the mailbox ({short(str(e), 120)})") from None
     if not keys:
         raise ChannelError(f"{path}: line 1: not an mbox (no line starting with 'From ')")
     messages = []
@@ -82,15 +142,19 @@ def read_mbox(path: Path) -> list[Message]:
         for number, key in enumerate(keys, start=1):
             start = starts[number - 1] if number <= len(starts) else 1
             raw = re.sub(rb"(?m)^>(>*From )", rb"\1", box.get_bytes(key))  # the mbox's escaped "From " lines
-            msg = email.message_from_bytes(raw, policy=email.policy.default)
-            messages.append(_message(msg, str(path), f"message {number} (line {start})"))
+            where = f"message {number} (line {start})"
+            messages.append(_message(_parse(raw, str(path), where), str(path), where))
     finally:
         box.close()
     return messages
 
 
-def _read(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
+    """A file's bytes, refused unread when it is larger than :data:`MAX_FILE_BYTES`."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ChannelError(f"{path}: a file of {size:,} bytes is too large (at most {MAX_FILE_BYTES:,} are read)")
         return path.read_bytes()
     except OSError as e:
         raise ChannelError(f"{path}: cannot read ({e.strerror})") from None
@@ -102,36 +166,64 @@ def _message(msg: email.message.EmailMessage, source: str, where: str) -> Messag
             if isinstance(defect, _BROKEN):
                 raise ChannelError(f"{source}: {where}: a broken mail ({type(defect).__name__}: "
                                    f"{defect.__doc__.strip().splitlines()[0] if defect.__doc__ else defect})")
-    name, address = email.utils.parseaddr(str(msg.get("From", "")))
+    name, address = email.utils.parseaddr(_header(msg, "From"))
     names = [n for n in (name, address) if n]
     for header in ("Sender", "Reply-To"):  # the sender's other addresses
-        for other_name, other in email.utils.getaddresses([str(v) for v in msg.get_all(header, [])]):
+        for other_name, other in email.utils.getaddresses(_headers(msg, header)):
             names += [n for n in (other_name, other) if n]
-    date_header = str(msg.get("Date", "") or "")
+    date_header = _header(msg, "Date")
     try:
         timestamp = email.utils.parsedate_to_datetime(date_header) if date_header else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a date the mail gets wrong is no date
         timestamp = None
     if timestamp is not None and timestamp.tzinfo is None:
         timestamp = None
     try:
-        text = clean_body(_body(msg), names)
+        text = clean_body(plain_text(_body(msg, source, where)), names)
+    except ChannelError:
+        raise
     except (LookupError, ValueError) as e:
-        raise ChannelError(f"{source}: {where}: cannot decode the mail's text ({e})") from None
+        raise ChannelError(f"{source}: {where}: cannot decode the mail's text ({short(str(e), 120)})") from None
     return Message(channel="email", source=source, where=where, sender=address.lower() or name,
-                   time=date_header or str(msg.get("Message-ID", "") or ""), text=text,
+                   time=date_header or _header(msg, "Message-ID"), text=text,
                    seconds=timestamp.timestamp() if timestamp else None,
                    timestamp=timestamp, names=tuple(dict.fromkeys(names)),
-                   subject=" ".join(str(msg.get("Subject", "") or "").split()))
+                   subject=" ".join(_header(msg, "Subject").split()))
 
 
-def _body(msg: email.message.EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain",))
-    if part is not None:
-        return part.get_content()
-    part = msg.get_body(preferencelist=("html",))
-    if part is not None:
-        return html_to_text(part.get_content())
+_HEADER_FAULTS = (ValueError, TypeError, IndexError, OverflowError, AttributeError, LookupError)
+"""What the standard library's header parser raises on some malformed values (a date past the year 9999…)."""
+
+
+def _headers(msg: email.message.EmailMessage, name: str) -> list[str]:
+    """Every value of a header as text; where the header parser fails on one, its raw text
+    (check_headers has bounded it), as a person reads it."""
+    try:
+        return [str(v) for v in msg.get_all(name, [])]
+    except _HEADER_FAULTS:
+        return [" ".join(str(v).split()) for k, v in msg.raw_items() if k.lower() == name.lower()]
+
+
+def _header(msg: email.message.EmailMessage, name: str) -> str:
+    values = _headers(msg, name)
+    return values[0] if values else ""
+
+
+def _body(msg: email.message.EmailMessage, source: str, where: str) -> str:
+    for kind in ("plain", "html"):
+        part = msg.get_body(preferencelist=(kind,))
+        if part is None:
+            continue
+        raw = part.get_payload()
+        if isinstance(raw, str) and len(raw) > MAX_TEXT_CHARS:
+            raise ChannelError(f"{source}: {where}: the mail's text is {len(raw):,} characters: too large "
+                               f"(at most {MAX_TEXT_CHARS:,} are read)")
+        text = part.get_content()
+        bad = [d for d in part.defects if isinstance(d, _BAD_BODY)]
+        if bad:  # the decoder skips what it cannot read: the text would be cut without a word
+            raise ChannelError(f"{source}: {where}: the mail's text is not valid "
+                               f"{short(_header(part, 'Content-Transfer-Encoding') or 'base64')} ({type(bad[0]).__name__})")
+        return html_to_text(text) if kind == "html" else text
     return ""
 
 
@@ -207,16 +299,17 @@ def clean_body(text: str, names: Iterable[str] = ()) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     end = len(lines)
     for i, line in enumerate(lines):  # where the quoted mail or the signature starts
-        if (_SIGNATURE.match(line) or _SENT_FROM.match(line) or _ORIGINAL.match(line) or _QUOTE_HEADER.match(line)
+        if len(line) <= 1000 and (_SIGNATURE.match(line) or _SENT_FROM.match(line) or _ORIGINAL.match(line) or _QUOTE_HEADER.match(line)
                 or (_QUOTE_START.match(line) and i + 1 < len(lines) and lines[i + 1].strip().endswith("wrote:"))
                 or (_OUTLOOK_FROM.match(line) and any(_OUTLOOK_NEXT.match(l) for l in lines[i + 1:i + 4]))):
             end = i
             break
     kept = [line.rstrip() for line in lines[:end] if not line.lstrip().startswith(">")]
-    for i, line in enumerate(kept):  # a closing, and at most a few lines (name, role) under it
-        after = [l for l in kept[i + 1:] if l.strip()]
+    filled = [i for i, line in enumerate(kept) if line.strip()]
+    for n, i in enumerate(filled[-5:], start=max(0, len(filled) - 5)):  # a closing, and at most a few
+        line, after = kept[i], [kept[j] for j in filled[n + 1:]]  # lines (name, role) under it
         if ((_CLOSING.match(line) or (_CLOSING_AND_NAME.match(line) and _is_signature_line(line)))
-                and len(after) <= 4 and not any("?" in l for l in after) and (i > 0 or not after)):
+                and not any("?" in l for l in after) and (i > 0 or not after)):
             kept = kept[:i]
             break
     kept = kept[:_signature_start(kept, Names(names))]
@@ -304,9 +397,39 @@ class _TextParser(HTMLParser):
             self.out.append(re.sub(r"\s+", " ", data))
 
 
+def _tame(html: str) -> str:
+    """``html`` with each ``<`` that opens no tag written ``&lt;`` and comments left out, in one pass:
+    :class:`html.parser.HTMLParser` rescans the rest of the text at every such ``<`` (``<a<a<a…``
+    took 19 s for 200 KB)."""
+    out, i, gt = [], 0, -1
+    while True:
+        j = html.find("<", i)
+        if j < 0:
+            out.append(html[i:])
+            break
+        out.append(html[i:j])
+        if html.startswith("<!--", j):
+            close = html.find("-->", j + 4)
+            if close < 0:
+                break  # a comment to the end: no text
+            i = close + 3
+            continue
+        if gt != -2 and gt <= j:
+            gt = html.find(">", j + 1)
+            gt = -2 if gt < 0 else gt
+        following = html.find("<", j + 1, gt if gt >= 0 else len(html))
+        if gt == -2 or following >= 0:
+            out.append("&lt;")
+            i = j + 1
+        else:
+            out.append(html[j:gt + 1])
+            i = gt + 1
+    return "".join(out)
+
+
 def html_to_text(html: str) -> str:
     parser = _TextParser()
-    parser.feed(html)
+    parser.feed(_tame(html))
     parser.close()
     text = "".join(parser.out)
     lines = [" ".join(line.split()) for line in text.split("\n")]

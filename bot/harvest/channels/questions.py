@@ -30,7 +30,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from bot.harvest.channels.anonymous import MENTION, Names, wiki_users
+from bot.harvest.channels.anonymous import MENTION, Names, self_named, wiki_users
 from bot.harvest.channels.base import LIVE_CHAT, LeftOut, Message, Picked
 from bot.harvest.ids import comparable, fingerprint
 from bot.model import Question
@@ -271,12 +271,14 @@ def _all_names(messages: list[Message], hosts: set[str]) -> Names:
     """Every name the file's people go by: the senders' (each form a channel
     gives, see :mod:`bot.harvest.channels.anonymous`), the other people the
     files name (a direct message's addressee, a forwarded message's author),
-    and the wiki user names the messages give; not the hosts'."""
+    the wiki user names the messages give, and the names senders give
+    themselves ("I'm JaneDoe on wiki"); not the hosts'."""
     people: list[str] = []
     for message in messages:
         if not _from_host(message, hosts):
             people += [message.sender, *message.names]
-        people += [n for n in (*message.others, *wiki_users(message.text)) if _name_key(n) not in hosts]
+        people += [n for n in (*message.others, *wiki_users(message.text), *self_named(message.text))
+                   if _name_key(n) not in hosts]
     return Names(people)
 
 

@@ -15,10 +15,10 @@ with its ``href``, ``email``, ``phone``…), ``reply_to_message_id``, and
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
-from bot.harvest.channels.base import ChannelError, Message
+from bot.harvest.channels.base import (MAX_MESSAGE_CHARS, MAX_NAME_CHARS, ChannelError, Message, check_length,
+                                       load_json, plain_text, short, timestamp_of)
 
 __all__ = ["looks_like_telegram", "read_telegram", "text_of"]
 
@@ -30,10 +30,7 @@ def looks_like_telegram(data: object) -> bool:
 
 
 def load(text: str, source: str) -> object:
-    try:
-        return json.loads(text.lstrip("\ufeff"))
-    except json.JSONDecodeError as e:
-        raise ChannelError(f"{source}: line {e.lineno}: not valid JSON ({e.msg}); is the file complete?") from None
+    return load_json(text.lstrip("\ufeff"), source)
 
 
 def read_telegram(text: str, source: str) -> list[Message]:
@@ -41,6 +38,8 @@ def read_telegram(text: str, source: str) -> list[Message]:
     if not looks_like_telegram(data):
         raise ChannelError(f"{source}: line 1: not a Telegram export (no 'messages')")
     chats = data.get("chats", {}).get("list", []) if "messages" not in data else [data]
+    if not isinstance(chats, list):
+        raise ChannelError(f"{source}: 'chats' 'list' is not a list of chats")
     messages = []
     for chat in chats:
         if not isinstance(chat, dict) or not isinstance(chat.get("messages", []), list):
@@ -55,28 +54,31 @@ def read_telegram(text: str, source: str) -> list[Message]:
 def _message(item: object, index: int, source: str) -> Message:
     if not isinstance(item, dict):
         raise ChannelError(f"{source}: message {index}: not a JSON object")
-    where = f"message {item.get('id', index)}"
+    number = item.get("id", index)
+    where = f"message {number if isinstance(number, (int, str)) and len(str(number)) <= 30 else index}"
     try:
-        body = text_of(item.get("text", ""))
+        body = check_length(plain_text(text_of(item.get("text", ""))), MAX_MESSAGE_CHARS, source, where, "a message")
     except ValueError as e:
         raise ChannelError(f"{source}: {where}: {e}") from None
-    name = str(item.get("from") or item.get("actor") or "")
-    user = str(item.get("from_id") or item.get("actor_id") or "")
+    name = check_length(_text(item.get("from")) or _text(item.get("actor")), MAX_NAME_CHARS, source, where,
+                        "a sender name")
+    user = check_length(_scalar(item.get("from_id")) or _scalar(item.get("actor_id")), MAX_NAME_CHARS, source,
+                        where, "a sender id")
     kind = "message" if item.get("type", "message") == "message" else "service"
     if kind == "message" and item.get("media_type") == "sticker" or (not body.strip() and "sticker_emoji" in item):
         kind = "sticker"
     timestamp = seconds = None
-    if str(item.get("date_unixtime", "")).isdigit():
+    if _scalar(item.get("date_unixtime")).isdigit():
         seconds = float(item["date_unixtime"])
-        timestamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        timestamp = timestamp_of(seconds, source, where, "'date_unixtime'")
     elif isinstance(item.get("date"), str):
         try:
             local = datetime.fromisoformat(item["date"])
         except ValueError:
-            raise ChannelError(f"{source}: {where}: 'date' {item['date']!r} is not a date") from None
+            raise ChannelError(f"{source}: {where}: 'date' {short(item['date'])!r} is not a date") from None
         seconds = local.replace(tzinfo=local.tzinfo or timezone.utc).timestamp()
     return Message(channel="telegram", source=source, where=where, sender=user or name,
-                   time=str(item.get("date_unixtime") or item.get("date") or item.get("id", index)),
+                   time=_scalar(item.get("date_unixtime")) or _scalar(item.get("date")) or where,
                    text=body, seconds=seconds, timestamp=timestamp, kind=kind,
                    names=tuple(n for n in (name, user, _text(item.get("author"))) if n),
                    others=_others(item), reply="reply_to_message_id" in item)
@@ -86,18 +88,23 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _scalar(value: object) -> str:
+    """A string or number field as text ('' for anything else: a list where an id belongs)."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+
 def _others(item: dict) -> tuple[str, ...]:
     """The other people a message names in its fields: who wrote a forwarded
     (or saved) message, who added people and the people added."""
     names = []
-    forwarded_id = str(item.get("forwarded_from_id") or "")
+    forwarded_id = _scalar(item.get("forwarded_from_id"))
     if not forwarded_id.startswith("channel"):  # a forwarded channel post is no person's
         names.append(_text(item.get("forwarded_from")))
     names += [_text(item.get("saved_from")), _text(item.get("inviter"))]
     members = item.get("members")
     if isinstance(members, list):
         names += [_text(m) for m in members]
-    return tuple(n for n in names if n)
+    return tuple(n[:MAX_NAME_CHARS] for n in names if n)
 
 
 def text_of(value: object) -> str:
@@ -112,15 +119,17 @@ def text_of(value: object) -> str:
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, dict):
-            kind, text = part.get("type", "plain"), str(part.get("text", ""))
+            kind, text = part.get("type", "plain"), part.get("text", "")
+            if not isinstance(text, str):
+                raise ValueError("a part of 'text' has a 'text' that is not a string")
             if kind == "mention_name":
                 out.append(MENTION)
             elif kind == "email":
                 out.append("(e-mail address removed)")
             elif kind == "phone":
                 out.append("(phone number removed)")
-            elif kind == "text_link" and part.get("href"):
-                href = str(part["href"])
+            elif kind == "text_link" and isinstance(part.get("href"), str) and part["href"]:
+                href = part["href"]
                 if href.startswith("tg:"):
                     out.append(MENTION)  # a link to a user: their name
                 elif href.startswith("mailto:"):

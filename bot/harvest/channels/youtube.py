@@ -13,10 +13,10 @@ with :mod:`json`.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
+import re
 
-from bot.harvest.channels.base import ChannelError, Message
+from bot.harvest.channels.base import (MAX_MESSAGE_CHARS, MAX_NAME_CHARS, ChannelError, Message, check_length,
+                                       load_json, plain_text, timestamp_of)
 
 __all__ = ["looks_like_youtube", "read_youtube"]
 
@@ -32,11 +32,7 @@ def parse(text: str, source: str) -> list[tuple[int, object]]:
     """(line, item) of a JSON array or of JSON lines; a bad line is an error naming it."""
     stripped = text.lstrip("\ufeff").lstrip()
     if stripped.startswith("["):
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as e:
-            line = e.lineno + text[:len(text) - len(stripped)].count("\n")
-            raise ChannelError(f"{source}: line {line}: not valid JSON ({e.msg}); is the file complete?") from None
+        data = load_json(stripped, source, line=1 + text[:len(text) - len(stripped)].count("\n"))
         if not isinstance(data, list):
             raise ChannelError(f"{source}: line 1: expected a JSON array of chat messages")
         return [(0, item) for item in data]
@@ -44,10 +40,7 @@ def parse(text: str, source: str) -> list[tuple[int, object]]:
     for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            items.append((number, json.loads(line)))
-        except json.JSONDecodeError as e:
-            raise ChannelError(f"{source}: line {number}: not valid JSON ({e.msg}); is the file complete?") from None
+        items.append((number, load_json(line, source, line=number)))
     return items
 
 
@@ -58,31 +51,27 @@ def read_youtube(text: str, source: str) -> list[Message]:
         if not isinstance(item, dict):
             raise ChannelError(f"{source}: {where}: expected a chat message (a JSON object)")
         author = item.get("author") if isinstance(item.get("author"), dict) else {}
-        name = str(author.get("name") or "")
-        author_id = str(author.get("id") or "")
-        badges = [str(b.get("title", "")) for b in author.get("badges", []) if isinstance(b, dict)]
+        name = check_length(_string(author.get("name")), MAX_NAME_CHARS, source, where, "an author name")
+        author_id = check_length(_string(author.get("id")), MAX_NAME_CHARS, source, where, "an author id")
+        badges = [str(b.get("title", "")) for b in _list(author.get("badges")) if isinstance(b, dict)]
         kind_in = item.get("message_type", "text_message")
         kind = "message" if kind_in in _MESSAGES else "sticker" if kind_in in _STICKERS else "service"
         body = item.get("message")
         if body is not None and not isinstance(body, str):
             raise ChannelError(f"{source}: {where}: 'message' is not a string")
-        body = body or ""
-        for emote in item.get("emotes", []) or []:
-            if isinstance(emote, dict) and emote.get("is_custom_emoji") and isinstance(emote.get("name"), str):
-                body = body.replace(emote["name"], " ")
+        body = check_length(plain_text(body or ""), MAX_MESSAGE_CHARS, source, where, "a message")
+        body = _without_emotes(body, _list(item.get("emotes")))
         seconds = item.get("time_in_seconds")
         micros = item.get("timestamp")
         timestamp = None
         if isinstance(micros, (int, float)) and not isinstance(micros, bool):
-            try:
-                timestamp = datetime.fromtimestamp(micros / 1_000_000, tz=timezone.utc)
-            except (OverflowError, OSError, ValueError):
-                raise ChannelError(f"{source}: {where}: 'timestamp' {micros!r} is not a time") from None
+            timestamp = timestamp_of(micros / 1_000_000, source, where, "'timestamp' (microseconds)")
             if not isinstance(seconds, (int, float)):
                 seconds = micros / 1_000_000
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
             seconds = None
-        time = str(micros if micros is not None else item.get("time_text") or seconds or index)
+        time = str(micros if isinstance(micros, (int, float)) else _string(item.get("time_text"))[:40] or seconds
+                   or index)
         messages.append(Message(
             channel="youtube", source=source, where=where, sender=author_id or name, time=time,
             text=" ".join(body.split()), seconds=float(seconds) if seconds is not None else None,
@@ -92,3 +81,26 @@ def read_youtube(text: str, source: str) -> list[Message]:
     if not messages:
         raise ChannelError(f"{source}: line 1: no chat message in the file")
     return messages
+
+
+_EMOTE = re.compile(r":[^\s:]{1,100}:")
+
+
+def _without_emotes(body: str, emotes: list) -> str:
+    """The text without its custom emoji (``:name:``, listed in ``emotes``), in one pass over it."""
+    names = {e["name"] for e in emotes
+             if isinstance(e, dict) and e.get("is_custom_emoji") and isinstance(e.get("name"), str) and e["name"]}
+    if not names:
+        return body
+    body = _EMOTE.sub(lambda m: " " if m[0] in names else m[0], body)
+    for name in sorted(n for n in names if not _EMOTE.fullmatch(n))[:20]:  # not written :name:
+        body = body.replace(name, " ")
+    return body
+
+
+def _string(value: object) -> str:
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []

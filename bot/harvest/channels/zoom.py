@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import re
 
-from bot.harvest.channels.base import ChannelError, Message
+from bot.harvest.channels.base import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, ChannelError, Message, check_length, plain_text
 
 __all__ = ["looks_like_zoom", "read_zoom"]
 
-_HEADER = re.compile(r"^(?P<time>\d{1,2}:\d{2}:\d{2})\s+From\s+(?P<who>.*?)\s*:(?:[ \t]+(?P<rest>.*)|[ \t]*)$")
-_TO = re.compile(r"^(?P<sender>.+)\s+to\s+(?P<to>.+)$", re.IGNORECASE)
+_START = re.compile(r"(?P<time>\d{1,2}:\d{2}:\d{2})\s+From\s")
+_COLON = re.compile(r":(?=[ \t]|$)")
+"""The colon that ends the sender (and addressee) of a header: the first one before a space or the line's end."""
 _PRIVATE = re.compile(r"\s*\((?:direct message|privately)\)\s*$", re.IGNORECASE)
 _GROUPS = re.compile(r"^(?:everyone\b.*|(?:all\s+)?(?:panelists|attendees)(?:\s+and\s+(?:panelists|attendees))?|"
                      r"(?:all\s+)?(?:hosts?|co-?hosts?)(?:\s*(?:,|and|&)\s*(?:co-?hosts?|panelists))*)\s*$", re.IGNORECASE)
@@ -42,8 +43,23 @@ def looks_like_zoom(text: str) -> bool:
     """Whether the first line that says something is a Zoom chat header."""
     for line in text.lstrip("\ufeff").splitlines():
         if line.strip():
-            return bool(_HEADER.match(line.strip()))
+            return _header(line.strip()) is not None
     return False
+
+
+def _header(line: str) -> dict | None:
+    """``time``, ``who`` and ``rest`` (the message on the same line, or None) of a header line
+    ``HH:MM:SS From Name to Everyone:`` (or ``… From Name : message``), or None.  Read in one
+    pass: a regular expression with a lazy sender before ``\\s*:`` backtracked over every space
+    of a long run (quadratic)."""
+    start = _START.match(line)
+    if not start:
+        return None
+    colon = _COLON.search(line, start.end())
+    if not colon:
+        return None
+    who, rest = line[start.end():colon.start()].strip(), line[colon.end():].strip(" \t")
+    return {"time": start["time"], "who": who, "rest": rest or None}
 
 
 def read_zoom(text: str, source: str) -> list[Message]:
@@ -60,14 +76,16 @@ def read_zoom(text: str, source: str) -> list[Message]:
 
     for number, raw in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         line = raw.rstrip("\r")
-        match = _HEADER.match(line.strip()) if line[:1] not in ("\t", " ") or header is None else None
+        match = _header(line.strip()) if line[:1] not in ("\t", " ") or header is None else None
         if match:
             close()
             seconds = _seconds(match["time"])
             if last_seconds is not None and seconds + offset < last_seconds - 12 * 3600:
                 offset += 24 * 3600  # past midnight
             last_seconds = seconds + offset
-            header = {"time": match["time"], "who": match["who"], "line": number, "seconds": last_seconds}
+            header = {"time": match["time"], "who": check_length(match["who"], 2 * MAX_NAME_CHARS + 40, source,
+                                                                 f"line {number}", "a sender name"),
+                      "line": number, "seconds": last_seconds}
             body = [match["rest"]] if match["rest"] else []
         elif header is None:
             if line.strip():
@@ -82,11 +100,13 @@ def read_zoom(text: str, source: str) -> list[Message]:
 
 
 def _message(header: dict, body: list[str], source: str) -> Message:
-    who = header["who"].strip()
-    to = None
-    match = _TO.match(who)
-    if match:
-        who, to = match["sender"].strip(), match["to"].strip()
+    where = f"line {header['line']}"
+    words = header["who"].split()
+    who, to = " ".join(words), None
+    last_to = next((i for i in range(len(words) - 2, 0, -1) if words[i].casefold() == "to"), None)
+    if last_to is not None:  # "Jane Doe to Everyone", "Jane to Tom to Everyone" (the last "to")
+        who, to = " ".join(words[:last_to]), " ".join(words[last_to + 1:])
+    check_length(who, MAX_NAME_CHARS, source, where, "a sender name")
     while body and not body[-1].strip():
         body.pop()
     while body and not body[0].strip():
@@ -97,14 +117,14 @@ def _message(header: dict, body: list[str], source: str) -> Message:
         body = body[1:]
         while body and not body[0].strip():
             body.pop(0)
-    text = "\n".join(body).strip()
-    if _REACTION.match(text) and "\n" not in text:
+    text = check_length(plain_text("\n".join(body).strip()), MAX_MESSAGE_CHARS, source, where, "a message")
+    if len(text) <= 1000 and "\n" not in text and _REACTION.match(text):
         kind = "reaction"
     others: tuple[str, ...] = ()
     if to is not None and (_PRIVATE.search(to) or not _GROUPS.match(to)):
         kind = "private"
         others = (_PRIVATE.sub("", to).strip(),)  # the person it went to
-    return Message(channel="zoom", source=source, where=f"line {header['line']}", sender=who,
+    return Message(channel="zoom", source=source, where=where, sender=who,
                    time=header["time"], text=text, seconds=header["seconds"], kind=kind,
                    names=(who,), others=tuple(o for o in others if o), reply=reply)
 
