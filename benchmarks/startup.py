@@ -9,9 +9,14 @@ what they need when they run), so it should take a fraction of the import.
 Both run with the same environment: ``PYWIKIBOT_NO_USER_CONFIG=2``, so that
 pywikibot imports without a ``user-config.py`` and without a warning, and no
 wiki is needed.  With ``--check`` the script exits 1 when the ratio is above
-2; ``--quick`` takes 7 runs of each instead of 21.
+2; ``--quick`` takes 7 runs of each instead of 21.  ``--imports`` also
+prints, from ``python -X importtime``, what each command's code imports
+(``bot.cli`` for the help; ``bot.run.publishing`` and ``bot.run.tick``, the
+modules ``notesbot publish`` and ``notesbot run`` import when they run,
+besides pywikibot) and the heaviest of those modules: where to look for an
+import a command does not use.
 
-    .venv/bin/python benchmarks/startup.py [--quick] [--check]
+    .venv/bin/python benchmarks/startup.py [--quick] [--check] [--imports]
 """
 
 from __future__ import annotations
@@ -27,12 +32,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import NOTESBOT, PYTHON, median, spread, timed  # noqa: E402
 
 TARGET_RATIO, LOOSE_RATIO = 1.5, 2.0
+IMPORTS = {"notesbot --help": "import bot.cli",
+           "notesbot publish": "import bot.cli, bot.commands, bot.run.publishing, bot.wiki.connection",
+           "notesbot run": "import bot.cli, bot.commands, bot.run.tick, bot.wiki.connection",
+           "pywikibot": "import pywikibot, pywikibot.data.api"}
+
+
+def import_times(code: str, env: dict[str, str]) -> list[tuple[int, int, str]]:
+    """(self, cumulative microseconds, module) of each module ``code`` imports
+    (``python -X importtime``, the second of two runs: a warm disk cache)."""
+    rows = []
+    for _ in range(2):
+        proc = timed([PYTHON, "-X", "importtime", "-c", code], env=env, timeout=120)[1]
+        rows = []
+        for line in proc.stderr.splitlines():
+            parts = line.removeprefix("import time:").split("|")
+            if len(parts) == 3 and parts[0].strip().isdigit():
+                rows.append((int(parts[0]), int(parts[1]), parts[2].strip()))
+    return rows
+
+
+def print_imports(env: dict[str, str]) -> None:
+    for name, code in IMPORTS.items():
+        rows = import_times(code, env)
+        top = [r for r in rows if "." not in r[2] or r[2].startswith("bot.")]
+        total = sum(r[0] for r in rows)
+        print(f"\n{name} ({code}): {total / 1000:.0f} ms of imports, {len(rows)} modules; the heaviest:")
+        for own, cumulative, module in sorted(top, key=lambda r: -r[1])[:8]:
+            print(f"  {cumulative / 1000:7.1f} ms  ({own / 1000:5.1f} ms itself)  {module}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="7 runs of each instead of 21")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed by a wide margin")
+    parser.add_argument("--imports", action="store_true", help="what each command imports (python -X importtime)")
     args = parser.parse_args(argv)
     runs = 7 if args.quick else 21
     failures: list[str] = []
@@ -49,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
                     failures.append(f"{' '.join(commands[name])} exited {proc.returncode}: {proc.stderr[-300:]}")
                 if number:  # the first round only fills the disk cache
                     times[name].append(wall)
+        if args.imports:
+            print_imports(env)
 
     ratio = median(times["help"]) / median(times["import"])
     print(f"notesbot --help:               {spread(times['help'])}")
