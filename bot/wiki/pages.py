@@ -436,9 +436,3 @@ def _refusal(error: Exception) -> str:
         "Titleblacklist": "the title is blacklisted", "NoCreate": "the page was deleted",
     }
     return f"{kinds.get(name, name)}: {_one_line(error)}"
-
-
-#: How far apart a move's null revision and its log entry may be timed.
-_MOVE_SLACK = timedelta(seconds=5)
-_API_TIME = "%Y-%m-%dT%H:%M:%SZ"
-
