@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
     p.add_argument("--time", metavar="HH:MM", help="start time in UTC (default: the series' time)")
 
-    command("status", "Show each session's state and the last run, as on the status page.")
+    p = command("status", "Show each session's state and the last run, as on the status page.")
+    p.add_argument("--now", metavar="ISO_TIME", help="the states at this time (default: now)")
 
     p = command("ical", "Print the series' sessions as an iCalendar (RFC 5545) feed, upcoming and past.")
     p.add_argument("--output", metavar="FILE", help="write the feed to FILE (atomically) instead of printing it")
@@ -189,7 +190,7 @@ def dispatch(args: argparse.Namespace, options: RunOptions, env: Environment) ->
     if name == "new-session":
         return commands.new_session(options, env, day=args.date, time=args.time)
     if name == "status":
-        return commands.status(options, env)
+        return commands.status(options, env, now=args.now)
     if name == "ical":
         return commands.ical(options, env, output=args.output)
     raise AssertionError(f"unknown command {name!r}")  # pragma: no cover - argparse knows the commands

@@ -330,12 +330,13 @@ def schedule(options: RunOptions, env: Environment, *, cron: str | None, max_tic
     return scheduling.run_schedule(cron or cfg.schedule, lambda: run(scheduled, env), max_ticks=max_ticks)
 
 
-def status(options: RunOptions, env: Environment) -> int:
+def status(options: RunOptions, env: Environment, *, now: str | None = None) -> int:
     from bot.run import tick
     from bot.run.context import Context
 
+    moment = parse_moment(now)
     with Context.open(options, env) as ctx:
-        return tick.show_status(ctx)
+        return tick.show_status(ctx, moment)
 
 
 def ical(options: RunOptions, env: Environment, *, output: str | None) -> int:

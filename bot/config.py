@@ -112,8 +112,8 @@ class SeriesConfig:
     translate: bool = False
     unanswered_heading: str = "To be answered in writing"
     archive_after_days: int = 60
-    navigation_template: str = "Conversation hour navigation"
-    mark_template: str = "Conversation hour answered"
+    navigation_template: str = wikifacts.NAVIGATION_TEMPLATE
+    mark_template: str = wikifacts.MARK_TEMPLATE
     sessions: tuple[str, ...] = ()
     """Dates (YYYY-MM-DD) of sessions to watch besides those found on the index page."""
     chat_hosts: tuple[str, ...] = ()
@@ -271,7 +271,6 @@ class RunOptions:
 
 
 trusted = wikifacts.listed_user
-needs_groups = wikifacts.names_groups
 
 
 LOCAL_ONLY = ("lock_file", "log_file_max_bytes", "log_file_backups", "onwiki_config")

@@ -9,6 +9,8 @@ command line can hand one stage's output to the next as a file.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, timezone
 from typing import Any
@@ -17,6 +19,37 @@ from typing import Any
 LISTING_FIELDS: tuple[str, ...] = ("day", "date", "time", "host", "summary", "link", "notes", "blank")
 """What the bot can write in a column of the central listing (the configuration
 checks its columns against these, ``bot/publish/crosslinks.py`` writes them)."""
+
+
+def comparable(text: str) -> str:
+    """A question's text as duplicates are compared: case, white space and
+    trailing punctuation do not count."""
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]).startswith("P")):
+        end -= 1
+    return text[:end]
+
+
+def text_digest(text: str) -> str:
+    """Six hex digits of a question's text (as :func:`comparable`): what the
+    draft's ``harvested`` list keeps of each question the bot added, so that
+    one staff deleted is still known when its asker signs another in the
+    same minute or signs it again (``bot/harvest/reconcile.py``)."""
+    return hashlib.blake2b(comparable(text).encode(), digest_size=3).hexdigest()
+
+
+def signature_key(asker: str | None, timestamp: "datetime | None") -> str:
+    """Four hex digits of a question's signature (its asker and minute), '' when
+    it has no signed time: the draft's ``harvested`` list keeps it, so that a
+    question reworded (or deleted by staff, then reworded) is known again as
+    the one post of that signature (``bot/harvest/reconcile.py``).  Too short to
+    name anyone: thousands of signatures share each value."""
+    if not asker or timestamp is None:
+        return ""
+    minute = timestamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") if timestamp.tzinfo else \
+        timestamp.strftime("%Y-%m-%dT%H:%M")
+    return hashlib.blake2b(f"{asker}\x1f{minute}".encode(), digest_size=2).hexdigest()
 
 
 @dataclass
@@ -145,7 +178,6 @@ class PageState:
     bots_allowed: bool = True
     """Whether ``{{bots}}``/``{{nobots}}`` on the page let this bot edit it."""
     redirect_target: str | None = None
-    protected: bool = False
     user: str | None = None
     """Who saved the revision read."""
 

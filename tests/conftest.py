@@ -8,10 +8,16 @@ a test can never reach a live wiki, because until then there is no
 configuration at all and pywikibot refuses to start.
 
 Test lanes: every test whose fixtures need the ``wiki`` fixture (directly or
-through others, as the scenarios do) is marked ``wiki`` at collection, so
-``scripts/test -m "not wiki"`` runs the pure tests alone, in seconds.  A test
+through others, as the scenarios do) is marked ``wiki`` at collection.  A test
 that starts a wiki of its own must carry ``@pytest.mark.wiki`` itself: any
 other test that tries to start one fails, so the fast lane never starts PHP.
+
+``-m "not wiki"``, exactly, is the fast lane: the pure tests without those
+marked ``slow`` (seconds each: the linear-time checks at size, the large
+property runs, the log rotation...), which are deselected here and reported
+as such.  Every other selection means what pytest says: no ``-m`` (the full
+suite) runs the slow tests, ``-m slow`` runs only them, and
+``-m "not wiki and (slow or not slow)"`` all the pure tests.
 """
 
 from __future__ import annotations
@@ -50,13 +56,32 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["NOTESBOT_LOCK_DIR"] = str(base / "locks")
 
 
+FAST_LANE = "not wiki"
+
+
+def _fast_lane(config: pytest.Config) -> bool:
+    return " ".join(config.getoption("markexpr", "").split()) == FAST_LANE
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _fast_lane(config):
+        return f'fast lane (-m "{FAST_LANE}"): the tests marked slow are deselected too'
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark ``wiki`` every test whose fixture closure holds the ``wiki`` fixture
-    (before ``-m`` selects: this hook runs first)."""
+    (before ``-m`` selects: this hook runs first); in the fast lane, deselect
+    the tests marked ``slow``."""
     for item in items:
         if "wiki" in getattr(item, "fixturenames", ()) and item.get_closest_marker("wiki") is None:
             item.add_marker(pytest.mark.wiki)
+    if _fast_lane(config):
+        slow = [item for item in items if item.get_closest_marker("slow") is not None]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if item.get_closest_marker("slow") is None]
 
 
 _running: list[pytest.Item] = []

@@ -15,6 +15,7 @@ import signal
 
 from faultproxy import NO_FAULTS
 from scenario import ProxiedScenario, Scenario
+from test_crosslinks import links_session
 from test_publish import ANSWERS
 
 from bot.model import Session
@@ -52,7 +53,7 @@ def session_of(s: Scenario, day: str) -> Session:
 def our_rows(text: str, session: Session) -> list[str]:
     rows = []
     for tag in mwparserfromhell.parse(text).filter_tags(recursive=True):
-        if tag.tag == "tr" and crosslinks.links_session(tag.contents, session):
+        if tag.tag == "tr" and links_session(tag.contents, session):
             rows.append(str(tag))
     return rows
 

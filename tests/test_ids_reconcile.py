@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from bot.harvest import harvest
@@ -196,3 +197,117 @@ def test_ids_stay_with_their_questions_through_a_season(edits, with_asker):
             questions.reverse()
         season.harvest(questions)
     season.harvest(questions)
+
+
+# -- a question staff deleted, through the draft the bot writes ------------------
+
+def _draft_after(questions: list[Q], draft: str | None, session, templates) -> str:
+    from bot.compile import render_draft, update_draft
+    from bot.harvest.reconcile import reconcile_with_draft
+    from bot.model import PageState
+
+    found = harvest(page(questions)).questions
+    if draft is None:
+        return render_draft(found, session, templates).text
+    kept = reconcile_with_draft(found, PageState("Draft", True, draft))
+    return update_draft(draft, kept, session, templates).text
+
+
+def _without(draft: str, key: int) -> str:
+    return "\n".join(line for line in draft.split("\n") if f"item{key} " not in line)
+
+
+@pytest.mark.parametrize("then", ["another in its minute", "signed again", "another in its minute, then moved",
+                                  "its neighbour in the minute deleted too", "reworded wholly",
+                                  "another in its minute, and reworded"])
+def test_a_question_staff_deleted_stays_deleted_whatever_its_asker_does(then):
+    from datetime import date
+
+    from bot.compile import load_templates
+    from bot.config import SeriesConfig
+
+    session = SeriesConfig().session(date(2024, 7, 11))
+    templates = load_templates("conversation-hour-2024")
+    first, other = Q(1, ["what", "is", "the", "plan"]), Q(2, ["who", "pays", "the", "bill"], minute=4)
+    draft = _draft_after([first, other], None, session, templates)
+    draft = _without(draft, 1)  # staff: not for this session
+    sibling = Q(3, ["when", "does", "it", "start"])  # the same asker, the same minute as the deleted one
+    if then == "another in its minute":
+        questions = [first, sibling, other]
+    elif then == "signed again":
+        first.signed_again = True
+        questions = [first, other]
+    elif then == "another in its minute, then moved":
+        first.section = 1
+        questions = [sibling, other, first]
+    elif then == "reworded wholly":
+        first.words = ["could", "you", "tell", "us"]
+        questions = [first, other]
+    elif then == "another in its minute, and reworded":
+        questions = [first, sibling, other]
+        draft = _draft_after(questions, draft, session, templates)  # the sibling is added
+        first.words = ["could", "you", "tell", "us"]
+    else:
+        questions = [first, sibling, other]
+        draft = _draft_after(questions, draft, session, templates)
+        draft = _without(draft, 3)
+        questions = [first, other]
+    draft = _draft_after(questions, draft, session, templates)
+    assert "item1 " not in draft, f"{then}: the deleted question is back:\n{draft}"
+    assert ("item3 " in draft) == (then.startswith("another")), draft
+
+
+def test_a_question_reworded_wholly_keeps_its_id_and_is_not_added_twice():
+    from datetime import date
+
+    from bot.compile import load_templates, parse_draft
+    from bot.config import SeriesConfig
+
+    session = SeriesConfig().session(date(2024, 7, 11))
+    templates = load_templates("conversation-hour-2024")
+    first, sibling = Q(1, ["what", "is", "the", "plan"]), Q(2, ["who", "pays", "the", "bill"])  # one minute
+    draft = _draft_after([first, sibling], None, session, templates)
+    ids = {q.text.split(" item")[1][:1]: q.id for q in parse_draft(draft).questions}
+    first.text = lambda: "Could you tell us anything new at all, please?"
+    draft = _draft_after([sibling, first], draft, session, templates)  # reworded, and moved below
+    questions = parse_draft(draft).questions
+    assert len(questions) == 2 and "Could you" not in draft, draft  # the draft keeps staff's copy
+    assert {q.id for q in questions} == set(ids.values())
+
+
+def test_a_deleted_question_reworded_beside_a_new_one_of_its_minute_is_found_in_the_history():
+    """Staff deleted a question; before the next harvest its asker rewords its
+    start and signs a new one in the same minute: the draft alone cannot tell
+    which of the two is the deleted one, its history can (read only then)."""
+    from datetime import date, datetime, timezone
+
+    from bot.compile import load_templates
+    from bot.config import SeriesConfig
+    from bot.harvest.reconcile import reconcile_with_draft
+    from bot.model import PageState, Revision
+
+    session = SeriesConfig().session(date(2024, 7, 11))
+    templates = load_templates("conversation-hour-2024")
+    first, other = Q(1, ["what", "is", "the", "plan"]), Q(2, ["who", "pays", "the", "bill"], minute=4)
+    held = _draft_after([first, other], None, session, templates)
+    draft = _without(held, 1)
+    first.words[0] = "so"  # reworded start
+    sibling = Q(3, ["when", "does", "it", "start"])
+    found = harvest(page([first, sibling, other])).questions
+    asked = []
+
+    def history():
+        asked.append(1)
+        return [Revision(1, "NotesBot", datetime(2024, 7, 2, tzinfo=timezone.utc), held),
+                Revision(2, "Staff", datetime(2024, 7, 3, tzinfo=timezone.utc), draft)]
+
+    without = reconcile_with_draft(found, PageState("Draft", True, draft))
+    kept = reconcile_with_draft(found, PageState("Draft", True, draft), history=history)
+    deleted = parse_draft(held).questions[0].id
+    assert asked == [1]
+    assert next(q.id for q in kept if "item1 " in q.question) == deleted
+    assert next(q.id for q in without if "item1 " in q.question) != deleted  # the draft alone could not tell
+    # Where the draft tells (its text's digest), no history is asked for.
+    first.words[0] = "what"
+    reconcile_with_draft(harvest(page([first, other])).questions, PageState("Draft", True, draft), history=history)
+    assert asked == [1]

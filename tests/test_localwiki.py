@@ -79,6 +79,7 @@ def notesbot(*args: str, env: dict | None = None) -> subprocess.CompletedProcess
                           env=env or dict(os.environ))
 
 
+@pytest.mark.slow
 def test_help_answers_for_the_command_and_every_subcommand():
     top = notesbot("--help")
     assert top.returncode == 0

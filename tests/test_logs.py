@@ -572,6 +572,7 @@ def test_the_bots_own_messages_and_results_reach_the_log_file(tmp_path):
     assert log_file.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.slow
 def test_the_log_file_rotates_by_size_and_stays_private(tmp_path):
     """The long-running ``notesbot schedule`` must not fill the disk: the log
     file is rotated at ``log_file_max_bytes``, ``log_file_backups`` old files
@@ -762,6 +763,7 @@ def test_a_crash_before_pywikibot_starts_leaks_no_password_file_secret(tmp_path)
     assert _secret_leaks([secret], outputs) == []
 
 
+@pytest.mark.slow
 def test_the_scheduler_logs_a_failed_ticks_error_redacted(tmp_path, clean_logging):
     """In-process: the scheduler meets a bug and an error holding the secret;
     its lines (stderr and log file) and the bug's traceback say <redacted>."""

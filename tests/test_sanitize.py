@@ -246,6 +246,7 @@ CLOSERS = ("</ref></nowiki></pre></includeonly></noinclude></onlyinclude></span>
            "--> }}} }} ]] |}")
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(wikitext)
 def test_neutralise_is_idempotent(text):
@@ -253,12 +254,14 @@ def test_neutralise_is_idempotent(text):
     assert neutralise(once) == (once, [])
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(wikitext)
 def test_output_is_one_line(text):
     assert "\n" not in neutralise(text)[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(wikitext)
 def test_output_as_a_bullet_leaves_the_other_bullets_alone(text):

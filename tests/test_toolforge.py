@@ -133,22 +133,12 @@ def _mutated(jobs: list[dict], change) -> list[dict]:
 
 @pytest.mark.parametrize("change, expected", [
     (lambda j: j.update({"emial": "all"}), "unrecognized arguments: --emial"),
-    (lambda j: j.update({"log": "x.log"}), "unrecognized arguments: --log"),
-    (lambda j: j.update({"emails": "always"}), "argument --emails: invalid choice: 'always'"),
-    (lambda j: j.update({"retry": 6}), "argument --retry: invalid choice: 6"),
-    (lambda j: j.update({"retry": -1}), "argument --retry: invalid choice: -1"),
-    (lambda j: j.update({"timeout": "25m"}), "argument --timeout: invalid int value: '25m'"),
-    (lambda j: j.update({"mount": "home"}), "argument --mount"),
-    (lambda j: j.update({"continuous": True}), "argument --continuous: not allowed with argument --schedule"),
-    (lambda j: j.update({"no-filelog": True}), "argument --no-filelog: not allowed with argument --filelog"),
-    (lambda j: j.update({"mount": "none"}), "Specifying --filelog requires --mount=all"),
     (lambda j: j.update({"filelog": "no"}), "Invalid key: filelog expects True"),
-    (lambda j: j.pop("command"), "the following arguments are required: --command"),
-    (lambda j: j.pop("image"), "the following arguments are required: --image"),
-    (lambda j: (j.pop("schedule"), j.update({"wait": True})), "--timeout is only valid for scheduled jobs"),
-    (lambda j: j.update({"port": 8080}), "--port is only valid for continuous/webservice jobs"),
 ])
-def test_the_cli_refuses_a_broken_copy(jobs, change, expected):
+def test_the_check_reports_what_the_cli_refuses_or_drops(jobs, change, expected):
+    """The check above can fail: a key the CLI refuses (a typo), and one it
+    only warns about and drops (its warnings count as errors here).  Which
+    values the jobs CLI accepts is its own business, not tested here."""
     errors = file_errors(_mutated(jobs, change))
     assert any(expected in e for e in errors), errors
 
@@ -160,12 +150,6 @@ def test_two_jobs_with_one_name_are_refused(jobs):
 @pytest.mark.parametrize("text", ["notesbot-run: {}\n", "- just a string\n", ""])
 def test_a_file_that_is_not_a_list_of_jobs_is_refused(text):
     assert file_errors(yaml.safe_load(text)) != []
-
-
-@pytest.mark.parametrize("schedule", ["*/30 * * *", "7,67 * * * *", "@every30m"])
-def test_a_bad_schedule_is_refused_by_the_crontab_parser(schedule):
-    with pytest.raises(ValueError):
-        CronTrigger.from_crontab(schedule, timezone="UTC")
 
 
 # -- the Build Service path: Procfile and the lock file -------------------------------

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,6 +144,7 @@ edits = st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50), st.intege
                  max_size=5)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(drafts(), edits, st.sampled_from(["conversation-hour-2024", "office-hours-2022"]), st.randoms())
 def test_markers_stay_on_their_units(sections, changes, style, rnd):

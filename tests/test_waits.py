@@ -31,6 +31,7 @@ with writer_lock(Path(sys.argv[1])):
 """
 
 
+@pytest.mark.slow
 def test_a_lock_wait_names_the_other_run_and_how_long_it_has_held_the_lock(tmp_path, caplog):
     from bot.errors import LockBusy
     from bot.run.lock import writer_lock

@@ -49,6 +49,7 @@ def _draft(hostile: str) -> str:
     return text + hostile + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", UNITS)
 def test_a_draft_with_one_hostile_line_is_read_in_seconds_with_its_questions(kind):
     """The questions above the line are still read, and the line itself is
@@ -64,6 +65,7 @@ def test_a_draft_with_one_hostile_line_is_read_in_seconds_with_its_questions(kin
         assert any("<!--" in str(f) for f in findings), findings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", UNITS)
 def test_parse_time_grows_linearly(kind):
     """10x the unclosed openers costs about 10x (loose: 30x), not 100x."""

@@ -16,6 +16,7 @@ What is looked for:
   be an answer typed as a question, text not under a question, two questions
   with one id, a question without text;
 * answers whose first line names no speaker;
+* two questions with the same text (the notes would hold it twice);
 * a question whose text names or links a person (a user link, a ping, an
   ``@name``, a signature left in it): the notes are anonymous.
 
@@ -92,7 +93,8 @@ def check_draft(text: str, speakers: Iterable[str] = ()) -> list[Finding]:
     """Every problem of the draft ``text``, in line order.  ``speakers`` as
     for :func:`~bot.compile.draft.parse_draft` (the series' host and speakers)."""
     draft = parse_draft(text, speakers)
-    findings = _markup(text) + _status_box(draft) + _placing(draft) + _speakers(draft) + _people(draft)
+    findings = (_markup(text) + _status_box(draft) + _placing(draft) + _speakers(draft) + _people(draft)
+                + _duplicates(draft))
     return sorted(findings, key=lambda f: (f.line, f.severity not in BLOCKING))
 
 
@@ -252,6 +254,25 @@ def _speakers(draft: Draft) -> list[Finding]:
         if question.answers and speaker_of(question.answers[0]) is None:
             findings.append(Finding(question.answer_lines[0], WARNING,
                                     "answer without a speaker (write ': Name: answer')", question.answers[0]))
+    return findings
+
+
+def _duplicates(draft: Draft) -> list[Finding]:
+    """Questions that say the same thing as an earlier one (case, spacing and
+    end punctuation aside): the notes would hold it twice.  Staff merge them
+    (the harvest keeps one id for each: the marks of both askers follow it)."""
+    first: dict[str, int] = {}
+    findings = []
+    for question in draft.questions:
+        key = " ".join(question.text.casefold().split()).rstrip(" ?.!…:;,")
+        if not key:
+            continue
+        if key in first:
+            findings.append(Finding(question.line, WARNING,
+                                    f"the same question as line {first[key]}: keep one (merge the answers)",
+                                    question.text))
+        else:
+            first[key] = question.line
     return findings
 
 

@@ -20,11 +20,12 @@ from bot import wikitext
 from mwparserfromhell.nodes import Template, Wikilink
 
 from bot import wikifacts
-from bot.compile.draft import Draft, DraftQuestion, DraftSection, heading_text, parse_draft, record_harvested
+from bot.compile.draft import (Draft, DraftQuestion, DraftSection, harvested_entries, heading_text, parse_draft,
+                               record_harvested)
 from bot.compile.pages import headings, session_values
 from bot.compile.sanitize import neutralise
 from bot.compile.templates import TemplateSet
-from bot.model import Question, Session
+from bot.model import Question, Session, signature_key, text_digest
 
 __all__ = ["DraftUpdate", "anchor", "render_draft", "update_draft"]
 
@@ -47,7 +48,8 @@ def render_draft(questions: list[Question], session: Session, templates: Templat
     topic order (topics not in it after, questions without topic last)."""
     writer = _DraftWriter(templates)
     sections = [writer.section(topic, threads) for topic, threads in _by_topic(_threads(questions), session)]
-    values = {**session_values(session), "harvested": " ".join(writer.added), "sections": "\n\n".join(sections)}
+    values = {**session_values(session), "harvested": harvested_entries(writer.added, writer.digests,
+                                                                                  writer.signatures), "sections": "\n\n".join(sections)}
     return DraftUpdate(templates.render("draft", values).rstrip(), writer.added, writer.neutralised)
 
 
@@ -89,7 +91,11 @@ def update_draft(draft_text: str, questions: list[Question], session: Session,
     insertions.append((page_end, new_sections))  # after what goes at the end of the last section
     # Ids in the draft but missing from the list are recorded too, so that deleting them later sticks.
     recorded = draft.harvested + [id_ for id_ in in_draft if id_ not in draft.harvested] + writer.added
-    text = record_harvested(_inserted(lines, insertions), recorded)
+    digests = {**{q.id: text_digest(q.question) for q in questions if q.id in in_draft},
+               **draft.digests, **writer.digests}
+    signatures = {**{q.id: signature_key(q.asker, q.timestamp) for q in questions if q.id in in_draft},
+                  **draft.signatures, **writer.signatures}
+    text = record_harvested(_inserted(lines, insertions), recorded, digests, signatures)
     return DraftUpdate(text, writer.added, writer.neutralised)
 
 
@@ -111,6 +117,9 @@ class _DraftWriter:
     def __init__(self, templates: TemplateSet) -> None:
         self.templates = templates
         self.added: list[str] = []
+        self.digests: dict[str, str] = {}
+        self.signatures: dict[str, str] = {}
+        """Id -> the digest of each added question's text, kept in the box's ``harvested`` list."""
         self.neutralised: list[str] = []
 
     def heading(self, topic: str | None) -> tuple[str, str]:
@@ -135,6 +144,8 @@ class _DraftWriter:
                 out.append(staff_note(f"this question links to the user page of {', '.join(people)}. "
                                       "The notes are anonymous: keep the link only if naming them is meant."))
             self.added.append(question.id)
+            self.digests[question.id] = text_digest(question.question)
+            self.signatures[question.id] = signature_key(question.asker, question.timestamp)
         return out
 
 

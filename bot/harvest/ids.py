@@ -44,7 +44,7 @@ import unicodedata
 from collections import Counter
 from typing import Protocol
 
-from bot.model import Question, iso
+from bot.model import Question, comparable, iso
 
 FINGERPRINT_WORDS = 8
 """How many of a question's first words its fingerprint is made of."""
@@ -100,17 +100,6 @@ def _identity(entry: _Signed) -> tuple[str, ...]:
 def _question_id(*parts: str) -> str:
     digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=5)
     return "q-" + digest.hexdigest()
-
-
-def comparable(text: str) -> str:
-    """A question's text as duplicates are compared: case, white space and
-    trailing punctuation do not count."""
-    text = " ".join(unicodedata.normalize("NFC", text).casefold().split())
-    end = len(text)
-    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]).startswith("P")):
-        end -= 1
-    return text[:end]
-
 
 
 def merge_duplicates(questions: list[Question], withdrawn: list[Question]) -> tuple[list[Question], list[str]]:

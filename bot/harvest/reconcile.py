@@ -23,6 +23,14 @@ this harvest gets, in this order:
    question took it;
 2. the id it was given with the same text (compared as duplicates are:
    case, spacing and trailing punctuation do not count), the same id first;
+   or, for a question staff deleted from the draft, the id whose text digest
+   the box's ``harvested`` list kept (so it stays deleted when its asker
+   signs another in the same minute, or signs it again);
+   then, where as many questions are left over under a signature (asker
+   and minute) as ids of that signature are left (the box keeps each
+   signature's key), those ids in the order they were given: the same
+   posts, reworded (DiscussionTools keeps indistinguishable comments in
+   their order too);
 3. the id given to the most similar text left over (at least
    :data:`SIMILAR` of its words in order), when both have the same asker
    as far as either is known, its own id first among equals;
@@ -44,12 +52,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from bot.harvest.ids import _words, comparable
-from bot.model import Question
+from bot.model import Question, Revision, signature_key, text_digest
 
 SIMILAR = 0.6
 """How much of two texts' words (in order, :class:`difflib.SequenceMatcher`) must agree for a
@@ -65,25 +73,75 @@ class Given:
     """The question's text when it was given (the draft's, without the id marker); '' when unknown."""
     asker: str | None = None
     """The asker, when known (the draft is anonymous: only a record of one's own knows it)."""
+    digest: str = ""
+    """The digest of its text when the bot added it (:func:`bot.model.text_digest`), when the
+    draft's box kept one: all that is left of a question staff deleted."""
+    signature: str = ""
+    """The key of its signature when the bot added it (:func:`bot.model.signature_key`), when kept."""
 
 
 def given_from_draft(draft) -> list[Given]:
     """What a draft (:class:`bot.compile.draft.Draft`) records: every bot-added
     question with its text, then the ids of its ``harvested`` list that
     staff deleted (their text is gone, but the id stays taken)."""
-    out = [Given(q.id, q.text) for q in draft.questions if not q.staff_added]
+    out = [Given(q.id, q.text, signature=draft.signatures.get(q.id, "")) for q in draft.questions
+           if not q.staff_added]
     seen = {g.id for g in out}
-    out += [Given(id_) for id_ in draft.harvested if id_ not in seen]
-    return out
+    out += [Given(id_, digest=draft.digests.get(id_, ""), signature=draft.signatures.get(id_, ""))
+            for id_ in draft.harvested if id_ not in seen]
+    # In the order the bot harvested them (the page's order then): posts of one
+    # signature that nothing else tells apart keep their order.
+    order = {id_: n for n, id_ in enumerate(draft.harvested)}
+    return sorted(out, key=lambda g: order.get(g.id, len(order)))
 
 
-def reconcile_with_draft(questions: Sequence[Question], draft_page) -> list[Question]:
+def reconcile_with_draft(questions: Sequence[Question], draft_page,
+                         history: "Callable[[], Sequence[Revision]] | None" = None) -> list[Question]:
     """``questions`` (a harvest's) with the ids the draft ``draft_page`` (a
-    :class:`bot.model.PageState`) records; as they are when there is no draft."""
+    :class:`bot.model.PageState`) records; as they are when there is no draft.
+
+    Where the draft cannot tell (a question staff deleted whose signature
+    another question of this harvest, left unmatched, also has: one of them is
+    the deleted one, reworded), ``history()`` (the draft's revisions, oldest
+    first) gives the deleted questions' texts from the latest revision that
+    held them: one request, only then."""
     if not draft_page.exists:
         return list(questions)
     from bot.compile.draft import parse_draft
-    return reconcile(questions, given_from_draft(parse_draft(draft_page.text)))[0]
+    given = given_from_draft(parse_draft(draft_page.text))
+    unsure = unsure_deleted(questions, given)
+    if unsure and history is not None:
+        texts = deleted_texts(history(), unsure)
+        given = [dataclasses.replace(g, text=texts[g.id]) if g.id in texts else g for g in given]
+    return reconcile(questions, given)[0]
+
+
+def unsure_deleted(questions: Sequence[Question], given: Sequence[Given]) -> set[str]:
+    """The ids of deleted questions (no text kept) that share a signature
+    with a question whose text matches none the draft holds."""
+    known = {comparable(g.text) for g in given if g.text}
+    digests = {g.digest for g in given if g.digest}
+    keys = {signature_key(q.asker, q.timestamp) for q in questions
+            if comparable(q.question) not in known and text_digest(q.question) not in digests}
+    keys.discard("")
+    return {g.id for g in given if not g.text and g.signature in keys}
+
+
+def deleted_texts(revisions: "Sequence[Revision]", ids: set[str]) -> dict[str, str]:
+    """Each id's question text in the latest of ``revisions`` (oldest first)
+    that held it; ids none held are left out."""
+    from bot.compile.draft import parse_draft
+
+    found: dict[str, str] = {}
+    for revision in reversed(revisions):
+        if not (ids - found.keys()):
+            break
+        if not any(f'id="{id_}"' in revision.text for id_ in ids - found.keys()):
+            continue  # parse only a revision that holds one
+        for question in parse_draft(revision.text).questions:
+            if question.id in ids and question.id not in found:
+                found[question.id] = question.text
+    return found
 
 
 def reconcile(questions: Sequence[Question], given: Iterable[Given], *,
@@ -120,6 +178,28 @@ def reconcile(questions: Sequence[Question], given: Iterable[Given], *,
         candidates = [id_ for form in _forms(question) for id_ in texts.get(form, ()) if free(index, id_)]
         if candidates:
             take(index, question.id if question.id in candidates else candidates[0])
+    deleted = {}
+    for g in given:
+        if not g.text and g.digest:
+            deleted.setdefault(g.digest, []).append(g.id)
+    for index, question in enumerate(every):
+        if index not in chosen:  # staff deleted it: it keeps the id, and stays deleted
+            for id_ in deleted.get(text_digest(question.question), ()):
+                if free(index, id_):
+                    take(index, id_)
+                    break
+    # One post left over under a signature, and one id left of that signature:
+    # the same post, reworded (whether staff kept it or deleted it).
+    leftover: dict[str, list[int]] = {}
+    for index, question in enumerate(every):
+        key = signature_key(question.asker, question.timestamp)
+        if index not in chosen and key:
+            leftover.setdefault(key, []).append(index)
+    for key, indexes in leftover.items():
+        ids = [g.id for g in given if g.signature == key and g.id not in taken]
+        if len(indexes) == len(ids):  # as many posts as ids: in their order
+            for index, id_ in zip(indexes, ids):
+                take(index, id_)
     pairs = []
     for index, question in enumerate(every):
         if index in chosen:

@@ -133,9 +133,10 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     for match in _LINK.finditer(text):
         if user_of_link(match.group(1), facts) != user:
             continue
-        if mention_label(text, match.start(), match.end(), user) is not None:
+        run = spans and len(visible(text[spans[-1][1]:match.start()])) <= 3
+        if not run and mention_label(text, match.start(), match.end(), user) is not None:
             continue  # part of a sentence: :func:`without_mentions` keeps its words
-        if spans and len(visible(text[spans[-1][1]:match.start()])) <= 3:
+        if run:
             start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
         else:
             start = _lead_start(text, match.start(), user, match.group())
@@ -180,25 +181,15 @@ def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None =
 
 
 def parse_timestamp(text: str, facts: wikifacts.LanguageFacts | None = None) -> datetime:
-    """Read a signature timestamp (``HH:MM, D Month YYYY (UTC)``, or ``facts``' formats), the zone optional.
+    """Read a signature timestamp (``HH:MM, D Month YYYY (UTC)``, ``facts``' formats, or the formats
+    people write an unsigned template's date in), the zone optional: without one, the wiki's own
+    (``facts.zone``, else its language's Wikipedia's from bot/data/unsigned.json; UTC on Meta-wiki).
 
-    Raises ValueError for anything else, including dates that do not exist.
+    Raises ValueError, saying why, for anything else, including dates that do not exist.
     """
-    reader = _reader(facts or wikifacts.ENGLISH)
-    text = text.strip()
-    zone = _ZONE.search(text)
-    if zone is not None and zone.end() == len(text):
-        stamp = reader.timestamp_before(text, zone)
-        if stamp is None:
-            raise ValueError(f"not a timestamp: {text!r}")
-        moment, problem = reader.moment(stamp, zone.group(1))
-    else:
-        stamp = reader.timestamp_at_end(text)
-        if stamp is None:
-            raise ValueError(f"not a timestamp: {text!r}")
-        moment, problem = reader.moment(stamp, "UTC")
+    moment, problem = _reader(facts or wikifacts.ENGLISH).unsigned_date(text)
     if moment is None:
-        raise ValueError(problem)
+        raise ValueError(problem or f"not a timestamp: {text!r}")
     return moment
 
 
@@ -257,7 +248,12 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     date = next((values[key] for key in template.date if values.get(key)), "")
     if _LOOSE_TIME.search(reader.plain(user)) and not _LOOSE_TIME.search(reader.plain(date)):
         user, date = date, user
-    timestamp, problem = reader.unsigned_date(date) if date else (None, None)
+    timestamp, problem = None, None
+    if date:
+        try:
+            timestamp = parse_timestamp(date, reader.facts)
+        except ValueError as error:
+            problem = str(error)
     return Signature(_lead_start(text, match.start()), _user_name(user), timestamp, problem)
 
 
@@ -455,13 +451,6 @@ class _Reader:
         if offset is None:
             return None, f"signature timestamp {written!r} in an unknown zone ({zone}): the question has no time"
         return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc), None
-
-    def read_timestamp(self, text: str) -> tuple[datetime | None, str | None]:
-        """The time a written timestamp gives, or None and why it cannot be read."""
-        try:
-            return parse_timestamp(text, self.facts), None
-        except ValueError:
-            return None, f"unreadable signature timestamp {text.strip()!r}: the question has no time"
 
 
 _WORD = re.compile(r"\w")

@@ -17,6 +17,7 @@ Pure functions over text and data: the plan is applied by ``bot/wiki/apply.py``.
 
 from bot.publish.draft import plan_draft, plan_draft_box, plan_draft_problems
 from bot.publish.index import plan_index
+from bot.publish.navigation import with_own_time
 from bot.publish.new_session import plan_new_session
 from bot.publish.plan import Delivery, Edit, Plan, PlanError, PublishRefused, merge_edits
 from bot.publish.publishing import plan_publish
@@ -26,4 +27,5 @@ from bot.publish.status_page import plan_status_page
 
 __all__ = ["Delivery", "Edit", "Plan", "PlanError", "PublishRefused", "dates_listed_by", "merge_edits",
            "neighbour_titles", "new_session_titles", "plan_draft", "plan_draft_box", "plan_draft_problems",
-           "plan_index", "plan_new_session", "plan_publish", "plan_status_page", "publish_titles", "series_dates"]
+           "plan_index", "plan_new_session", "plan_publish", "plan_status_page", "publish_titles", "series_dates",
+           "with_own_time"]

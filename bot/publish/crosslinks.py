@@ -170,17 +170,6 @@ def read_table(code: Wikicode, heading: str, columns: Mapping[str, str], page: s
     return Table(table, fields, data, header_end)
 
 
-def links_session(node, session: Session) -> bool:
-    """Whether ``node`` (a row, a line) links the session page."""
-    target = wikifacts.normalise_title(session.title)
-    code = node if isinstance(node, Wikicode) else wikitext.parse(str(node))
-    for link in code.filter_wikilinks(recursive=True):
-        title = str(link.title).split("#")[0].strip()
-        if title and wikifacts.normalise_title(title) == target:
-            return True
-    return False
-
-
 def _cell_value(value: str) -> str:
     """Text safe inside a table cell: no line break, no cell separator."""
     return " ".join(value.split()).replace("||", "&#124;&#124;").replace("!!", "&#33;&#33;")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Mapping
 
@@ -47,6 +48,17 @@ def start_edit(session: Session, series: "SeriesConfig") -> Edit:
         return pagetext.set_template(text, series.navigation_template, {"start": value})
 
     return Edit(title=session.title, kind="navigation", summary=f"Start of [[{session.title}]]", change=change)
+
+
+def with_own_time(session: Session, pages: Mapping[str, PageState], series: "SeriesConfig") -> Session:
+    """``session`` with the start time its page records (``new-session --time``),
+    when ``pages`` holds its page and the page records one; the series' time is
+    only the default.  Every use of a session's start (the manual publish's
+    guard, a tick's states, ``notesbot status``, the status page, the
+    calendar) takes it from here."""
+    page = pages.get(session.title)
+    recorded = start_param(page.text, series, session.date) if page is not None and page.exists else None
+    return replace(session, time=recorded) if recorded and recorded != session.time else session
 
 
 def start_param(text: str, series: "SeriesConfig", day: date) -> str | None:

@@ -27,13 +27,15 @@ def plan_new_session(pages: Mapping[str, PageState], session: Session, series: "
     deadline = session_start(session)  # questions are harvested until the session starts
     plan = PlanBuilder(session=session)
     plan.edits += [
+        # The index line first: a new-session stopped after it leaves a session
+        # the tick knows, and finishes (bot.run.new_session).
+        index_edit(session, tset, series, published=False),
         Edit(title=session.title, kind="session", create_only=True,
              summary=f"New Conversation Hour: [[{session.title}]]",
              change=lambda text, exists: compile_mod.render_session_page(session, tset)),
         Edit(title=session.questions_page, kind="questions", create_only=True,
              summary=f"Questions page for [[{session.title}]]",
              change=lambda text, exists: compile_mod.render_questions_page(session, tset, deadline=deadline)),
-        index_edit(session, tset, series, published=False),
         *navigation_edits(session, series.navigation_template, pages),
     ]
     add_crosslinks(plan, pages, session, series, tset, event="created", massmessage=massmessage)

@@ -17,7 +17,8 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     for problem in result.problems:
         log.warning("%s: %s", source, problem, extra=logs.PLAIN)
     pages = ctx.wiki.read([session.draft_page])
-    result.questions = reconcile_with_draft(result.questions, pages[session.draft_page])
+    result.questions = reconcile_with_draft(result.questions, pages[session.draft_page],
+                                            history=lambda: ctx.wiki.history(session.draft_page))
     plan = planned(lambda: publish.plan_draft(pages, session, result.questions, tset))
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")

@@ -1,4 +1,9 @@
-"""Use case: start a session: its pages, index line, navigation and cross-links (``notesbot new-session``)."""
+"""Use case: start a session: its pages, index line, navigation and cross-links (``notesbot new-session``).
+
+Its index line is saved first: a new-session stopped after it (killed, the
+wiki gone) leaves a session the tick knows, and the tick, or the same
+command run again, makes the pages still missing (the others are
+created only when missing, so nothing is made twice)."""
 
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     session = session_of(ctx, day, time)
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session, ctx.series))
+    if time is None:  # a run again (or the tick) finishing a session keeps the start its page records
+        session = publish.with_own_time(session, pages, ctx.series)
     plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,
                                                     massmessage=uses_massmessage(ctx)))
     report = run_plan(ctx, plan)

@@ -36,6 +36,7 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     revision whatever its status says."""
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session, ctx.series))
+    session = publish.with_own_time(session, pages, ctx.series)  # its page's start, not the series' default
     latest = pages.get(session.draft_page) or PageState.missing(session.draft_page)
     draft = staff_draft(ctx, latest)
     show_on_draft(ctx, session, draft.box_note, latest)

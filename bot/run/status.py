@@ -39,6 +39,8 @@ class SessionStatus:
     """What :func:`bot.compile.check.check_draft` found in the draft."""
     notes_out: bool = False
     """Whether the index links the session's notes."""
+    missing: list = field(default_factory=list)
+    """The session's pages that a new-session did not get to make (the tick makes them)."""
 
     def waiting_for(self, *, links: bool = True) -> str:
         """What has to happen next, in the words staff use."""
@@ -48,6 +50,9 @@ class SessionStatus:
                if blocking else "")
         if self.state == "archived":
             return "nothing: archived"
+        if self.state == "collecting" and self.missing:
+            pages = ", ".join(f"[[{t}]]" if links else t for t in self.missing)
+            return fix + f"{pages} to be created (a new-session did not finish; the bot makes the rest)"
         if self.state == "collecting":
             start = f"{wikifacts.human_date(self.start.date())}, {self.start:%H:%M} UTC" if self.start else "its start"
             return fix + f"the session to start ({start}); until then new questions go into the draft"

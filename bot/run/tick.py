@@ -35,7 +35,7 @@ from bot import logs, publish
 from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
 from bot.publish.series import notes_link, session_start as session_starts
-from bot.run import harvesting, publishing
+from bot.run import harvesting, new_session, publishing
 from bot.run.context import Context, finish, run_plan
 from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
@@ -46,13 +46,10 @@ from bot.wiki.apply import job_code, refusals
 log = logs.get_logger("tick")
 
 
-def session_start(series, day: date) -> datetime:
-    return datetime.combine(day, time.fromisoformat(series.time), tzinfo=timezone.utc)
-
-
-def state_of(series, day: date, moment: datetime, draft_status: str | None) -> str:
-    start = session_start(series, day)
-    if moment >= start + timedelta(days=series.archive_after_days):
+def state_of(start: datetime, archive_after_days: int, moment: datetime, draft_status: str | None) -> str:
+    """The state of a session that starts at ``start`` (its own time, as its
+    page records it: :func:`bot.publish.with_own_time`)."""
+    if moment >= start + timedelta(days=archive_after_days):
         return "archived"
     if moment < start:
         return "collecting"
@@ -82,26 +79,31 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
         index = ctx.wiki.read([series.index_page])[series.index_page]
         dates = publish.series_dates(index.text if index.exists else "", series,
                                      listed_dates(sctx, index))
-        drafts = ctx.wiki.read([series.session(d).draft_page for d in dates]) if dates else {}
+        # One batch: each draft, and each session's page and questions page
+        # (the session's own start time; a new-session that did not finish).
+        drafts = ctx.wiki.read([t for d in dates for t in _survey_titles(series.session(d))]) if dates else {}
         seen.update({p.title: p.revid for p in [index, *drafts.values()]})
         for day in dates:
-            session = series.session(day)
+            session = publish.with_own_time(series.session(day), drafts, series)
+            start = session_starts(session)
             draft = drafts[session.draft_page]
             status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists
                                                 else (None, 0, 0, 0))
             note = box = ""
-            if state_of(series, day, moment, None) == "awaiting answers":
+            if state_of(start, series.archive_after_days, moment, None) == "awaiting answers":
                 # Only the revision staff saved decides (anyone can edit the draft).
                 staff = staff_draft(sctx, draft)
                 status = _draft_facts(staff.state.text, series.all_speakers)[0] if staff.state is not None else None
                 note = staff.note if draft.exists else ""
                 box = staff.box_note
-            state = state_of(series, day, moment, status)
+            state = state_of(start, series.archive_after_days, moment, status)
             row = SessionStatus(series.name, session.title, state, count, answered, written,
                                 draft_page=session.draft_page, notes_page=notes_link(session),
                                 draft_exists=draft.exists, draft_status=status or "",
-                                start=session_starts(session),
+                                start=start,
                                 last_change=draft.timestamp or "", note=note)
+            if state == "collecting":  # a new-session that stopped before all its pages were made
+                row.missing = [t for t in (session.title, session.questions_page) if not drafts[t].exists]
             stale = draft.exists and compile_mod.untrusted_note(draft.text) != box
             row.box = box if stale else None
             if draft.exists:
@@ -109,6 +111,10 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
             row.notes_out = _notes_listed(index.text if index.exists else "", session)
             out.append((sctx, day, row))
     return out
+
+
+def _survey_titles(session) -> list[str]:
+    return [session.draft_page, session.title, session.questions_page]
 
 
 def _notes_listed(index_text: str, session) -> bool:
@@ -225,10 +231,10 @@ def nothing_changed(ctx: Context, moment: datetime, cache: dict) -> bool:
     for entry in states:
         try:
             series = ctx.config.series_named(entry["series"])
-            day = date.fromisoformat(entry["date"])
+            start = datetime.fromisoformat(entry["start"])
         except (NotesbotError, KeyError, TypeError, ValueError):
             return False
-        if state_of(series, day, moment, entry.get("draft_status")) != entry.get("state"):
+        if state_of(start, series.archive_after_days, moment, entry.get("draft_status")) != entry.get("state"):
             return False
     return ctx.wiki.latest_revids(list(seen)) == seen
 
@@ -279,7 +285,9 @@ def _tick(ctx: Context, moment: datetime) -> int:
         code, mark = 0, len(ctx.reports)
         try:
             if status.state == "collecting":
-                code = harvesting.harvest_into_draft(sctx, session)
+                if status.missing:  # finish what an interrupted new-session began
+                    code = new_session.new_session(sctx, day, None)
+                code = max(code, harvesting.harvest_into_draft(sctx, session))
             elif status.state == "published":
                 code = publishing.publish_session(sctx, session)
             elif status.box is not None:  # the draft's box tells staff about others' edits
@@ -319,15 +327,15 @@ def _tick(ctx: Context, moment: datetime) -> int:
             "config": config_key(ctx),
             "indexes": [s.index_page for s in ctx.config.series],
             "revisions": acted_on(ctx, watched(ctx, after), before),
-            "states": [{"series": s.series, "date": d.isoformat(), "state": s.state,
+            "states": [{"series": s.series, "date": d.isoformat(), "start": s.start.isoformat(), "state": s.state,
                         "draft_status": "ready" if s.state == "published" else None}
                        for _, d, s in after],
         })
     return worst
 
 
-def show_status(ctx: Context) -> int:
-    moment = datetime.now(timezone.utc)
+def show_status(ctx: Context, moment: datetime | None = None) -> int:
+    moment = moment or datetime.now(timezone.utc)
     rows = [s for _, _, s in survey(ctx, moment)]
     header = ("series", "session", "state", "questions", "answered", "in writing", "problems", "waiting for")
     table = [header] + [(s.series, s.session, s.state, str(s.harvested), str(s.answered), str(s.written),

@@ -23,7 +23,6 @@ importable from here; this module holds the functions over them.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 import json
@@ -33,6 +32,13 @@ from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from urllib.parse import unquote
 
+from bot.wikifacts.unsigned import (  # noqa: F401 - public here
+    UNSIGNED_LANGUAGE,
+    UnsignedTemplate,
+    _unsigned_facts,
+    unsigned_spec_problem,
+    with_unsigned_templates,
+)
 from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     QUESTION_TEMPLATE,
     MARK_TEMPLATE,
@@ -56,7 +62,6 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     GROUP_PREFIX,
     MONTHS,
     MONTH_NUMBERS,
-    SIGNATURE_ZONE,
     WEEKDAYS,
     HEADING,
     LIST_PREFIX,
@@ -159,11 +164,6 @@ def template_key(name: str) -> str:
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-
-
-def same_template(a: str, b: str) -> bool:
-    """Whether two template names call the same template."""
-    return template_key(a) == template_key(b)
 
 
 @functools.lru_cache(maxsize=32)
@@ -313,11 +313,6 @@ def weekday_name(day: date) -> str:
     return WEEKDAYS[day.weekday()]
 
 
-def signature_timestamp(moment) -> str:
-    """A time as four tildes write it on Meta-wiki: ``09:14, 2 July 2024 (UTC)``."""
-    return f"{moment:%H:%M}, {human_date(moment.date())} ({SIGNATURE_ZONE})"
-
-
 # -- line structure -------------------------------------------------------------------------
 
 
@@ -328,11 +323,6 @@ def heading_text(line: str) -> str | None:
     """The text of a heading line (``== Text ==``), or None for any other line."""
     match = HEADING.match(line)
     return match.group(2) if match else None
-
-
-def heading_level(line: str) -> int | None:
-    match = HEADING.match(line)
-    return len(match.group(1)) if match else None
 
 
 # -- languages ------------------------------------------------------------------------------
@@ -362,11 +352,6 @@ def _unique(names) -> list[str]:
     return [name for name in names if not (name.casefold() in seen or seen.add(name.casefold()))]
 
 
-def language_codes() -> list[str]:
-    """The content languages the data file knows."""
-    return sorted(_language_data())
-
-
 def _folded(names) -> frozenset[str]:
     return frozenset(_namespace_part(name) for name in names if name)
 
@@ -382,94 +367,6 @@ def _every_language() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         pages |= _folded(facts["contributions"] + facts["user_pages"])
     return frozenset(users), frozenset(specials), frozenset(pages)
 
-
-
-@dataclass(frozen=True)
-class UnsignedTemplate:
-    """A wiki's template that signs a comment for its author after the fact (``{{unsigned|Ex|date}}``):
-    its name and the parameters, by name or position, that hold the user and the date."""
-
-    name: str
-    user: tuple[str, ...] = ("1",)
-    date: tuple[str, ...] = ("2",)
-
-    @classmethod
-    def written(cls, spec: str) -> "UnsignedTemplate":
-        """A template as a configuration writes it: ``Name`` (the user first, then the date) or
-        ``Name|USER|DATE``, the parameters holding the user and the date (``Unsigned2|2|1``)."""
-        name, *slots = [part.strip() for part in spec.split("|")]
-        if not name or len(slots) not in (0, 2) or not all(slots):
-            raise ValueError(f"an unsigned template is written Name or Name|USER|DATE, not {spec!r}")
-        return cls(name, (slots[0],), (slots[1],)) if slots else cls(name)
-
-
-@functools.lru_cache(maxsize=1)
-def _unsigned_data() -> dict[str, dict]:
-    """bot/data/unsigned.json: each language's unsigned templates, substituted texts, date formats, zone."""
-    text = resources.files("bot").joinpath("data/unsigned.json").read_text(encoding="utf-8")
-    return json.loads(text)["languages"]
-
-
-def _unsigned_facts(code: str) -> dict:
-    """The unsigned-template facts of language ``code`` and English's (Meta-wiki's own, used everywhere)."""
-    data = _unsigned_data()
-    own, english = data.get(code.split("-")[0], {}), data["en"]
-    templates: dict[str, UnsignedTemplate] = {}
-    for source in (own, english):
-        for entry in source.get("templates", []):
-            templates.setdefault(template_key(entry["name"]),
-                                 UnsignedTemplate(entry["name"], tuple(entry["user"]), tuple(entry["date"])))
-    return dict(
-        unsigned_templates=tuple(templates.values()),
-        unsigned_texts=tuple(dict.fromkeys([*own.get("substituted", []), *english["substituted"]])),
-        unsigned_date_formats=tuple(dict.fromkeys([*own.get("date_formats", []), *english["date_formats"]])),
-        home_zone=own.get("zone"),
-    )
-
-
-UNSIGNED_LANGUAGE = "lang:"
-"""In a configuration's unsigned templates, ``lang:CODE`` selects a language's whole entry of
-bot/data/unsigned.json (its templates, substituted texts and date formats)."""
-
-
-def unsigned_spec_problem(spec: str) -> str | None:
-    """Why a configuration's unsigned-template entry cannot be read, or None."""
-    if spec.startswith(UNSIGNED_LANGUAGE):
-        code = spec[len(UNSIGNED_LANGUAGE):].strip()
-        return None if code in _unsigned_data() else (
-            f"{spec!r}: no such language in bot/data/unsigned.json (known: {', '.join(sorted(_unsigned_data()))})")
-    try:
-        UnsignedTemplate.written(spec)
-    except ValueError as error:
-        return str(error)
-    return None
-
-
-def with_unsigned_templates(facts: "LanguageFacts", specs) -> "LanguageFacts":
-    """``facts`` with more unsigned templates (a series' configuration, a wiki's redirects read online),
-    each a :class:`UnsignedTemplate`, a spec :meth:`UnsignedTemplate.written` reads, or ``lang:CODE``
-    (that language's entry of the data file: a series on Meta-wiki whose askers come from de.wikipedia)."""
-    added: list[UnsignedTemplate] = []
-    texts, formats = list(facts.unsigned_texts), list(facts.unsigned_date_formats)
-    months = list(facts.months)
-    for spec in specs:
-        if isinstance(spec, UnsignedTemplate):
-            added.append(spec)
-        elif spec.startswith(UNSIGNED_LANGUAGE):
-            language = _unsigned_facts(spec[len(UNSIGNED_LANGUAGE):].strip())
-            added += language["unsigned_templates"]
-            texts += language["unsigned_texts"]
-            formats += language["unsigned_date_formats"]
-            months += facts_for(spec[len(UNSIGNED_LANGUAGE):].strip()).months  # its dates' month names
-        else:
-            added.append(UnsignedTemplate.written(spec))
-    if not added:
-        return facts
-    known = {template_key(t.name) for t in added}
-    kept = tuple(t for t in facts.unsigned_templates if template_key(t.name) not in known)
-    return dataclasses.replace(facts, unsigned_templates=tuple({template_key(t.name): t for t in added}.values())
-                               + kept, unsigned_texts=tuple(dict.fromkeys(texts)),
-                               unsigned_date_formats=tuple(dict.fromkeys(formats)), months=tuple(dict.fromkeys(months)))
 
 
 _ZONE_NUMERIC = re.compile(r"(?:utc|gmt)\s*([+−-])\s*([0-9]{1,2})(?::?([0-9]{2}))?")
@@ -498,8 +395,6 @@ class LanguageFacts:
     utc_names: frozenset[str] = frozenset({"utc"})
     zone: str | None = None
     """The wiki's IANA time zone (online, from the site), or None."""
-    zone_offset: int | None = None
-    """The wiki's offset from UTC in minutes (online), or None."""
     unsigned_templates: tuple[UnsignedTemplate, ...] = ()
     """The wiki's templates that sign a comment after the fact (bot/data/unsigned.json), English's too."""
     unsigned_texts: tuple[str, ...] = ()
@@ -650,9 +545,7 @@ def site_facts(siteinfo: dict, messages: dict[str, str]) -> LanguageFacts:
             data[field_name] = [messages[key] for key in message_keys]
     if messages.get("timezone-utc"):
         data["utc"] = messages["timezone-utc"]
-    offset = general.get("timeoffset")
-    return _facts_from(code, data, zone=general.get("timezone") or None,
-                       zone_offset=int(offset) if offset is not None else None)
+    return _facts_from(code, data, zone=general.get("timezone") or None)
 
 
 

@@ -123,11 +123,6 @@ MONTH_NUMBERS: dict[str, int] = {
 """English month names and their usual abbreviations, case-folded, to month numbers."""
 
 
-# Source: Meta-wiki's siteinfo (meta=siteinfo: timezone UTC, timeoffset 0).
-SIGNATURE_ZONE = "UTC"
-"""The zone Meta-wiki's signatures are written in: ``09:14, 2 July 2024 (UTC)``."""
-
-
 # Source: MessagesEn.php (sunday..saturday), in Python's weekday order.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 """English weekday names (not the locale's), as Meta's office-hours table writes them."""

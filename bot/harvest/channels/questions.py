@@ -148,7 +148,7 @@ def pick_questions(messages: list[Message], *, hosts: Iterable[str] = (),
     seen_ids: Counter[str] = Counter()
     seen_texts: set[str] = set()
     for group in groups:
-        for question_text, first, parts_left in _questions_of(group, names, picked):
+        for question_text, first, _parts_left in _questions_of(group, names, picked):
             if question_text is None:
                 continue
             key = comparable(question_text)
