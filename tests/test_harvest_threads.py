@@ -28,6 +28,8 @@ def read(text: str):
     f"*: First paragraph.\n\n*: Second paragraph. {sig('B')}",
     f":: First paragraph.\n::Second paragraph.\n::Third paragraph. {sig('B')}",
     f"*: First paragraph, and a question to myself: why? Because it works.\n\n*: Second paragraph. {sig('B')}",
+    f":First paragraph.\nSecond paragraph. {sig('B')}",
+    f":First paragraph.\n\nSecond paragraph. {sig('B')}",
 ])
 def test_a_reply_of_several_paragraphs_is_one_reply(reply):
     result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
