@@ -142,7 +142,7 @@ class _SectionReader(_Replies):
         if self.section_question is not None:
             self.reply(line, said, 1)
         elif said.signature is not None and not said.text and not said.struck and not self.pending \
-                and self.sign_above(said):
+                and self.sign_above(line, said):
             return  # a signature alone under the question and the list it goes on with
         elif said.signature is None:
             self.pending.append((line, said))
