@@ -237,7 +237,7 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     template = reader.unsigned_by_key[wikifacts.template_key(match["name"])]
     values: dict[str, str] = {}
     position = 0
-    for part in (match["params"] or "").split("|") if match["params"] is not None else []:
+    for part in _PARAMETER.split(match["params"]) if match["params"] is not None else []:
         key, equals, value = part.partition("=")
         if equals and key.strip():
             values[key.strip()] = value.strip()
@@ -254,7 +254,19 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
             timestamp = parse_timestamp(date, reader.facts)
         except ValueError as error:
             problem = str(error)
-    return Signature(_lead_start(text, match.start()), _user_name(user), timestamp, problem)
+    return Signature(_lead_start(text, match.start()), _unsigned_user(user, reader.facts), timestamp, problem)
+
+
+_PARAMETER = re.compile(r"\|(?![^\[\]]*\]\])")
+"""A pipe between a template's parameters, not one inside a link (``{{unsigned|[[User:Ex|Ex]]}}``)."""
+
+
+def _unsigned_user(value: str, facts: wikifacts.LanguageFacts) -> str | None:
+    """The user an unsigned template's user parameter names: a name, ``User:Ex``, or a link."""
+    link = _LINK.search(value)
+    if link is not None:
+        return user_of_link(link.group(1), facts)
+    return user_of_link(value, facts) or _user_name(value) if ":" in value else _user_name(value)
 
 
 @functools.lru_cache(maxsize=16)
