@@ -130,14 +130,18 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     spans: list[tuple[int, int]] = []
     if "[[" not in text:
         return spans
-    for match in _LINK.finditer(text):
-        if user_of_link(match.group(1), facts) != user:
-            continue
-        run = spans and len(visible(text[spans[-1][1]:match.start()])) <= 3
-        if not run and mention_label(text, match.start(), match.end(), user) is not None:
+    links = [match for match in _LINK.finditer(text) if user_of_link(match.group(1), facts) == user]
+    # each link and whether it closely follows the one before (``A (talk)``), gaps counted without
+    # bold quotes: such a run is a signature, never words of a sentence
+    gaps = [visible(text[links[index - 1].end():match.start()]).replace("'", "") if index else None
+            for index, match in enumerate(links)]
+    near = [gap is not None and len(gap) <= 3 and not _LETTERS.search(gap) for gap in gaps]  # "and": words
+    for index, match in enumerate(links):
+        in_run = near[index] or (index + 1 < len(links) and near[index + 1])
+        if not in_run and mention_label(text, match.start(), match.end(), user) is not None:
             continue  # part of a sentence: :func:`without_mentions` keeps its words
-        if run:
-            start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
+        if near[index] and spans:
+            start = spans.pop()[0]  # the next link of the same run
         else:
             start = _lead_start(text, match.start(), user, match.group())
         spans.append((start, match.end()))
