@@ -125,3 +125,21 @@ def test_publishing_on_the_polish_wiki_marks_every_question(plwiki, tmp_path):
     for line, asker, _ in HANDWRITTEN:
         on = [m for m in marked if m.startswith(line[:40])]
         assert len(on) == 1 and "{{Conversation hour answered|" in on[0], (asker, on)
+
+
+def test_the_polish_wikis_unsigned_template_is_read_in_its_zone_online(plwiki, tmp_path):
+    """The seam from the site's facts to the data file: on a Polish wiki, {{niepodpisany}} (and
+    Meta-wiki's {{unsigned}}) sign the question above a reply, and a date written without a zone
+    is in the site's own zone (Warsaw: UTC+1 in March); the answerer below is no asker."""
+    s = Scenario(plwiki, tmp_path)
+    title = s.questions("2030-01-02")
+    text = HEADER.replace("SESSION", s.session("2030-01-02")) + "\n== Pytania ==\n"
+    text += ("* Czy można pytać anonimowo? {{niepodpisany|Anna Przykład|14:05, 12 mar 2011}}\n"
+             "*: Tak. [[Wikipedysta:Jan Testowy|Jan]] 09:15, 2 lipca 2024 (CEST)\n"
+             "* Kto czyta pytania? {{unsigned2|10:00, 1 July 2024 (UTC)|Ewa Wzór}}\n")
+    s.member.edit(title, text, "Pytania")
+    questions = json.loads(s.run_ok("harvest", "--page", title, "--json").stdout)
+    assert [(q["asker"], q["timestamp"], q["question"], len(q["comments"])) for q in questions] == [
+        ("Anna Przykład", "2011-03-12T13:05:00Z", "Czy można pytać anonimowo?", 1),
+        ("Ewa Wzór", "2024-07-01T10:00:00Z", "Kto czyta pytania?", 0),
+    ]

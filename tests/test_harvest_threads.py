@@ -28,6 +28,8 @@ def read(text: str):
     f"*: First paragraph.\n\n*: Second paragraph. {sig('B')}",
     f":: First paragraph.\n::Second paragraph.\n::Third paragraph. {sig('B')}",
     f"*: First paragraph, and a question to myself: why? Because it works.\n\n*: Second paragraph. {sig('B')}",
+    f":First paragraph.\nSecond paragraph. {sig('B')}",
+    f":First paragraph.\n\nSecond paragraph. {sig('B')}",
 ])
 def test_a_reply_of_several_paragraphs_is_one_reply(reply):
     result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
@@ -158,3 +160,11 @@ def test_struck_words_of_a_reply_are_named_by_a_problem_line(reply, left_out):
     result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
     assert any(left_out in p.reason for p in result.problems), result.problems
     assert result.questions[0].comments  # the unstruck reply is kept
+
+
+def test_a_signature_that_signs_the_lines_above_keeps_its_problems():
+    """A signature alone (or continuing a bullet) whose time cannot be read says so on its line."""
+    result = read("== Topic ==\n* What about these pages?\n** [[Foo]]\n[[User:A|A]] 12:05, 31 June 2025 (UTC)\n"
+                  "* A statement.\n*: Its reason. [[User:C|C]] 12:05, 31 June 2025 (UTC)\n")
+    assert [(q.asker, q.timestamp) for q in result.questions] == [("A", None), ("C", None)]
+    assert [p.line for p in result.problems] == [4, 6]

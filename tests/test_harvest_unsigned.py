@@ -42,6 +42,10 @@ def thread(line: str, lang: str, facts=None):
     ("en", "{{Unsigned|09:12, 3 February 2016 (UTC)|Ann Example}}", "Ann Example", utc(2016, 2, 3, 9, 12)),
     ("en", "{{UnsignedIP2|09:12, 3 February 2016 (UTC)|203.0.113.9}}", "203.0.113.9", utc(2016, 2, 3, 9, 12)),
     ("pl", "{{niepodpisany|Ann Example|14:05, 12 mar 2011}}", "Ann Example", utc(2011, 3, 12, 13, 5)),
+    ("en", "{{unsigned|[[User:Ann Example|Ann]]|09:12, 3 February 2016 (UTC)}}", "Ann Example",
+     utc(2016, 2, 3, 9, 12)),
+    ("de", "{{unsigniert|Benutzer:Ann Example|09:12, 3. Feb. 2016 (CET)}}", "Ann Example", utc(2016, 2, 3, 8, 12)),
+    ("en", "{{Unsigned IP|2001:db8::1|09:12, 3 February 2016 (UTC)}}", "2001:DB8:0:0:0:0:0:1", utc(2016, 2, 3, 9, 12)),
 ])
 def test_the_wikis_own_unsigned_template_ends_the_question_and_names_its_asker(lang, template, asker, moment):
     """The template's user is the asker, its date (the wiki's own format, the wiki's zone when none

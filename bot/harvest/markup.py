@@ -102,14 +102,17 @@ def _name_words(user: str, signature: str) -> set[str]:
 
 _WORDS = re.compile(r"[^\W_]+")
 
-_IN_SENTENCE = re.compile(r"[^\W_][\s']*\Z|[,;]\s*\Z")
-"""What a link in the middle of a sentence follows: a word (``on my``), ``,`` or ``;``."""
+_IN_SENTENCE = re.compile(r"[^\W_]'*[ \t]+'*\Z|,[ \t]*\Z")
+"""What a link in the middle of a sentence follows: a word and a space (``on my``; a signature
+is often glued to the text before it) or a comma (not a ``;``, which ends the entities signatures
+are separated with: ``&#124;``)."""
 
 
 def mention_label(text: str, start: int, end: int, user: str) -> str | None:
     """The label to keep of the link ``text[start:end]`` to ``user``'s pages when it is part of a
     sentence (``write on my [[User talk:Ex|talk page]].``), not a signature: it follows a word,
-    and its label, shown, holds no word of the name.  None for any other link."""
+    and its label, shown, is words (two or more) none of which is the name's.  None for any other
+    link."""
     if not _IN_SENTENCE.search(text, max(0, start - 20), start):
         return None
     label = next((label for _, _, _, label in links_labels(text[start:end])), None)
@@ -118,8 +121,11 @@ def mention_label(text: str, start: int, end: int, user: str) -> str | None:
     shown = visible(label)
     name = {word.casefold() for word in _WORDS.findall(user) if len(word) > 1 or word.isupper()}
     before = _WORDS.findall(visible(text[max(0, start - 40):start]))
-    if not shown or any(word.casefold() in name for word in [*_WORDS.findall(shown), *before[-1:]]):
-        return None  # the name is shown, or written just before: ``Ann Example [[User talk:…|talk]]``
+    words = _WORDS.findall(shown)
+    if len(words) < 2 or any(word.casefold() in name for word in [*words, *before[-1:]]):
+        # one word is how a signature labels its links (``talk``, ``contribs``, ``💬``); the name
+        # shown, or written just before (``Ann Example [[User talk:…|talk]]``), is a signature's
+        return None
     return label
 
 

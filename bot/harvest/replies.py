@@ -80,7 +80,7 @@ class _Replies:
                 self.page.problem(line, "a reply with no question above it")
             return
         if said.signature is not None and said.text and self.continues_question(parent, said.text):
-            self.sign_above(said)  # a bullet (a vote, a statement) its author went on with, then signed
+            self.sign_above(line, said)  # a bullet (a vote, a statement) its author went on with, then signed
             return
         if asks_at_end(said.text) or (said.withdrawn and (said.text or _asks(said.struck))):
             entry = self.page.add(line, said, topic=parent.topic, parent=parent)
@@ -103,7 +103,7 @@ class _Replies:
             self.page.problem(line, f"a reply its author struck: kept struck, {_excerpt(said.struck)}")
         elif said.struck:
             self.page.problem(line, f"struck text that no signature signs: left out, {_excerpt(said.struck)}")
-        elif said.signature and not self.sign_above(said):
+        elif said.signature and not self.sign_above(line, said):
             self.page.problem(line, "a signature with nothing before it")
 
     def opener(self, line: _Line, said: _Said, depth: int) -> None:
@@ -115,7 +115,7 @@ class _Replies:
         self.thread = [(depth, entry)] if entry else []
         self.unsigned_run = [("", entry.text)] if entry and said.signature is None else None
 
-    def sign_above(self, said: _Said) -> bool:
+    def sign_above(self, line: _Line, said: _Said) -> bool:
         """A signature alone on its line, under an unsigned question and the unsigned lines that
         continue it (a list of links): it signs them all, as one question.  False when a signed
         line stands between, so that the signature cannot be the question's."""
@@ -128,6 +128,8 @@ class _Replies:
         question.comments = question.comments[:len(question.comments) - (len(run) - 1)]
         question.signature = said.signature
         self.unsigned_run = None
+        for reason in said.problems:  # an unreadable time, say: named on the signature's line
+            self.page.problem(line, reason)
         return True
 
     def continues_question(self, parent: _Entry, text: str) -> bool:

@@ -78,6 +78,11 @@ class _SectionReader(_Replies):
         self.unsigned_run: list[tuple[str, str]] | None = None
 
     def read(self, line: _Line) -> None:
+        if self.held and line.kind == "prose" and self.section_question is None and not self.preamble:
+            said = _read(line.structure, line.display, self.page.facts)
+            if said.signature is not None and said.text:  # a reply's last paragraph, its colon forgotten
+                self.reply(line, said, self.held[0][2])
+                return
         if self.held and line.kind != "blank" and not self.continues_reply(line):
             self.release()
         if self.post and self.section_question is None and line.kind == "list":
@@ -137,7 +142,7 @@ class _SectionReader(_Replies):
         if self.section_question is not None:
             self.reply(line, said, 1)
         elif said.signature is not None and not said.text and not said.struck and not self.pending \
-                and self.sign_above(said):
+                and self.sign_above(line, said):
             return  # a signature alone under the question and the list it goes on with
         elif said.signature is None:
             self.pending.append((line, said))

@@ -130,13 +130,18 @@ def links_to_user(text: str, user: str, facts: wikifacts.LanguageFacts | None = 
     spans: list[tuple[int, int]] = []
     if "[[" not in text:
         return spans
-    for match in _LINK.finditer(text):
-        if user_of_link(match.group(1), facts) != user:
-            continue
-        if mention_label(text, match.start(), match.end(), user) is not None:
+    links = [match for match in _LINK.finditer(text) if user_of_link(match.group(1), facts) == user]
+    # each link and whether it closely follows the one before (``A (talk)``), gaps counted without
+    # bold quotes: such a run is a signature, never words of a sentence
+    gaps = [visible(text[links[index - 1].end():match.start()]).replace("'", "") if index else None
+            for index, match in enumerate(links)]
+    near = [gap is not None and len(gap) <= 3 and not _LETTERS.search(gap) for gap in gaps]  # "and": words
+    for index, match in enumerate(links):
+        in_run = near[index] or (index + 1 < len(links) and near[index + 1])
+        if not in_run and mention_label(text, match.start(), match.end(), user) is not None:
             continue  # part of a sentence: :func:`without_mentions` keeps its words
-        if spans and len(visible(text[spans[-1][1]:match.start()])) <= 3:
-            start = spans.pop()[0]  # the next link of the same run: ``A (talk)``
+        if near[index] and spans:
+            start = spans.pop()[0]  # the next link of the same run
         else:
             start = _lead_start(text, match.start(), user, match.group())
         spans.append((start, match.end()))
@@ -180,25 +185,15 @@ def without_signer(text: str, user: str, facts: wikifacts.LanguageFacts | None =
 
 
 def parse_timestamp(text: str, facts: wikifacts.LanguageFacts | None = None) -> datetime:
-    """Read a signature timestamp (``HH:MM, D Month YYYY (UTC)``, or ``facts``' formats), the zone optional.
+    """Read a signature timestamp (``HH:MM, D Month YYYY (UTC)``, ``facts``' formats, or the formats
+    people write an unsigned template's date in), the zone optional: without one, the wiki's own
+    (``facts.zone``, else its language's Wikipedia's from bot/data/unsigned.json; UTC on Meta-wiki).
 
-    Raises ValueError for anything else, including dates that do not exist.
+    Raises ValueError, saying why, for anything else, including dates that do not exist.
     """
-    reader = _reader(facts or wikifacts.ENGLISH)
-    text = text.strip()
-    zone = _ZONE.search(text)
-    if zone is not None and zone.end() == len(text):
-        stamp = reader.timestamp_before(text, zone)
-        if stamp is None:
-            raise ValueError(f"not a timestamp: {text!r}")
-        moment, problem = reader.moment(stamp, zone.group(1))
-    else:
-        stamp = reader.timestamp_at_end(text)
-        if stamp is None:
-            raise ValueError(f"not a timestamp: {text!r}")
-        moment, problem = reader.moment(stamp, "UTC")
+    moment, problem = _reader(facts or wikifacts.ENGLISH).unsigned_date(text)
     if moment is None:
-        raise ValueError(problem)
+        raise ValueError(problem or f"not a timestamp: {text!r}")
     return moment
 
 
@@ -246,7 +241,7 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     template = reader.unsigned_by_key[wikifacts.template_key(match["name"])]
     values: dict[str, str] = {}
     position = 0
-    for part in (match["params"] or "").split("|") if match["params"] is not None else []:
+    for part in _PARAMETER.split(match["params"]) if match["params"] is not None else []:
         key, equals, value = part.partition("=")
         if equals and key.strip():
             values[key.strip()] = value.strip()
@@ -257,8 +252,25 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     date = next((values[key] for key in template.date if values.get(key)), "")
     if _LOOSE_TIME.search(reader.plain(user)) and not _LOOSE_TIME.search(reader.plain(date)):
         user, date = date, user
-    timestamp, problem = reader.unsigned_date(date) if date else (None, None)
-    return Signature(_lead_start(text, match.start()), _user_name(user), timestamp, problem)
+    timestamp, problem = None, None
+    if date:
+        try:
+            timestamp = parse_timestamp(date, reader.facts)
+        except ValueError as error:
+            problem = str(error)
+    return Signature(_lead_start(text, match.start()), _unsigned_user(user, reader.facts), timestamp, problem)
+
+
+_PARAMETER = re.compile(r"\|(?![^\[\]]*\]\])")
+"""A pipe between a template's parameters, not one inside a link (``{{unsigned|[[User:Ex|Ex]]}}``)."""
+
+
+def _unsigned_user(value: str, facts: wikifacts.LanguageFacts) -> str | None:
+    """The user an unsigned template's user parameter names: a name, ``User:Ex``, or a link."""
+    link = _LINK.search(value)
+    if link is not None:
+        return user_of_link(link.group(1), facts)
+    return user_of_link(value, facts) or _user_name(value) if ":" in value else _user_name(value)
 
 
 @functools.lru_cache(maxsize=16)
@@ -455,13 +467,6 @@ class _Reader:
         if offset is None:
             return None, f"signature timestamp {written!r} in an unknown zone ({zone}): the question has no time"
         return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc), None
-
-    def read_timestamp(self, text: str) -> tuple[datetime | None, str | None]:
-        """The time a written timestamp gives, or None and why it cannot be read."""
-        try:
-            return parse_timestamp(text, self.facts), None
-        except ValueError:
-            return None, f"unreadable signature timestamp {text.strip()!r}: the question has no time"
 
 
 _WORD = re.compile(r"\w")
