@@ -260,7 +260,15 @@ def _unclosed_escaped(text: str, changes: _Changes) -> str:
     left-to-right pass with a stack per kind finds them; they are shown as
     text, as the cleaner would show them (``&#123;&#123;``, ``&#91;&#91;``,
     ``&lt;``).  Below the limit nothing changes, so ordinary text is read
-    exactly as before."""
+    exactly as before.
+
+    Every ``<!--`` left here is unclosed (:func:`_without_hidden` removed the
+    closed comments); beyond the limit they are escaped the same way first, as
+    the tokenizer backtracks over each to the end too (upstream
+    earwig/mwparserfromhell#364: 20,000 ``<!-- `` took 4.8 s, 2,000 0.05 s)."""
+    if text.count("<!--") > UNCLOSED_LIMIT:
+        text = text.replace("<!--", "&lt;!--")
+        changes.add("unclosed or stray tag <!-- escaped")
     if text.count("{{") + text.count("[[") + text.count("<") <= UNCLOSED_LIMIT:
         return text
     unclosed = [(start, text[start:end]) for start, end in wikitext.unclosed(text)
