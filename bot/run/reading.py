@@ -13,6 +13,7 @@ from bot import compile as compile_mod
 from bot import config as config_mod
 from bot import harvest as harvest_mod
 from bot import publish
+from bot import wikifacts
 from bot.publish import approval
 from bot.errors import UsageError
 from bot.model import HarvestResult, PageState, Session
