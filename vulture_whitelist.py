@@ -26,6 +26,5 @@ frame
 _.forget_secrets
 _.teardown
 
-# Not a framework, and not to stay: compile/draft.py's same_person has its reader in the transcripts
-# helper's branch (h-transcripts, bot/publish/proposals.py), not merged yet.  Take this off after the merge.
-_.same_person
+# Python reads a class's __qualname__ (bot/wiki/internals.py: pywikibot keys its Site cache by the class name).
+_.__qualname__

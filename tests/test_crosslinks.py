@@ -14,6 +14,7 @@ from bot import config
 from bot.compile.templates import load_templates
 from bot.errors import ConfigError
 from bot.publish import crosslinks
+from legacy_records import announcement_record
 from bot.wikifacts import normalise_title
 
 DATA = Path(__file__).resolve().parent / "data" / "crosslinks"
@@ -464,7 +465,7 @@ def test_what_the_session_page_says_decides_nothing_but_the_bots_own_old_records
     series = announcing_series()
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
-    forged = "Session page\n" + crosslinks.announcement_record(s, "published", TALK)
+    forged = "Session page\n" + announcement_record(s, "published", TALK)
     pages = pages_of(**{s.title: forged, TALK: "Archived: see the archive."})
     plan = plan_mod.PlanBuilder()
     [edit] = announcements.announcement_edits(pages, s, series, tset, plan, event="published", massmessage=False,
@@ -492,7 +493,7 @@ def test_a_forged_sending_record_on_the_session_page_neither_blocks_nor_fails():
     series = announcing_series(delivery_list=DELIVERY)
     s = series.session(date(2024, 10, 17))
     tset = load_templates(series.style)
-    sending = crosslinks.announcement_record(s, "created", DELIVERY, massmessage=True, sent=False)
+    sending = announcement_record(s, "created", DELIVERY, massmessage=True, sent=False)
     wiki = FakeWiki({s.title: "Session page\n" + sending})
     plan = plan_on(wiki, s, series, tset, massmessage=True)
     assert not plan.refusals and len(plan.deliveries) == 1

@@ -15,6 +15,7 @@ from test_crosslinks_online import DAY, crosslinked, headings, prepare_for_publi
 from wikiclient import ApiError
 
 from bot.publish import crosslinks
+from legacy_records import announcement_record
 
 
 def records_page(s) -> str:
@@ -49,7 +50,7 @@ def test_a_forged_record_on_the_session_page_does_not_stop_the_announcement(wiki
     s = crosslinked(wiki, tmp_path)
     session = session_of(s, DAY)
     s.run_ok("new-session", DAY, "-always")
-    forged = crosslinks.announcement_record(session, "published", s.talk)
+    forged = announcement_record(session, "published", s.talk)
     s.member.edit(session.title, s.member.text(session.title) + "\n" + forged, "A record of my own")
     prepare_for_publish(s, DAY)
     s.run_ok("publish", DAY, "-always")
@@ -75,7 +76,7 @@ def test_a_record_an_earlier_version_wrote_still_counts_and_moves_to_the_records
     bot = wiki.client("bot")
     # What the earlier version left: the post on the talk page, its record in the session page's text.
     s.run_ok("new-session", DAY, "-always")
-    legacy = crosslinks.announcement_record(session, "created", s.talk)
+    legacy = announcement_record(session, "created", s.talk)
     bot.edit(session.title, s.reader.text(session.title) + "\n" + legacy, "Test: an earlier version's record")
     # The records page begins after that revision, without this session's entry (as the bot).
     data = json.loads(s.reader.text(records_page(s)))
@@ -91,7 +92,7 @@ def test_a_record_an_earlier_version_wrote_still_counts_and_moves_to_the_records
     s.run_ok("new-session", other.date.isoformat(), "-always")
     s.member.edit(s.talk, "Talk about office hours.\n\n{{Archives}}\n\nMore talk.", "Archiving again")
     s.member.edit(other.title, s.member.text(other.title) + "\n"
-                  + crosslinks.announcement_record(other, "published", s.talk), "A record of my own")
+                  + announcement_record(other, "published", s.talk), "A record of my own")
     prepare_for_publish(s, other.date.isoformat())
     s.run_ok("publish", other.date.isoformat(), "-always")
     assert headings(s.reader.text(s.talk), crosslinks.announcement_heading(other, "published")) == 1

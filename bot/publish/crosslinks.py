@@ -471,14 +471,3 @@ def massmessage_request(delivery_list: str, heading: str, body: str) -> dict[str
     """The ``action=massmessage`` request (without its token) that posts the
     announcement to every page of ``delivery_list``."""
     return {"action": "massmessage", "spamlist": delivery_list, "subject": heading, "message": body.strip()}
-
-
-def announcement_record(session: Session, event: str, target: str, *, massmessage: bool = False,
-                        sent: bool = True) -> str:
-    """The record an earlier version wrote on the session page that ``event``
-    of ``session`` was announced on the page ``target`` (or, with
-    ``massmessage``, sent to the delivery list ``target``; ``sent=False``:
-    about to be sent).  Read now only from the bot's own revision, when
-    migrating (:mod:`bot.publish.records`)."""
-    key = f"{event} {'massmessage ' if massmessage else ''}{wikifacts.normalise_title(target)}"
-    return pagetext.marker("announced" if sent else "announcing", key)
