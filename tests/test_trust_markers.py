@@ -137,3 +137,48 @@ def test_a_category_hidden_in_includeonly_by_the_community_does_not_stop_the_rea
     result = tick(s, "2025-01-17T12:00:00Z")
     categories = [c["category"] for c in s.reader.parse(s.session(DAY))["categories"]]
     assert "CR&S_meetings" in categories, (categories, result.stdout + result.stderr)
+
+
+# -- a mark never inside the question template's parameter ---------------------------
+
+SIGNED_Q = "[[User:Community Member|Community Member]] 10:00, 10 January 2025 (UTC)"
+
+
+@pytest.mark.parametrize("page", [
+    "== Other ==\n{{Conversation hour question\n| topic = Other\n| question = Is it signed inside? "
+    + SIGNED_Q + "\n}}\n",
+    "== Other ==\n{{Conversation hour question\n| question = Is it signed inside? " + SIGNED_Q + "}}\n",
+])
+def test_a_mark_is_never_placed_inside_the_question_templates_parameter(page):
+    from bot.harvest import harvest
+    from bot.publish.mark_sync import sync_marks
+    [q] = harvest(page, {}).questions
+    out = sync_marks(page, {q.id: (f"Notes#{q.id}", False)}, "Conversation hour answered", {})
+    mark = "{{Conversation hour answered|Notes#" + q.id + "}}"
+    assert out.count(mark) == 1
+    before = out[:out.index(mark)]
+    assert before.count("{{") == before.count("}}"), out  # every call closed before the mark
+    [again] = harvest(out, {}, mark_template="Conversation hour answered").questions
+    assert again.question == q.question  # the parameter holds the question alone
+    assert sync_marks(out, {q.id: (f"Notes#{q.id}", False)}, "Conversation hour answered", {}) == out
+
+
+@pytest.mark.wiki
+def test_a_question_signed_inside_the_template_gets_its_mark_after_the_call(scenario: Scenario):
+    s = scenario
+    s.run_ok("new-session", DAY, "--time", "18:00", "-always")
+    q = s.questions(DAY)
+    s.member.edit(q, s.member.text(q) + "\n== Trust and Safety ==\n{{Conversation hour question\n"
+                  "| topic = Trust and Safety\n| question = How do you handle threats? " + SIGNED_Q + "\n}}\n",
+                  "A question")
+    tick(s, "2025-01-10T12:00:00Z")
+    s.answer(DAY, {"threats": [": Maggie: We work with professionals."]})
+    result = tick(s, "2025-01-17T12:00:00Z")
+    page = s.reader.text(q)
+    at = page.find("{{Conversation hour answered")
+    assert at > 0, result.stdout + result.stderr + page
+    before = page[page.index("{{Conversation hour question"):at]
+    assert before.count("{{") == before.count("}}"), page  # the mark is outside the question's call
+    html = s.reader.parse_html(q)
+    question = html[html.index("conversation-hour-question"):]
+    assert "How do you handle threats?" in question.split("</div>", 1)[0]

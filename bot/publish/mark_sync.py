@@ -68,11 +68,12 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
     lines = text.split("\n")
     questions = result.questions
     given = list(given)
+    depths = _call_depths(lines)
     if given:
         marked = {}
         for index, q in enumerate(questions):
             for line in q.lines or [q.line]:
-                for mark in marks_on(lines[pagetext.mark_line(lines, line - 1)], template) if line else ():
+                for mark in marks_on(lines[_mark_spot(lines, line - 1, depths)], template) if line else ():
                     _, anchor = mark_target(mark)
                     if anchor:
                         marked.setdefault(index, anchor)
@@ -82,13 +83,43 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
         if not q.line:
             continue
         for line in q.lines or [q.line]:  # a merged duplicate: after every asker's line
-            i = pagetext.mark_line(lines, line - 1)
+            i = _mark_spot(lines, line - 1, depths)
             if q.id in marks:
                 target, written = marks[q.id]
                 lines[i] = pagetext.set_mark(lines[i], template, mark_call(template, target, written))
             else:
                 lines[i] = drop_marks(lines[i], template, own_page)
     return "\n".join(lines)
+
+
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def _call_depths(lines: list[str]) -> list[int]:
+    """How many template calls (``{{``) are open at the end of each line: one
+    linear pass over the page."""
+    depth, out = 0, []
+    for line in lines:
+        for brace in _BRACES.findall(line):
+            depth = depth + 1 if brace == "{{" else max(depth - 1, 0)
+        out.append(depth)
+    return out
+
+
+def _mark_spot(lines: list[str], start: int, depths: list[int]) -> int:
+    """The line a question's mark goes on (:func:`bot.publish.pagetext.mark_line`),
+    moved past the end of a template call the question is written in: a
+    signature inside ``{{Conversation hour question|question=…}}`` over
+    several lines would otherwise put the mark inside its parameter.  A
+    call that does not close within 50 lines leaves the line as it is."""
+    i = pagetext.mark_line(lines, start)
+    base = depths[start - 1] if start > 0 else 0
+    if i >= len(lines) or depths[i] <= base:
+        return i
+    for j in range(i + 1, min(len(lines), i + 50)):
+        if depths[j] <= base:
+            return j
+    return i
 
 
 def drop_marks(line: str, template: str, notes_page: str) -> str:
