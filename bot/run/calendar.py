@@ -55,9 +55,9 @@ def trusted_revision(ctx: Context, page: PageState) -> PageState:
     if not page.exists or trusted(ctx, page.user):
         return page
     for revision in ctx.wiki.recent_revisions(page.title):
-        if trusted(ctx, revision.user):
-            return replace(page, text=ctx.wiki.revision_text(revision.revid), revid=revision.revid,
-                           user=revision.user)
+        user = revision.get("user") or ""
+        if trusted(ctx, user):
+            return replace(page, text=ctx.wiki.revision_text(revision["revid"]), revid=revision["revid"], user=user)
     return PageState.missing(page.title)
 
 

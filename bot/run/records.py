@@ -45,6 +45,8 @@ def own_text_before(ctx: Context, page: PageState, since: str | None) -> str:
     if page.user == ctx.bot and limit is None:
         return page.text
     for revision in ctx.wiki.recent_revisions(page.title):
-        if revision.user == ctx.bot and (limit is None or revision.timestamp < limit):
-            return page.text if revision.revid == page.revid else ctx.wiki.revision_text(revision.revid)
+        saved = datetime.fromisoformat(revision["timestamp"].replace("Z", "+00:00"))
+        if revision.get("user") == ctx.bot and (limit is None or saved < limit):
+            revid = revision["revid"]
+            return page.text if revid == page.revid else ctx.wiki.revision_text(revid)
     return ""
