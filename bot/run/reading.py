@@ -116,6 +116,14 @@ def staff_draft(ctx: Context, draft: PageState, session: str | None = None) -> S
         return StaffDraft(None, no_staff=True)
     if not draft.exists:
         return StaffDraft(None)
+    if is_staff(ctx, draft.user):
+        # The latest revision is staff's own (an edit, or a move a staff
+        # member made): no history to read.  A move by anyone else leaves
+        # its null revision, by the mover, on top, and takes the walk below.
+        named = parsed_draft(draft.text).session
+        if session is not None and approval.names_other_session(named, session):
+            return StaffDraft(None, 0, other_session=named.strip())
+        return StaffDraft(draft)
     history = ctx.wiki.recent_revisions(draft.title)
     found = approval.approving_revision(
         history, lambda user: is_staff(ctx, user), ctx.bot,
