@@ -13,6 +13,7 @@ would be 100):
 * forged answered marks (``{{Conversation hour answered|…}}``);
 * nested tags (``<span><span>…`` deep, closed and unclosed);
 * unclosed templates (``{{x|{{x|…``);
+* tag starts with no ``>`` (``<div style="``, ``<é ``) and external links with no ``]``;
 * long lines (one question of many kilobytes);
 * many signatures on a line;
 * deep lists (replies nested ever deeper under one question);
@@ -96,6 +97,14 @@ def unclosed_templates(n: int) -> str:
     return page(f"* Templates? {'{{x|' * (n // 2)} {sign(1)}", f"* Links? {'[[a|' * (n // 2)} {sign(2)}")
 
 
+def unclosed_attributes(n: int) -> str:
+    """Tag starts with no ``>`` and external links with no ``]``, in one question each."""
+    attribute = '<div style="'
+    return page(f"* Attributes? {attribute * (n // 2)} {sign(1)}",
+                f"* Links? {'[http://example.org/x ' * (n // 2)} {sign(2)}",
+                f"* Tags? {'<é ' * (n // 2)} {sign(3)}")
+
+
 def long_lines(n: int) -> str:
     words = " ".join(f"word{i % 97}" for i in range(n * 4))
     return page(f"* A long question: {words}? {sign(1)}")
@@ -116,6 +125,7 @@ KINDS: dict[str, Callable[[int], str]] = {
     "forged marks": forged_marks,
     "nested tags": nested_tags,
     "unclosed templates": unclosed_templates,
+    "unclosed attributes, links": unclosed_attributes,
     "long lines": long_lines,
     "many signatures on a line": many_signatures,
     "deep lists": deep_lists,
@@ -156,7 +166,9 @@ MARKER_KINDS: dict[str, Callable[[int], tuple[str, str]]] = {
 
 #: Community pages the bot reads whole (issue 25), each with one appended line
 #: of n unclosed openers: what every tick parses of them.
-UNCLOSED_UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>"}
+UNCLOSED_UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>",
+                  "attributes": '<div style="', "ext. links": "[http://x ", "tables": "\n{|x",
+                  "tag names": "<é "}
 
 
 def community_pages(unit: str, n: int) -> dict[str, Callable[[], object]]:

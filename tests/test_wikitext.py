@@ -19,8 +19,11 @@ from bot.compile.check import check_draft
 from bot.harvest import harvest
 
 PIECES = ["{{", "}}", "[[", "]]", "<!--", "-->", "<span>", "</span>", "<br>", "|", "x", " ", "\n", "=", "'''",
-          "{{x|", "[[x|", "<ref>", "</ref>", "&amp;"]
-UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>"}
+          "{{x|", "[[x|", "<ref>", "</ref>", "&amp;", "[", "]", "[http://x ", '<div style="', "\n{|", "\n|}",
+          "<é ", "<<b>", "|}}"]
+UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>",
+         "tag attributes": '<div style="', "external links": "[http://x ", "tables": "\n{|x",
+         "tag names of other scripts": "<é "}
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=200))

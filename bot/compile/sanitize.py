@@ -86,7 +86,7 @@ def page_effects(text: str) -> set[str]:
     if _REDIRECT.match(text.lstrip()):
         effects.add("a redirect")
     effects.update(f"the behaviour switch {m.upper()}" for m in re.findall(r"__[A-Za-z][A-Za-z_]*?__", text))
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     for link in code.filter_wikilinks():
         title = wikifacts.link_target(str(link.title))
         m = _LINK_PREFIX.match(title)
@@ -252,14 +252,15 @@ UNCLOSED_LIMIT = 20
 
 
 def _unclosed_escaped(text: str, changes: _Changes) -> str:
-    """Escape the ``{{``, ``[[`` and opening tags that nothing closes, when there
-    are more than :data:`UNCLOSED_LIMIT` of them.
+    """Escape the ``{{``, ``[[``, external links' ``[``, opening tags and tag
+    starts that nothing closes (:func:`bot.wikitext.unclosed`), when there are
+    more than :data:`UNCLOSED_LIMIT` of them.
 
     mwparserfromhell backtracks over each unclosed one to the end of the text:
     quadratic (10,000 ``{{x|`` take 30 s, 10,000 ``<span>`` 4 s).  One
     left-to-right pass with a stack per kind finds them; they are shown as
     text, as the cleaner would show them (``&#123;&#123;``, ``&#91;&#91;``,
-    ``&lt;``).  Below the limit nothing changes, so ordinary text is read
+    ``&#91;``, ``&lt;``).  Below the limit nothing changes, so ordinary text is read
     exactly as before.
 
     Every ``<!--`` left here is unclosed (:func:`_without_hidden` removed the
@@ -269,19 +270,19 @@ def _unclosed_escaped(text: str, changes: _Changes) -> str:
     if text.count("<!--") > UNCLOSED_LIMIT:
         text = text.replace("<!--", "&lt;!--")
         changes.add("unclosed or stray tag <!-- escaped")
-    if text.count("{{") + text.count("[[") + text.count("<") <= UNCLOSED_LIMIT:
+    if text.count("{{") + text.count("[") + text.count("<") <= UNCLOSED_LIMIT:
         return text
     unclosed = [(start, text[start:end]) for start, end in wikitext.unclosed(text)
                 if not text.startswith("<!--", start)]
     if len(unclosed) <= UNCLOSED_LIMIT:
         return text
-    escaped = {"{{": "&#123;&#123;", "[[": "&#91;&#91;"}
+    escaped = {"{{": "&#123;&#123;", "[[": "&#91;&#91;", "[": "&#91;"}
     out, last = [], 0
     for start, kind in sorted(unclosed):
         out.append(text[last:start])
         if kind in escaped:
             out.append(escaped[kind])
-            last = start + 2
+            last = start + len(kind)
         else:
             out.append("&lt;")
             last = start + 1

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import mwparserfromhell
 from mwparserfromhell.nodes import Text
 
+from bot import wikitext
 from bot.compile.sanitize import page_effects
 
 __all__ = ["STYLES", "TEMPLATE_NAMES", "TemplateError", "TemplateSet", "load_templates", "render"]
@@ -86,7 +86,7 @@ class TemplateSet(Mapping[str, str]):
 
     def placeholders(self, name: str) -> set[str]:
         """The placeholder names template ``name`` uses."""
-        code = mwparserfromhell.parse(self.texts[name])
+        code = wikitext.parse(self.texts[name])
         return {str(argument.name).strip() for argument in code.filter_arguments(recursive=True)}
 
 
@@ -96,7 +96,7 @@ def render(text: str, values: Mapping[str, str], name: str = "template") -> str:
     A placeholder without a value takes its default, whose own placeholders are
     filled in turn; one without a value or default raises :class:`TemplateError`.
     """
-    code = mwparserfromhell.parse(text)
+    code = wikitext.parse(text)
     while arguments := code.filter_arguments(recursive=True):
         # Outermost first: a filled placeholder takes its default (and any
         # placeholders inside it) away with it.
