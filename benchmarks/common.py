@@ -56,6 +56,7 @@ def local_wiki(keep: bool = False) -> Iterator[LocalWiki]:
 def notesbot_env(wiki: LocalWiki) -> dict[str, str]:
     env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir))
     env.pop("PYWIKIBOT_NO_USER_CONFIG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as in production: the bot's .pyc kept between runs
     env["NOTESBOT_LOCK_DIR"] = str(wiki.dir)
     return env
 

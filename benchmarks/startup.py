@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="notesbot-bench-") as tmp:
         env = dict(os.environ, PYWIKIBOT_NO_USER_CONFIG="2", PYWIKIBOT_DIR=tmp)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as in production: the bot's .pyc kept between runs
         commands = {"help": [str(NOTESBOT), "--help"], "import": [PYTHON, "-c", "import pywikibot"]}
         times: dict[str, list[float]] = {name: [] for name in commands}
         for number in range(runs + 1):

@@ -34,4 +34,9 @@ notesbot_need_venv() {
         "$NOTESBOT_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$NOTESBOT_ROOT[test]"
         touch "$stamp"
     fi
+    # The bot's own bytecode, written now: a shell with PYTHONDONTWRITEBYTECODE
+    # set (this machine's has) would otherwise make every run of notesbot
+    # compile its ~70 modules again (90 ms a run, a sixth of a publish here).
+    # Quick when nothing changed (compileall compares each source's mtime).
+    "$NOTESBOT_VENV/bin/python" -m compileall -q "$NOTESBOT_ROOT/bot" >/dev/null
 }

@@ -86,7 +86,9 @@ class Scenario:
 
     # -- running the bot ---------------------------------------------------------
     def env(self) -> dict[str, str]:
-        return dict(os.environ, PYWIKIBOT_DIR=str(self.wiki.pywikibot_dir))
+        env = dict(os.environ, PYWIKIBOT_DIR=str(self.wiki.pywikibot_dir))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as in production: the bot's .pyc kept between runs
+        return env
 
     def run(self, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
         return subprocess.run([str(NOTESBOT), "--config", str(self.config_path), *args],
@@ -148,7 +150,7 @@ class ProxiedScenario(Scenario):
                                              self.proxy.port, settings=self.settings)
 
     def env(self) -> dict[str, str]:
-        return dict(os.environ, PYWIKIBOT_DIR=str(self.pywikibot_dir))
+        return dict(super().env(), PYWIKIBOT_DIR=str(self.pywikibot_dir))
 
     def start(self, *args: str) -> subprocess.Popen:
         """The ``notesbot`` command, started and not waited for."""

@@ -71,6 +71,9 @@ def test_a_newcomer_follows_the_readme_from_a_fresh_clone(tmp_path):
         demo = subprocess.run([str(clone / "scripts" / "demo")], capture_output=True, text=True, env=env,
                               timeout=900, cwd=clone)
         assert demo.returncode == 0, demo.stdout + demo.stderr
+        # The bot's bytecode is written by the install step even where the
+        # shell says PYTHONDONTWRITEBYTECODE (each run would compile ~70 modules).
+        assert {p.name for p in (clone / "bot" / "__pycache__").glob("cli.*.pyc")}, "no bytecode of bot/cli.py"
         paste, commands = readme_by_hand((clone / "README.md").read_text(encoding="utf-8"))
         last = demo.stdout.strip().splitlines()[-1].strip()
         assert paste.startswith("source ") and last == f"source {clone}/{paste.split(' ', 1)[1]}", (paste, last)
