@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from bot import logs
 from bot.model import PageState
 from bot.publish.series import notes_link
 from bot.run.context import Context
-from bot.run.reading import is_staff, listed_dates
+from bot.run.reading import is_staff, latest_revision_by, listed_dates
 
 log = logs.get_logger("ical")
 
@@ -54,11 +53,8 @@ def trusted_revision(ctx: Context, page: PageState) -> PageState:
     """``page`` as staff, an operator or the bot last saved it (missing if none did)."""
     if not page.exists or trusted(ctx, page.user):
         return page
-    for revision in ctx.wiki.recent_revisions(page.title):
-        user = revision.get("user") or ""
-        if trusted(ctx, user):
-            return replace(page, text=ctx.wiki.revision_text(revision["revid"]), revid=revision["revid"], user=user)
-    return PageState.missing(page.title)
+    return latest_revision_by(ctx, page, lambda revision: trusted(ctx, revision.get("user") or "")) \
+        or PageState.missing(page.title)
 
 
 def trusted_index_text(ctx: Context, index: PageState) -> str:

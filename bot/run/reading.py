@@ -116,27 +116,42 @@ def staff_draft(ctx: Context, draft: PageState, session: str | None = None) -> S
         return StaffDraft(None, no_staff=True)
     if not draft.exists:
         return StaffDraft(None)
+    others = 0
     if is_staff(ctx, draft.user):
         # The latest revision is staff's own (an edit, or a move a staff
         # member made): no history to read.  A move by anyone else leaves
         # its null revision, by the mover, on top, and takes the walk below.
-        named = parsed_draft(draft.text).session
-        if session is not None and approval.names_other_session(named, session):
-            return StaffDraft(None, 0, other_session=named.strip())
-        return StaffDraft(draft)
-    history = ctx.wiki.recent_revisions(draft.title)
-    found = approval.approving_revision(
-        history, lambda user: is_staff(ctx, user), ctx.bot,
-        lambda revision: ctx.wiki.moved_here(draft.title, revision.get("user") or "", revision["timestamp"]))
-    if found.revision is None:
-        return StaffDraft(None, found.others, moved=found.moved)
-    revid, user = found.revision["revid"], found.revision.get("user") or ""
-    state = draft if revid == draft.revid else replace(draft, text=ctx.wiki.revision_text(revid), revid=revid,
-                                                       user=user)
+        state = draft
+    else:
+        history = ctx.wiki.recent_revisions(draft.title)
+        found = approval.approving_revision(
+            history, lambda user: is_staff(ctx, user), ctx.bot,
+            lambda revision: ctx.wiki.moved_here(draft.title, revision.get("user") or "", revision["timestamp"]))
+        if found.revision is None:
+            return StaffDraft(None, found.others, moved=found.moved)
+        state, others = _as_of(ctx, draft, found.revision), found.others
     named = parsed_draft(state.text).session
     if session is not None and approval.names_other_session(named, session):
-        return StaffDraft(None, found.others, other_session=named.strip())
-    return StaffDraft(state, found.others)
+        return StaffDraft(None, others, other_session=named.strip())
+    return StaffDraft(state, others)
+
+
+def latest_revision_by(ctx: Context, page: PageState, accept: Callable[[dict], bool]) -> PageState | None:
+    """``page`` as of its latest revision among the latest 500 that ``accept``
+    takes (given the API's ``revid``, ``user`` and ``timestamp`` of each,
+    newest first), or None: one light history request, and one for the text
+    when that revision is not the latest."""
+    for revision in ctx.wiki.recent_revisions(page.title):
+        if accept(revision):
+            return _as_of(ctx, page, revision)
+    return None
+
+
+def _as_of(ctx: Context, page: PageState, revision: dict) -> PageState:
+    revid = revision["revid"]
+    if revid == page.revid:
+        return page
+    return replace(page, text=ctx.wiki.revision_text(revid), revid=revid, user=revision.get("user") or "")
 
 
 def listed_dates(ctx: Context, index: PageState) -> set[date]:

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from bot.model import PageState, Session
 from bot.publish import records as records_mod
 from bot.run.context import Context
+from bot.run.reading import latest_revision_by
 
 
 def records_title(ctx: Context) -> str:
@@ -44,9 +45,10 @@ def own_text_before(ctx: Context, page: PageState, since: str | None) -> str:
     limit = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
     if page.user == ctx.bot and limit is None:
         return page.text
-    for revision in ctx.wiki.recent_revisions(page.title):
+
+    def own(revision: dict) -> bool:
         saved = datetime.fromisoformat(revision["timestamp"].replace("Z", "+00:00"))
-        if revision.get("user") == ctx.bot and (limit is None or saved < limit):
-            revid = revision["revid"]
-            return page.text if revid == page.revid else ctx.wiki.revision_text(revid)
-    return ""
+        return revision.get("user") == ctx.bot and (limit is None or saved < limit)
+
+    found = latest_revision_by(ctx, page, own)
+    return found.text if found else ""

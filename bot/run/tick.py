@@ -33,14 +33,14 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from bot import compile as compile_mod
 from bot import logs, publish
 from bot.compile import check as check_mod
 from bot.errors import NotesbotError, OutOfTime, StopRun
-from bot.model import EditStatus, SessionState
+from bot.model import SessionState
 from bot.publish.series import notes_link, session_start as session_starts
 from bot.run import harvesting, new_session, publishing
 from bot.run.context import Context, finish, run_plan
