@@ -453,8 +453,11 @@ class _Reader:
             month = self.facts.month_numbers.get(groups["month"].casefold().rstrip("."))
         else:
             month = int(groups["monthnum"]) if groups.get("monthnum") else None
+        year = groups.get("year")
+        if year is None and groups.get("thaiyear"):  # th's ``xkY``; a Gregorian year written there stays one
+            year = int(groups["thaiyear"]) - (_THAI_YEARS if int(groups["thaiyear"]) > 2300 else 0)
         try:
-            local = datetime(int(groups["year"]), month or 0, int(groups["day"]), int(groups["hour"]),
+            local = datetime(int(year or 0), month or 0, int(groups["day"]), int(groups["hour"]),
                              int(groups["minute"]))
         except (TypeError, ValueError):
             return None, f"unreadable signature timestamp {written!r}: the question has no time"
@@ -469,6 +472,8 @@ class _Reader:
         return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc), None
 
 
+_THAI_YEARS = 543
+"""The Thai solar calendar's years are the Gregorian's plus 543 (Language::sprintfDate's ``xk``)."""
 _WORD = re.compile(r"\w")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _BLANKS = re.compile(r"&(?:nbsp|thinsp|ensp|emsp|#160|#x[aA]0|#8201|#x2009|#8239|#x202[fF]);"
