@@ -53,8 +53,9 @@ def autosigned_pattern(texts: tuple[str, ...]) -> re.Pattern[str] | None:
                     for text in texts if (words := _AUTOSIGNED_WORD.findall(text))]
     if not alternatives:
         return None
-    return re.compile(r"(?:—|--|&mdash;)?\s*(?:" + "|".join(alternatives) + ")" + _AUTOSIGNED_JUNK + r"\Z",
-                      re.IGNORECASE)
+    # a link may open before the first word too: ``[[Hilfe:Signatur|nicht signierter]] Beitrag von``
+    return re.compile(r"(?:—|--|&mdash;)?\s*(?:\[\[[^\[\]|\n]{0,60}\|)?(?:" + "|".join(alternatives) + ")"
+                      + _AUTOSIGNED_JUNK + r"\Z", re.IGNORECASE)
 
 
 def _autosigned_ends(texts: tuple[str, ...]) -> tuple[str, ...]:

@@ -227,7 +227,7 @@ def _unsigned_pattern(facts: wikifacts.LanguageFacts) -> re.Pattern[str] | None:
     name = "|".join(space.join(re.escape(word) for word in name.split()) for name in names)
     namespaces = "|".join(re.escape(n) for n in sorted(wikifacts.TEMPLATE_NAMESPACES))
     return re.compile(rf"\{{\{{\s*(?:(?:safe)?subst\s*:\s*)?(?:(?:{namespaces})\s*:\s*)?(?P<name>{name})\s*"
-                      r"(?:\|(?P<params>[^{}]*))?\}\}\Z", re.IGNORECASE)
+                      r"(?:\|(?P<params>[^{}]*))?\}\}[\s.,;!)]{0,3}\Z", re.IGNORECASE)
 
 
 def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
@@ -238,7 +238,7 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     match = reader.unsigned.search(text) if reader.unsigned is not None else None
     if match is None:
         return None
-    template = reader.unsigned_by_key[wikifacts.template_key(match["name"])]
+    template = reader.unsigned_by_key[wikifacts.template_key(match["name"]).casefold()]
     values: dict[str, str] = {}
     position = 0
     for part in _PARAMETER.split(match["params"]) if match["params"] is not None else []:
@@ -286,7 +286,8 @@ class _Reader:
         self.digits = {**wikifacts.every_digit(), **(facts.digit_table or {})}
         """Every script's digits as ASCII: a signature copied from another wiki keeps its own (``١٤:٢٠``)."""
         self.unsigned = _unsigned_pattern(facts)
-        self.unsigned_by_key = {wikifacts.template_key(t.name): t for t in facts.unsigned_templates}
+        self.unsigned_by_key = {wikifacts.template_key(t.name).casefold(): t for t in facts.unsigned_templates}
+        """By name case-folded, as the pattern finds them (``{{unsigned ip}}`` for ``{{Unsigned IP}}``)."""
         self.autosigned = autosigned_pattern(facts.unsigned_texts)
         self.autosigned_ends = _autosigned_ends(facts.unsigned_texts)
         months = sorted(facts.month_numbers, key=len, reverse=True)
