@@ -47,6 +47,7 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     DRAFT_STATUSES,
     DRAFT_PARAMETERS,
     PERSON_TEMPLATES,
+    OUTDENT_TEMPLATES,
     NOTE_TEMPLATE,
     PROPOSAL_TEMPLATE,
     PROPOSAL_END_TEMPLATE,

@@ -48,6 +48,13 @@ PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Reply",
 by their :func:`template_key`."""
 
 
+# Source: English Wikipedia's Template:Outdent and its redirects (Special:WhatLinksHere, redirects
+# only), German Wikipedia's Vorlage:Einrückung and Vorlage:Ausrücken.
+OUTDENT_TEMPLATES = frozenset({"Outdent", "Od", "OD", "Outdent2", "Unindent", "Deindent", "Einrückung", "Ausrücken"})
+"""Templates a reply starts with to begin again at the margin (``{{outdent}}``, ``{{od|::}}``): the line
+still replies to the comment above it, by their :func:`template_key`."""
+
+
 # Source: the bot's own Template:Conversation hour note.
 NOTE_TEMPLATE = "Conversation hour note"
 """The bot's visible note for staff on a line of the draft (never part of the notes)."""
