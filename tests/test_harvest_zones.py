@@ -49,3 +49,44 @@ def test_a_thai_signature_counts_its_years_from_the_buddhist_era(written):
     question, problems = read(f"ชัดเจนไหม? [[ผู้ใช้:Ex|Ex]] ([[คุยกับผู้ใช้:Ex|คุย]]) {written}", "th")
     assert (question.asker, question.timestamp) == ("Ex", MINUTE)
     assert problems == []
+
+
+@pytest.mark.parametrize("zone", ["PST", "EST", "IST", "CST", "AST"])
+def test_an_abbreviation_of_several_zones_gives_no_time(zone):
+    """PST is Los Angeles and Manila (tzdata since 2017); EST New York and, before tzdata 2014f,
+    eastern Australia: no time rather than a wrong one, and a problem that says so."""
+    question, problems = read(f"Is it clear? [[User:Ex|Ex]] 14:20, 9 March 2025 ({zone})")
+    assert question.asker == "Ex" and question.timestamp is None
+    assert any("ambiguous zone" in problem.reason and zone in problem.reason for problem in problems)
+
+
+@pytest.mark.parametrize("iana, zone, written", [
+    ("America/Los_Angeles", "PST", "06:20, 8 March 2025 (PST)"),
+    ("Asia/Manila", "PST", "22:20, 9 March 2025 (PST)"),
+    ("America/New_York", "EST", "09:20, 8 March 2025 (EST)"),
+    ("Asia/Kolkata", "IST", "19:50, 9 March 2025 (IST)"),
+])
+def test_the_wikis_own_zone_settles_an_ambiguous_abbreviation(iana, zone, written):
+    import dataclasses
+    facts = dataclasses.replace(facts_for("en"), zone=iana)
+    [question] = harvest(f"== Topic ==\n* Is it clear? [[User:Ex|Ex]] {written}\n", facts=facts).questions
+    expected = MINUTE if iana.startswith("Asia") else datetime(2025, 3, 8, 14, 20, tzinfo=timezone.utc)
+    assert question.timestamp == expected
+
+
+@pytest.mark.parametrize("written, minute", [
+    ("18:20, 9 March 2012 (MSK)", datetime(2012, 3, 9, 14, 20, tzinfo=timezone.utc)),
+    ("17:20, 9 March 2025 (MSK)", MINUTE),
+])
+def test_a_zone_whose_offset_changed_is_read_at_the_signatures_date(written, minute):
+    """Moscow kept "MSK" at UTC+4 from 2011 to 2014: a signature of 2012 is read with +4, not +3."""
+    question, problems = read(f"Это ясно? [[Участник:Ex|Ex]] {written}", "ru")
+    assert question.timestamp == minute and problems == []
+
+
+@pytest.mark.parametrize("mark", ["\u061c", "\u200f", "\u2067"])
+def test_an_arabic_letter_mark_around_a_signature_leaves_nothing(mark):
+    question, problems = read(f"هل هذا واضح؟ {mark}[[مستخدم:Ex|Ex]]{mark} ([[نقاش المستخدم:Ex|نقاش]]) "
+                              f"14:20،{mark} 9 مارس 2025 {mark}(ت ع م)", "ar")
+    assert (question.asker, question.timestamp) == ("Ex", MINUTE)
+    assert question.question == "هل هذا واضح؟" and problems == []

@@ -65,7 +65,7 @@ def _format_pattern(php: str, month: str) -> str:
         elif char.isspace() or char in ",،":
             parts.append(r"[\s,،\u00a0]*")
         elif unicodedata.category(char) == "Cf":
-            parts.append("[\u200e\u200f]*")
+            parts.append("[\u200e\u200f\u061c]*")
         elif char.isalpha():
             parts.append(re.escape(char))
         else:

@@ -29,8 +29,9 @@ _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "
 _EMPTY_WRAPPER = re.compile(r"<(?P<tag>span|small|sup|sub|font|b|i|u|em|strong|big|bdi)\b[^<>]*>"
                             r"(?P<inside>\s*[^\s<>][^<>]{0,40})</(?P=tag)\s*>\Z", re.IGNORECASE)
 """A tag wrapping a few characters, ending where a signature's links start."""
-_DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-"""Invisible marks that turn text around: right-to-left names pick them up around a signature."""
+_DIRECTION_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Invisible marks that turn text around (U+061C ARABIC LETTER MARK too): right-to-left names pick
+them up around a signature."""
 _ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?:124|x7[cC]);\Z")
 """A template call written with character references, up to its first ``|``: what a signature
 pasted from a page's source leaves before its link."""

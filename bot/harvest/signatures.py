@@ -478,7 +478,7 @@ _THAI_YEARS = 543
 _WORD = re.compile(r"\w")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _BLANKS = re.compile(r"&(?:nbsp|thinsp|ensp|emsp|#160|#x[aA]0|#8201|#x2009|#8239|#x202[fF]);"
-                     "|[\u200e\u200f\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
+                     "|[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
 """Spaces written as entities or no-break spaces, and direction marks: blank in a timestamp."""
 
 

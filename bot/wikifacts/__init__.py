@@ -72,6 +72,7 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     WIKIMEDIA_USER_ALIASES,
     WIKIMEDIA_USER_PAGES,
     ZONE_OFFSETS,
+    ZONE_HOMES,
     AMBIGUOUS_ZONES,
     SITE_MESSAGES,
     SIGNATURE_CLOCK,
@@ -461,9 +462,9 @@ class LanguageFacts:
             offset = _iana_offset(self.zone, local, zone)
             if offset is not None:
                 return offset
-        if folded in ZONE_OFFSETS:
-            return ZONE_OFFSETS[folded]
-        return None
+        if folded in ZONE_HOMES:  # one zone whose offset changed over the years: MSK was +4 in 2011-2014
+            return _iana_offset(ZONE_HOMES[folded], local, zone) or ZONE_OFFSETS.get(folded)
+        return ZONE_OFFSETS.get(folded)
 
     def ambiguous_zone(self, zone: str) -> bool:
         """Whether a zone abbreviation names several zones (``IST``: India, Ireland, Israel)
