@@ -203,3 +203,19 @@ def test_an_outdented_reply_in_a_post_section():
                   f"{{{{outdent}}}} Ask the blocking admin first. {sig('B')}\n")
     [question] = result.questions
     assert question.comments == ["It depends.", "Ask the blocking admin first."]
+
+
+@pytest.mark.parametrize("reply", [
+    f"*: Because:\n*:* the board meets in May;\n*:* the funds come later.\n*: {sig('B')}",
+    f"*: Because:\n*:* the board meets in May;\n*:* the funds come later. {sig('B')}",
+    f":: Because:\n::# the board meets in May;\n::# the funds come later.\n:: — {sig('B')}",
+])
+def test_a_reply_with_a_list_in_it_signed_below_is_one_reply(reply):
+    """A reply that goes on with a list of its own and is signed under it (or on its last item) is
+    one comment, as DiscussionTools reads it: back from the signature to the one before."""
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
+    [question] = result.questions
+    assert question.asker == "A"
+    assert len(question.comments) == 1 and question.comments[0].startswith("Because:")
+    assert "funds come later." in question.comments[0]
+    assert result.problems == []
