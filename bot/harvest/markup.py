@@ -104,6 +104,10 @@ def _name_words(user: str, signature: str) -> set[str]:
 
 _WORDS = re.compile(r"[^\W_]+")
 
+_WORD_AFTER = re.compile(r"[ \t]+'*[^\W\d_]{2,}")
+"""A word after a link: ``my [[User:Ex/Notes|notes]] there`` goes on as a sentence; a signature's
+link to a subpage (``[[User:Ex/Sig|Ex]]``) is followed by its timestamp, a bracket or its end."""
+
 _IN_SENTENCE = re.compile(r"[^\W_]'*[ \t]+'*\Z|,[ \t]*\Z")
 """What a link in the middle of a sentence follows: a word and a space (``on my``; a signature
 is often glued to the text before it) or a comma (not a ``;``, which ends the entities signatures
@@ -124,7 +128,10 @@ def mention_label(text: str, start: int, end: int, user: str) -> str | None:
     name = {word.casefold() for word in _WORDS.findall(user) if len(word) > 1 or word.isupper()}
     before = _WORDS.findall(visible(text[max(0, start - 40):start]))
     words = _WORDS.findall(shown)
-    if len(words) < 2 or any(word.casefold() in name for word in [*words, *before[-1:]]):
+    target = text[start:end].partition("|")[0]
+    subpage_in_sentence = "/" in target.partition(":")[2] and _WORD_AFTER.match(text, end) is not None
+    if (len(words) < 2 and not subpage_in_sentence) or \
+            any(word.casefold() in name for word in [*words, *before[-1:]]):
         # one word is how a signature labels its links (``talk``, ``contribs``, ``💬``); the name
         # shown, or written just before (``Ann Example [[User talk:…|talk]]``), is a signature's
         return None
