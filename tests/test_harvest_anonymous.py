@@ -56,3 +56,22 @@ def test_a_signature_without_time_in_the_middle_is_still_cut_whole():
     [question] = harvest(f"== Topic ==\n* Why? Ann Example ([[User talk:Ann Example|talk]]) "
                          f"Edit: clarified. {SIG}\n").questions
     assert question.question == "Why? Edit: clarified."
+
+
+@pytest.mark.parametrize("written, kept", [
+    ("I keep [[User:Ann Example/Notes|notes]] there. Is that allowed?", "I keep notes there. Is that allowed?"),
+    ("Is my [[User:Ann Example/sandbox|sandbox]] draft fine?", "Is my sandbox draft fine?"),
+    ("Can I move my [[Benutzerin:Ann Example/Entwurf|Entwurf]] to the main space?",
+     "Can I move my Entwurf to the main space?"),
+])
+def test_a_one_word_link_to_the_askers_subpage_inside_a_sentence_keeps_its_word(written, kept):
+    """One word is how a signature labels its links, but a link to a subpage followed by more of
+    the sentence is part of it: its word stays, the link goes."""
+    [question] = harvest(f"== Topic ==\n* {written} {SIG}\n").questions
+    assert question.asker == "Ann Example"
+    assert question.question == kept
+
+
+def test_a_signature_linking_a_subpage_is_still_cut():
+    [question] = harvest(f"== Topic ==\n* Why? [[User:Ann Example/Sig|Ann]] {S}\n").questions
+    assert question.asker == "Ann Example" and question.question == "Why?"

@@ -168,3 +168,54 @@ def test_a_signature_that_signs_the_lines_above_keeps_its_problems():
                   "* A statement.\n*: Its reason. [[User:C|C]] 12:05, 31 June 2025 (UTC)\n")
     assert [(q.asker, q.timestamp) for q in result.questions] == [("A", None), ("C", None)]
     assert [p.line for p in result.problems] == [4, 6]
+
+
+# --- Outdent templates -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    f"{{{{outdent}}}} We wait for the board. {sig('B')}",
+    f"{{{{od|::}}}} We wait for the board. {sig('B')}",
+    f"{{{{Outdent|3}}}}We wait for the board. {sig('B')}",
+    f":{{{{od}}}} We wait for the board. {sig('B')}",
+    f"{{{{Einrückung}}}} We wait for the board. {sig('B')}",
+    f"{{{{Template:Unindent}}}} We wait for the board. {sig('B')}",
+])
+def test_an_outdented_reply_still_replies(line):
+    """``{{outdent}}`` starts a reply again at the margin: it answers the comment above it, it is
+    no new question of the replier's, and the template is not part of what it says."""
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n*:: It depends. {sig('C')}\n{line}\n")
+    [question] = result.questions
+    assert question.asker == "A"
+    assert question.comments == ["It depends.", "We wait for the board."]
+    assert result.problems == []
+
+
+def test_an_outdented_follow_up_follows_the_question_above():
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n*::: It depends. {sig('C')}\n"
+                  f"{{{{od}}}} Thanks. On what does it depend? {sig('A')}\n* Next one? {sig('D')}\n")
+    first, followup, last = result.questions
+    assert followup.followup_of == first.id and followup.question == "Thanks. On what does it depend?"
+    assert last.asker == "D" and last.followup_of is None
+
+
+def test_an_outdented_reply_in_a_post_section():
+    result = read(f"== Appeals ==\nHow do I appeal a block? {sig('A')}\n: It depends. {sig('C')}\n"
+                  f"{{{{outdent}}}} Ask the blocking admin first. {sig('B')}\n")
+    [question] = result.questions
+    assert question.comments == ["It depends.", "Ask the blocking admin first."]
+
+
+@pytest.mark.parametrize("reply", [
+    f"*: Because:\n*:* the board meets in May;\n*:* the funds come later.\n*: {sig('B')}",
+    f"*: Because:\n*:* the board meets in May;\n*:* the funds come later. {sig('B')}",
+    f":: Because:\n::# the board meets in May;\n::# the funds come later.\n:: — {sig('B')}",
+])
+def test_a_reply_with_a_list_in_it_signed_below_is_one_reply(reply):
+    """A reply that goes on with a list of its own and is signed under it (or on its last item) is
+    one comment, as DiscussionTools reads it: back from the signature to the one before."""
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n{reply}\n")
+    [question] = result.questions
+    assert question.asker == "A"
+    assert len(question.comments) == 1 and question.comments[0].startswith("Because:")
+    assert "funds come later." in question.comments[0]
+    assert result.problems == []

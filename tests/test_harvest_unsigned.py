@@ -15,7 +15,8 @@ from bot.harvest import harvest
 from bot.wikifacts import facts_for, with_unsigned_templates
 from test_bad_values import offline  # noqa: F401  (the fixture: notesbot with no wiki reachable)
 
-REPLY = {"en": "*: You write to us. [[User:Bea Reply|Bea Reply]] 14:25, 9 March 2025 (UTC)",
+REPLY = {"es": "*: Escríbenos. [[Usuario:Bea Reply|Bea Reply]] 14:25, 9 mar 2025 (UTC)",
+         "en": "*: You write to us. [[User:Bea Reply|Bea Reply]] 14:25, 9 March 2025 (UTC)",
          "de": "*: Man schreibt uns. [[Benutzer:Bea Reply|Bea Reply]] 14:25, 9. Mär. 2025 (CET)",
          "fr": "*: Écrivez-nous. [[Utilisateur:Bea Reply|Bea Reply]] 9 mars 2025 à 14:25 (CET)",
          "pl": "*: Piszcie. [[Wikipedysta:Bea Reply|Bea Reply]] 14:25, 9 mar 2025 (CET)"}
@@ -159,3 +160,35 @@ def test_a_series_selects_another_languages_templates():
     assert question.question == "How do I appeal?"
     assert wikifacts.unsigned_spec_problem("lang:xx").startswith("'lang:xx': no such language")
     assert wikifacts.unsigned_spec_problem("lang:de") is None
+
+
+@pytest.mark.parametrize("lang, written, asker, moment", [
+    ("en", "{{unsigned ip|203.0.113.9|14:20, 9 March 2025 (UTC)}}", "203.0.113.9", utc(2025, 3, 9, 14, 20)),
+    ("en", "{{unsigned2|14:20, 9 March 2025 (UTC)|Ex}}", "Ex", utc(2025, 3, 9, 14, 20)),
+    ("en", "{{unsigned|Ex|14:20, 9 March 2025 (UTC)}}.", "Ex", utc(2025, 3, 9, 14, 20)),
+    ("fr", "{{non signé|Ex|9 mars 2025 à 15:20 (CET)}}.", "Ex", utc(2025, 3, 9, 14, 20)),
+    ("de", "{{unsigniert|Ex|15:20, 9. Mär. 2025 (CET)}} ", "Ex", utc(2025, 3, 9, 14, 20)),
+])
+def test_an_unsigned_template_in_another_case_or_with_a_stop_after_it_signs(lang, written, asker, moment):
+    """The template is found case-insensitively, so it is read so too (``{{unsigned ip}}`` once broke
+    the line, and lost the question and its replies); a full stop after it does not hide it."""
+    result = thread(written, lang)
+    [question] = result.questions
+    assert (question.asker, question.timestamp) == (asker, moment)
+    assert question.question == "How do I appeal?" and len(question.comments) == 1
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("de", "<small>(''[[Hilfe:Signatur|nicht signierter]] Beitrag von'' [[Benutzer:Ann Example|Ann Example]] "
+           "([[Benutzer Diskussion:Ann Example|Diskussion]]) 18:07, 16. Mai 2011 (CEST))</small>"),
+    ("pl", "<small>[[Wikipedia:Podpisuj się|Niepodpisany komentarz]] użytkownika [[Wikipedysta:Ann Example|"
+           "Ann Example]] ([[Dyskusja wikipedysty:Ann Example|dyskusja]]) 18:07, 16 maj 2011 (CEST)</small>"),
+    ("es", "<small>[[Wikipedia:Firma|Comentario anterior sin firmar]] añadido por [[Usuario:Ann Example|"
+           "Ann Example]] ([[Usuario discusión:Ann Example|disc.]]) 16:07 16 may 2011 (UTC)</small>"),
+])
+def test_a_substituted_text_whose_first_words_are_a_link_leaves_nothing(lang, text):
+    """The link to the help page may wrap the first words of the note, not only a middle one."""
+    [question] = thread(text, lang).questions
+    assert question.asker == "Ann Example" and question.timestamp == utc(2011, 5, 16, 16, 7)
+    assert question.question == "How do I appeal?"

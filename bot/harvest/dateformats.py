@@ -33,6 +33,10 @@ def _format_pattern(php: str, month: str) -> str:
             if code == "g":  # the genitive month name
                 parts.append(month if "month" not in seen else r"[^\W\d_]+\.?")
                 seen.add("month")
+            elif code == "k" and php.startswith("Y", index):  # the Thai solar year: 543 after the Gregorian
+                parts.append(group("thaiyear", "[0-9]{4}"))
+                seen.add("year")
+                index += 1
             continue  # other x-codes are flags (raw digits, other calendars) of the next code
         index += 1
         if char in "HG":
@@ -61,7 +65,7 @@ def _format_pattern(php: str, month: str) -> str:
         elif char.isspace() or char in ",،":
             parts.append(r"[\s,،\u00a0]*")
         elif unicodedata.category(char) == "Cf":
-            parts.append("[\u200e\u200f]*")
+            parts.append("[\u200e\u200f\u061c]*")
         elif char.isalpha():
             parts.append(re.escape(char))
         else:

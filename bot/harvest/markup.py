@@ -29,8 +29,9 @@ _SEPARATORS = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&thinsp;", "&#x2009;", "
 _EMPTY_WRAPPER = re.compile(r"<(?P<tag>span|small|sup|sub|font|b|i|u|em|strong|big|bdi)\b[^<>]*>"
                             r"(?P<inside>\s*[^\s<>][^<>]{0,40})</(?P=tag)\s*>\Z", re.IGNORECASE)
 """A tag wrapping a few characters, ending where a signature's links start."""
-_DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-"""Invisible marks that turn text around: right-to-left names pick them up around a signature."""
+_DIRECTION_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Invisible marks that turn text around (U+061C ARABIC LETTER MARK too): right-to-left names pick
+them up around a signature."""
 _ENTITY_TEMPLATE = re.compile(r"(?:&#123;|&#x7[bB];){2}[^{}|\[\]<>&\n]{1,40}&#(?:124|x7[cC]);\Z")
 """A template call written with character references, up to its first ``|``: what a signature
 pasted from a page's source leaves before its link."""
@@ -53,8 +54,9 @@ def autosigned_pattern(texts: tuple[str, ...]) -> re.Pattern[str] | None:
                     for text in texts if (words := _AUTOSIGNED_WORD.findall(text))]
     if not alternatives:
         return None
-    return re.compile(r"(?:—|--|&mdash;)?\s*(?:" + "|".join(alternatives) + ")" + _AUTOSIGNED_JUNK + r"\Z",
-                      re.IGNORECASE)
+    # a link may open before the first word too: ``[[Hilfe:Signatur|nicht signierter]] Beitrag von``
+    return re.compile(r"(?:—|--|&mdash;)?\s*(?:\[\[[^\[\]|\n]{0,60}\|)?(?:" + "|".join(alternatives) + ")"
+                      + _AUTOSIGNED_JUNK + r"\Z", re.IGNORECASE)
 
 
 def _autosigned_ends(texts: tuple[str, ...]) -> tuple[str, ...]:
@@ -102,6 +104,10 @@ def _name_words(user: str, signature: str) -> set[str]:
 
 _WORDS = re.compile(r"[^\W_]+")
 
+_WORD_AFTER = re.compile(r"[ \t]+'*[^\W\d_]{2,}")
+"""A word after a link: ``my [[User:Ex/Notes|notes]] there`` goes on as a sentence; a signature's
+link to a subpage (``[[User:Ex/Sig|Ex]]``) is followed by its timestamp, a bracket or its end."""
+
 _IN_SENTENCE = re.compile(r"[^\W_]'*[ \t]+'*\Z|,[ \t]*\Z")
 """What a link in the middle of a sentence follows: a word and a space (``on my``; a signature
 is often glued to the text before it) or a comma (not a ``;``, which ends the entities signatures
@@ -122,7 +128,10 @@ def mention_label(text: str, start: int, end: int, user: str) -> str | None:
     name = {word.casefold() for word in _WORDS.findall(user) if len(word) > 1 or word.isupper()}
     before = _WORDS.findall(visible(text[max(0, start - 40):start]))
     words = _WORDS.findall(shown)
-    if len(words) < 2 or any(word.casefold() in name for word in [*words, *before[-1:]]):
+    target = text[start:end].partition("|")[0]
+    subpage_in_sentence = "/" in target.partition(":")[2] and _WORD_AFTER.match(text, end) is not None
+    if (len(words) < 2 and not subpage_in_sentence) or \
+            any(word.casefold() in name for word in [*words, *before[-1:]]):
         # one word is how a signature labels its links (``talk``, ``contribs``, ``💬``); the name
         # shown, or written just before (``Ann Example [[User talk:…|talk]]``), is a signature's
         return None

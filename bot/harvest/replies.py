@@ -40,8 +40,9 @@ class _Replies:
     def continues_reply(self, line: _Line) -> bool:
         """Whether a line may go on the held reply: a reply line at its depth."""
         depth = self.held[0][2]
-        if line.kind == "list":
-            return len(line.prefix) == depth and line.prefix not in _TOP_LEVEL_PREFIXES
+        if line.kind == "list":  # at its depth, or a list nested in it (``*: Because:`` then ``*:* …``)
+            return line.prefix not in _TOP_LEVEL_PREFIXES and (
+                len(line.prefix) == depth or line.prefix.startswith(self.held[0][0].prefix))
         return line.kind in ("prose", "template") and self.section_question is not None and depth == 1
 
     def release(self) -> None:
@@ -58,7 +59,8 @@ class _Replies:
         if said.signature is None and (said.text or said.struck):
             self.held.append((line, said, depth))
             return
-        if self.held and said.signature is not None and (said.text or said.struck):
+        if self.held and said.signature is not None and (said.text or said.struck or said.signature.user):
+            # signed on its last line, or by a signature alone under the reply and its list
             first = self.held[0][0]
             parts = [*(held for _, held, _ in self.held), said]
             said = dataclasses.replace(

@@ -8,6 +8,7 @@ read by :mod:`bot.harvest.replies`, what each line says by :mod:`bot.harvest.pos
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 
 from bot import wikifacts
@@ -85,6 +86,10 @@ class _SectionReader(_Replies):
                 return
         if self.held and line.kind != "blank" and not self.continues_reply(line):
             self.release()
+        if self.thread and line.kind in ("list", "prose", "template") and \
+                (outdent := _outdent_end(line.content[0])) is not None:
+            self.outdented(line, outdent)
+            return
         if self.post and self.section_question is None and line.kind == "list":
             self.prose(line, whole=True)  # a list inside the post: part of the question
         elif line.kind == "blank":
@@ -105,6 +110,17 @@ class _SectionReader(_Replies):
             self.prose(line)  # a code block, on lines of its own, inside a post
         else:
             self.settle_pending()  # layout: rules, tags, magic words, categories
+
+    def outdented(self, line: _Line, outdent: int) -> None:
+        """A line that starts with an outdent template (``{{od}} text``): it starts again at the
+        margin, yet replies to the comment above it, as DiscussionTools reads it; the template
+        is no part of what it says."""
+        self.release()
+        self.settle_pending()
+        structure, display = line.content
+        said = _read(structure[outdent:], display[outdent:], self.page.facts)
+        if said.text or said.struck or said.signature or said.problems:
+            self.reply(line, said, max(depth for depth, _ in self.thread) + 1)
 
     def end(self) -> None:
         self.release()
@@ -184,6 +200,17 @@ class _SectionReader(_Replies):
             if item is not None:
                 self.page.problem(item[0], "prose that is neither a bullet nor a signed question")
         self.pending = []
+
+
+_OUTDENT = re.compile(r"\s*\{\{\s*([^{}|\n]{1,40}?)\s*(?:\|[^{}\n]{0,40})?\}\}")
+
+
+def _outdent_end(structure: str) -> int | None:
+    """Where an outdent template that starts a line's content ends, if one does."""
+    match = _OUTDENT.match(structure) if "{{" in structure[:8] else None
+    if match is None or wikifacts.template_key(match.group(1)) not in wikifacts.OUTDENT_TEMPLATES:
+        return None
+    return match.end()
 
 
 def _begins_with_prose(body: list[_Line]) -> bool:

@@ -227,7 +227,7 @@ def _unsigned_pattern(facts: wikifacts.LanguageFacts) -> re.Pattern[str] | None:
     name = "|".join(space.join(re.escape(word) for word in name.split()) for name in names)
     namespaces = "|".join(re.escape(n) for n in sorted(wikifacts.TEMPLATE_NAMESPACES))
     return re.compile(rf"\{{\{{\s*(?:(?:safe)?subst\s*:\s*)?(?:(?:{namespaces})\s*:\s*)?(?P<name>{name})\s*"
-                      r"(?:\|(?P<params>[^{}]*))?\}\}\Z", re.IGNORECASE)
+                      r"(?:\|(?P<params>[^{}]*))?\}\}[\s.,;!)]{0,3}\Z", re.IGNORECASE)
 
 
 def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
@@ -238,7 +238,7 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     match = reader.unsigned.search(text) if reader.unsigned is not None else None
     if match is None:
         return None
-    template = reader.unsigned_by_key[wikifacts.template_key(match["name"])]
+    template = reader.unsigned_by_key[wikifacts.template_key(match["name"]).casefold()]
     values: dict[str, str] = {}
     position = 0
     for part in _PARAMETER.split(match["params"]) if match["params"] is not None else []:
@@ -286,7 +286,8 @@ class _Reader:
         self.digits = {**wikifacts.every_digit(), **(facts.digit_table or {})}
         """Every script's digits as ASCII: a signature copied from another wiki keeps its own (``١٤:٢٠``)."""
         self.unsigned = _unsigned_pattern(facts)
-        self.unsigned_by_key = {wikifacts.template_key(t.name): t for t in facts.unsigned_templates}
+        self.unsigned_by_key = {wikifacts.template_key(t.name).casefold(): t for t in facts.unsigned_templates}
+        """By name case-folded, as the pattern finds them (``{{unsigned ip}}`` for ``{{Unsigned IP}}``)."""
         self.autosigned = autosigned_pattern(facts.unsigned_texts)
         self.autosigned_ends = _autosigned_ends(facts.unsigned_texts)
         months = sorted(facts.month_numbers, key=len, reverse=True)
@@ -453,8 +454,11 @@ class _Reader:
             month = self.facts.month_numbers.get(groups["month"].casefold().rstrip("."))
         else:
             month = int(groups["monthnum"]) if groups.get("monthnum") else None
+        year = groups.get("year")
+        if year is None and groups.get("thaiyear"):  # th's ``xkY``; a Gregorian year written there stays one
+            year = int(groups["thaiyear"]) - (_THAI_YEARS if int(groups["thaiyear"]) > 2300 else 0)
         try:
-            local = datetime(int(groups["year"]), month or 0, int(groups["day"]), int(groups["hour"]),
+            local = datetime(int(year or 0), month or 0, int(groups["day"]), int(groups["hour"]),
                              int(groups["minute"]))
         except (TypeError, ValueError):
             return None, f"unreadable signature timestamp {written!r}: the question has no time"
@@ -469,10 +473,12 @@ class _Reader:
         return (local - timedelta(minutes=offset)).replace(tzinfo=timezone.utc), None
 
 
+_THAI_YEARS = 543
+"""The Thai solar calendar's years are the Gregorian's plus 543 (Language::sprintfDate's ``xk``)."""
 _WORD = re.compile(r"\w")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _BLANKS = re.compile(r"&(?:nbsp|thinsp|ensp|emsp|#160|#x[aA]0|#8201|#x2009|#8239|#x202[fF]);"
-                     "|[\u200e\u200f\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
+                     "|[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u00a0\u202f\u2009]")
 """Spaces written as entities or no-break spaces, and direction marks: blank in a timestamp."""
 
 

@@ -47,6 +47,7 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     DRAFT_STATUSES,
     DRAFT_PARAMETERS,
     PERSON_TEMPLATES,
+    OUTDENT_TEMPLATES,
     NOTE_TEMPLATE,
     PROPOSAL_TEMPLATE,
     PROPOSAL_END_TEMPLATE,
@@ -71,6 +72,7 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     WIKIMEDIA_USER_ALIASES,
     WIKIMEDIA_USER_PAGES,
     ZONE_OFFSETS,
+    ZONE_HOMES,
     AMBIGUOUS_ZONES,
     SITE_MESSAGES,
     SIGNATURE_CLOCK,
@@ -348,7 +350,11 @@ def _every_language() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(users), frozenset(specials), frozenset(pages)
 
 
-_ZONE_NUMERIC = re.compile(r"(?:utc|gmt)\s*([+−-])\s*([0-9]{1,2})(?::?([0-9]{2}))?")
+_ZONE_NUMERIC = re.compile(r"(?:utc|gmt)?\s*([+−-])\s*([0-9]{1,2})(?::?([0-9]{2}))?")
+"""A zone written as its offset: ``UTC+2``, ``GMT-03:00``, or the bare ``+03``, ``+0330``, ``-03`` that
+PHP's ``T`` gives for an IANA zone without an abbreviation of its own (Europe/Istanbul, Asia/Tehran,
+Asia/Bangkok, America/Sao_Paulo): MediaWiki writes it as the signature's zone when the wiki has no
+``timezone-…`` message for it (MWTimestamp::getTimezoneMessage)."""
 
 
 @dataclass(frozen=True)
@@ -419,15 +425,18 @@ class LanguageFacts:
             return 0
         numeric = _ZONE_NUMERIC.fullmatch(folded)
         if numeric:
-            minutes = int(numeric[2]) * 60 + int(numeric[3] or 0)
+            hours, minutes = int(numeric[2]), int(numeric[3] or 0)
+            if hours > 14 or minutes >= 60:
+                return None  # no zone is that far from UTC: not an offset
+            minutes += hours * 60
             return -minutes if numeric[1] in "-−" else minutes
         if self.zone:
             offset = _iana_offset(self.zone, local, zone)
             if offset is not None:
                 return offset
-        if folded in ZONE_OFFSETS:
-            return ZONE_OFFSETS[folded]
-        return None
+        if folded in ZONE_HOMES:  # one zone whose offset changed over the years: MSK was +4 in 2011-2014
+            return _iana_offset(ZONE_HOMES[folded], local, zone) or ZONE_OFFSETS.get(folded)
+        return ZONE_OFFSETS.get(folded)
 
     def ambiguous_zone(self, zone: str) -> bool:
         """Whether a zone abbreviation names several zones (``IST``: India, Ireland, Israel)
@@ -561,7 +570,8 @@ def signature_time_pattern() -> re.Pattern[str]:
             rf"|{year}\s*[年년.\-/]?\s*(?:{month}|[0-9]{{1,2}})\s*[月월.\-/]?\s*[0-9]{{1,2}}\s*[日일.]?"
             rf"|[0-9]{{1,2}}\s*[./\-]\s*[0-9]{{1,2}}\s*[./\-]\s*{year})")
     time = SIGNATURE_CLOCK.pattern
-    zone = r"\(\s*(?:[^\W\d_]{1,6}(?:\s[^\W\d_]{1,3}){0,2}(?:\s*[+−-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?)\s*\)"
+    zone = (r"\(\s*(?:[^\W\d_]{1,6}(?:\s[^\W\d_]{1,3}){0,2}(?:\s*[+−-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?"
+            r"|[+−-][0-9]{2}(?::?[0-9]{2})?)\s*\)")  # ``(+03)``: a zone without an abbreviation
     return re.compile(rf"(?:{time}[^\n()\[\]{{}}]{{0,12}}?{date}"
                       rf"|(?<![0-9]){date}[\s,.،]*(?:\([^()\n]{{1,6}}\)[\s,.]*)?{time})"
                       rf"\s*{zone}", re.IGNORECASE)

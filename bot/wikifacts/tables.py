@@ -48,6 +48,13 @@ PERSON_TEMPLATES = frozenset({"Ping", "U", "Reply to", "Re", "Replyto", "Reply",
 by their :func:`template_key`."""
 
 
+# Source: English Wikipedia's Template:Outdent and its redirects (Special:WhatLinksHere, redirects
+# only), German Wikipedia's Vorlage:Einrückung and Vorlage:Ausrücken.
+OUTDENT_TEMPLATES = frozenset({"Outdent", "Od", "OD", "Outdent2", "Unindent", "Deindent", "Einrückung", "Ausrücken"})
+"""Templates a reply starts with to begin again at the margin (``{{outdent}}``, ``{{od|::}}``): the line
+still replies to the comment above it, by their :func:`template_key`."""
+
+
 # Source: the bot's own Template:Conversation hour note.
 NOTE_TEMPLATE = "Conversation hour note"
 """The bot's visible note for staff on a line of the draft (never part of the notes)."""
@@ -183,21 +190,27 @@ ZONE_OFFSETS: dict[str, int] = {
     "mez": 60, "mesz": 120, "eet": 120, "eest": 180, "msk": 180, "trt": 180, "irst": 210,
     "irdt": 270, "pkt": 300, "npt": 345, "ict": 420, "wib": 420, "hkt": 480, "sgt": 480,
     "pht": 480, "awst": 480, "jst": 540, "kst": 540, "acst": 570, "aest": 600, "aedt": 660, "nzst": 720,
-    "nzdt": 780, "brt": -180, "art": -180, "edt": -240, "est": -300, "mdt": -360, "mst": -420,
-    "pdt": -420, "pst": -480, "akst": -540, "hst": -600, "idt": 180,
+    "nzdt": 780, "brt": -180, "art": -180, "edt": -240, "mdt": -360, "mst": -420,
+    "pdt": -420, "akst": -540, "hst": -600, "idt": 180,
 }
 """Offsets in minutes of the zone abbreviations signatures are written with (``(CEST)``), each
 naming one zone only (the ambiguous ones are :data:`AMBIGUOUS_ZONES`)."""
+
+ZONE_HOMES: dict[str, str] = {"msk": "Europe/Moscow"}
+"""The IANA zone of an abbreviation whose offset changed over the years (Moscow kept "MSK" at +4 from
+March 2011 to October 2014): its offset is the zone's at the signature's date."""
 
 # Source: the IANA time zone database (tzdata), zones whose abbreviations coincide: IST is
 # Asia/Kolkata, Europe/Dublin (summer) and Asia/Jerusalem; CST America/Chicago, Asia/Shanghai
 # and America/Havana; AST America/Halifax and Asia/Riyadh; BST Europe/London (summer) and
 # Bangladesh; GST Asia/Dubai and Atlantic/South_Georgia; CDT America/Chicago (summer) and
-# America/Havana (summer).  Timezone abbreviations as DiscussionTools reads them
+# America/Havana (summer); PST America/Los_Angeles and Asia/Manila (since tzdata 2017); EST
+# America/New_York and, in tzdata before 2014f, Australia/Sydney, Melbourne, Brisbane and Hobart
+# (standard time and summer time alike).  Timezone abbreviations as DiscussionTools reads them
 # (CommentParser::getTimestampRegexp) are the wiki's own zone's only.
 AMBIGUOUS_ZONES: dict[str, tuple[int, ...]] = {
     "ist": (330, 60, 120), "cst": (-360, 480, -300), "ast": (-240, 180), "bst": (60, 360),
-    "gst": (240, -120), "cdt": (-300, -240),
+    "gst": (240, -120), "cdt": (-300, -240), "pst": (-480, 480), "est": (-300, 600, 660),
 }
 """Zone abbreviations that name several zones, with their offsets in minutes: a signature
 written with one gives no time, unless the wiki's own zone (siteinfo) settles it."""
