@@ -43,6 +43,8 @@ How the rest is read:
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import html
 import re
@@ -164,7 +166,18 @@ def parse_draft(text: str, speakers: Iterable[str] = ()) -> Draft:
 
     ``speakers`` are the names a ``* Name: text`` line may answer as (the
     series' host and its ``speakers``); people who answer as ``: Name:``
-    elsewhere in the draft are added to them."""
+    elsewhere in the draft are added to them.
+
+    Each text is parsed once a run, however many steps ask (a tick reads a
+    draft's status, its staff revision, its problems, its marks and its
+    harvest): each caller gets its own copy of that parse, which it may
+    change (a copy takes a tenth of a parse: 0.1 ms against 1.3 ms for the
+    example draft)."""
+    return copy.deepcopy(_parsed(text, tuple(speakers)))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, speakers: tuple[str, ...]) -> Draft:
     code = wikitext.parse(text)
     status_template = _status_template(code)
     draft = Draft()
