@@ -168,7 +168,7 @@ MARKER_KINDS: dict[str, Callable[[int], tuple[str, str]]] = {
 #: of n unclosed openers: what every tick parses of them.
 UNCLOSED_UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>",
                   "attributes": '<div style="', "ext. links": "[http://x ", "tables": "\n{|x",
-                  "tag names": "<é "}
+                  "tag names": "<é ", "hidden closers": "{{a|<!--}}-->", "nowiki closers": "[[a|<nowiki>]]</nowiki>"}
 
 
 def community_pages(unit: str, n: int) -> dict[str, Callable[[], object]]:

@@ -20,10 +20,11 @@ from bot.harvest import harvest
 
 PIECES = ["{{", "}}", "[[", "]]", "<!--", "-->", "<span>", "</span>", "<br>", "|", "x", " ", "\n", "=", "'''",
           "{{x|", "[[x|", "<ref>", "</ref>", "&amp;", "[", "]", "[http://x ", '<div style="', "\n{|", "\n|}",
-          "<é ", "<<b>", "|}}"]
+          "<é ", "<<b>", "|}}", "<nowiki>", "</nowiki>", "<pre>", "</pre>", "<math>"]
 UNITS = {"comments": "<!-- ", "templates": "{{x|", "links": "[[x|", "tags": "<span>",
          "tag attributes": '<div style="', "external links": "[http://x ", "tables": "\n{|x",
-         "tag names of other scripts": "<é "}
+         "tag names of other scripts": "<é ", "closers in comments": "{{a|<!--}}-->",
+         "closers in nowiki": "{{a|<nowiki>}}</nowiki>"}
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=200))
