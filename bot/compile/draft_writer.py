@@ -54,17 +54,24 @@ def render_draft(questions: list[Question], session: Session, templates: Templat
 
 
 def update_draft(draft_text: str, questions: list[Question], session: Session,
-                 templates: TemplateSet, restore: Iterable[str] = ()) -> DraftUpdate:
+                 templates: TemplateSet, restore: Iterable[str] = (),
+                 harvested: Iterable[str] | None = None) -> DraftUpdate:
     """``draft_text`` with the questions that are new since the bot last wrote
     to it: each at the end of its topic's section (the section added at the
     end of the page if missing), a follow-up right after its parent.  Nothing
     else changes, but the list of harvested ids; a question the bot added
     before and staff deleted is not added again (``restore``: the ids of
     those someone else deleted, added again).  With no new question, the
-    text comes back unchanged."""
+    text comes back unchanged.
+
+    ``harvested``: the box's list as the bot or staff last saved it, read
+    instead of the list in ``draft_text`` when someone else saved the draft
+    since (an id added there would keep a question out of the draft, one
+    removed would bring back a question staff deleted)."""
     draft = parse_draft(draft_text)
+    listed = draft.harvested if harvested is None else list(harvested)
     in_draft = {question.id: question for question in draft.questions if not question.staff_added}
-    known = (set(draft.harvested) - set(restore)) | set(in_draft)
+    known = (set(listed) - set(restore)) | set(in_draft)
     new = [question for question in _unique(questions) if question.id not in known]
     if not new:
         return DraftUpdate(draft_text)
@@ -91,7 +98,7 @@ def update_draft(draft_text: str, questions: list[Question], session: Session,
             insertions.append((section.end, body))
     insertions.append((page_end, new_sections))  # after what goes at the end of the last section
     # Ids in the draft but missing from the list are recorded too, so that deleting them later sticks.
-    recorded = list(dict.fromkeys([*draft.harvested, *in_draft, *writer.added]))
+    recorded = list(dict.fromkeys([*listed, *in_draft, *writer.added]))
     digests = {**{q.id: text_digest(q.question) for q in questions if q.id in in_draft},
                **draft.digests, **writer.digests}
     signatures = {**{q.id: signature_key(q.asker, q.timestamp) for q in questions if q.id in in_draft},

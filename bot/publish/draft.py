@@ -55,15 +55,18 @@ def plan_draft_problems(pages: Mapping[str, PageState], session: Session, series
 
 
 def plan_draft(pages: Mapping[str, PageState], session: Session, questions: list[Question], tset,
-               restore: frozenset[str] = frozenset()) -> Plan:
+               restore: frozenset[str] = frozenset(), harvested: tuple[str, ...] | None = None) -> Plan:
     """Create the draft, or add to it only the questions that are new since the
     last update (staff's text is never changed), and those of ``restore``
-    again (deleted by someone who may not drop them).  The plan's notices say what
-    was neutralised in the questions' text, for staff to look at."""
+    again (deleted by someone who may not drop them).  ``harvested``: the
+    box's list of harvested ids as the bot or staff last saved it, when
+    someone else saved the draft since (see :func:`bot.compile.update_draft`).
+    The plan's notices say what was neutralised in the questions' text, for
+    staff to look at."""
     current = pages.get(session.draft_page) or PageState.missing(session.draft_page)
 
     def update(text: str, exists: bool) -> compile_mod.DraftUpdate:
-        return (compile_mod.update_draft(text, questions, session, tset, restore) if exists
+        return (compile_mod.update_draft(text, questions, session, tset, restore, harvested) if exists
                 else compile_mod.render_draft(questions, session, tset))
 
     try:

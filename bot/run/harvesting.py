@@ -20,16 +20,31 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
     draft = pages[session.draft_page]
     result.questions = reconcile_with_draft(result.questions, draft,
                                             history=lambda: ctx.wiki.history(session.draft_page, latest=draft.revid))
-    restore, notices = dropped_questions(ctx, session, draft, result.questions)
-    plan = planned(lambda: publish.plan_draft(pages, session, result.questions, tset, restore))
+    harvested = trusted_harvested(ctx, session, draft)
+    restore, notices = dropped_questions(ctx, session, draft, result.questions, harvested)
+    plan = planned(lambda: publish.plan_draft(pages, session, result.questions, tset, restore, harvested))
     for notice in notices:
         log.warning("%s", notice, extra=logs.PLAIN)
     report = run_plan(ctx, plan)
     return finish(ctx, report, f"Draft of [[{session.title}]] ({len(result.questions)} questions harvested):")
 
 
-def dropped_questions(ctx: Context, session: Session, draft: PageState,
-                      questions: list[Question]) -> tuple[frozenset[str], list[str]]:
+def trusted_harvested(ctx: Context, session: Session, draft: PageState) -> tuple[str, ...] | None:
+    """The draft box's list of harvested ids as the bot or staff last saved
+    it, when someone else saved the draft since (the draft's history, one
+    request, which the reconciling of ids reads too); None when the bot or
+    staff saved it last (the list as it stands).  Only the bot writes that
+    list: what anyone else does to it decides nothing."""
+    if not draft.exists or draft.user == ctx.bot or is_staff(ctx, draft.user):
+        return None
+    for revision in reversed(ctx.wiki.history(session.draft_page, latest=draft.revid)):
+        if revision.user == ctx.bot or is_staff(ctx, revision.user):
+            return tuple(parsed_draft(revision.text).harvested)
+    return ()
+
+
+def dropped_questions(ctx: Context, session: Session, draft: PageState, questions: list[Question],
+                      harvested: tuple[str, ...] | None = None) -> tuple[frozenset[str], list[str]]:
     """The harvested questions someone other than staff or the bot deleted
     from the draft: those still on the questions page are put back (their
     ids), the others are reported for staff (the notices).  Only staff or
@@ -39,7 +54,7 @@ def dropped_questions(ctx: Context, session: Session, draft: PageState,
         return frozenset(), []
     now = parsed_draft(draft.text)
     present = {q.id for q in now.questions if not q.staff_added}
-    missing = [id_ for id_ in now.harvested if id_ not in present]
+    missing = [id_ for id_ in (now.harvested if harvested is None else harvested) if id_ not in present]
     if not missing:
         return frozenset(), []
     dropped = dropped_by_others(
