@@ -7,7 +7,7 @@ from bot import logs
 from bot.model import PageState
 from bot.publish.series import notes_link
 from bot.run.context import Context
-from bot.run.reading import is_staff, latest_revision_by, listed_dates
+from bot.run.reading import listed_dates, trusted, trusted_revision
 
 log = logs.get_logger("ical")
 
@@ -42,19 +42,6 @@ def calendar_feed(ctx: Context) -> bytes:
         log.warning("%s", problem, extra=logs.PLAIN)
     return ical.build(entries, name=series.index_page.rsplit("/", 1)[-1], duration_minutes=series.duration_minutes,
                       stamp=datetime.now(timezone.utc).replace(microsecond=0))
-
-
-def trusted(ctx: Context, user: str | None) -> bool:
-    """Staff, an operator or the bot itself."""
-    return is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators)
-
-
-def trusted_revision(ctx: Context, page: PageState) -> PageState:
-    """``page`` as staff, an operator or the bot last saved it (missing if none did)."""
-    if not page.exists or trusted(ctx, page.user):
-        return page
-    return latest_revision_by(ctx, page, lambda revision: trusted(ctx, revision.get("user") or "")) \
-        or PageState.missing(page.title)
 
 
 def trusted_index_text(ctx: Context, index: PageState) -> str:

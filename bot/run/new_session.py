@@ -15,7 +15,8 @@ from bot import publish
 from bot.model import Session
 from bot.run.context import Context, finish, planned, run_plan
 from bot.run.records import ledger_for
-from bot.run.reading import neighbours_ahead, read_for_plan, template_titles, templates_for, uses_massmessage
+from bot.run.reading import (neighbours_ahead, read_for_plan, template_titles, templates_for, uses_massmessage,
+                             with_trusted_time)
 
 
 def new_session_reads(day: date, time: str | None) -> "Callable[[Context], list[str]]":
@@ -37,7 +38,7 @@ def new_session(ctx: Context, day: date, time: str | None) -> int:
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.new_session_titles(session, ctx.series))
     if time is None:  # a run again (or the tick) finishing a session keeps the start its page records
-        session = publish.with_own_time(session, pages, ctx.series)
+        session = with_trusted_time(ctx, session, pages)
     plan = planned(lambda: publish.plan_new_session(pages, session, ctx.series, tset, allowed,
                                                     massmessage=uses_massmessage(ctx),
                                                     ledger=ledger_for(ctx, session, pages)))

@@ -136,6 +136,31 @@ def staff_draft(ctx: Context, draft: PageState, session: str | None = None) -> S
     return StaffDraft(state, others)
 
 
+def trusted(ctx: Context, user: str | None) -> bool:
+    """Staff, an operator or the bot itself."""
+    return is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators)
+
+
+def trusted_revision(ctx: Context, page: PageState) -> PageState:
+    """``page`` as staff, an operator or the bot last saved it (missing if none did)."""
+    if not page.exists or trusted(ctx, page.user):
+        return page
+    return latest_revision_by(ctx, page, lambda revision: trusted(ctx, revision.get("user") or "")) \
+        or PageState.missing(page.title)
+
+
+def with_trusted_time(ctx: Context, session: Session, pages: dict[str, PageState]) -> Session:
+    """``session`` with the start its page records (:func:`bot.publish.with_own_time`)
+    as staff, an operator or the bot last saved it: a start moved by anyone
+    else (``start=…T00:00Z``, six hours early) would end the collecting of
+    questions before the session starts.  One history request, and one for
+    the text, only when someone else saved the page last."""
+    page = pages.get(session.title)
+    if page is not None and page.exists and not trusted(ctx, page.user):
+        pages = {**pages, session.title: trusted_revision(ctx, page)}
+    return publish.with_own_time(session, pages, ctx.series)
+
+
 def latest_revision_by(ctx: Context, page: PageState, accept: Callable[[dict], bool]) -> PageState | None:
     """``page`` as of its latest revision among the latest 500 that ``accept``
     takes (given the API's ``revid``, ``user`` and ``timestamp`` of each,

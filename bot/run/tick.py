@@ -46,7 +46,8 @@ from bot.run import harvesting, new_session, publishing
 from bot.run.context import Context, finish, run_plan
 from bot.run.draft_box import show_on_draft
 from bot.run.lock import open_private
-from bot.run.reading import dates_listed_in, listed_dates, parsed_draft, staff_draft, template_titles, templates_for
+from bot.run.reading import (dates_listed_in, listed_dates, parsed_draft, staff_draft, template_titles, templates_for,
+                             with_trusted_time)
 from bot.run.status import SessionStatus, write_status_page
 from bot.wiki.apply import job_code, refusals
 
@@ -133,7 +134,7 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
         drafts = ctx.wiki.read([t for d in dates for t in _survey_titles(series.session(d))]) if dates else {}
         seen.update({p.title: p.revid for p in [index, *drafts.values()]})
         for day in dates:
-            session = publish.with_own_time(series.session(day), drafts, series)
+            session = with_trusted_time(sctx, series.session(day), drafts)
             start = session_starts(session)
             draft = drafts[session.draft_page]
             status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists
