@@ -192,3 +192,36 @@ def test_a_deleted_end_marker_still_keeps_the_next_heading_on_its_own_line(after
     text = f"Intro.\n{pagetext.NOTES_BEGIN}\nold notes\n{after}"
     assert pagetext.set_own_part(text, "new notes") == f"Intro.\n{pagetext.wrap_own('new notes')}\nold notes\n{after}"
     assert pagetext.set_own_part(new, "new notes") == new  # and the next run changes nothing
+
+
+# -- which marked part is the bot's: its own last revision decides (issue 25) --
+
+BEGIN, END = pagetext.NOTES_BEGIN, pagetext.NOTES_END
+OLD = "* <span id=\"q-1\"></span>What is the plan?\n: Maggie: Soon."
+NEW = "* <span id=\"q-1\"></span>What is the plan?\n: Maggie: Soon, and in writing."
+OTHERS = st.lists(st.sampled_from(["Intro line.", "== Talk ==", "A member's note.", "[[Category:X]]", ""]),
+                  max_size=4).map("\n".join)
+
+
+@given(OTHERS, OTHERS, OTHERS)
+def test_a_marker_pair_around_someone_elses_line_takes_nothing(top, middle, bottom):
+    forged = f"{BEGIN}\nMy community text, please keep.\n{END}"
+    text = f"{top}\n{forged}\n{middle}\n{pagetext.wrap_own(OLD)}\n{bottom}"
+    out = pagetext.set_own_part(text, NEW, previous=OLD)
+    assert out.count("Maggie") == 1 and NEW in out
+    assert forged in out and out.replace(pagetext.wrap_own(NEW), "") == text.replace(pagetext.wrap_own(OLD), "")
+
+
+@given(OTHERS, OTHERS)
+def test_a_deleted_begin_or_end_marker_gives_no_second_copy(before, after):
+    for damaged in (f"{OLD}\n{END}", f"{BEGIN}\n{OLD}", OLD):
+        text = f"{before}\n{damaged}\n{after}"
+        out = pagetext.set_own_part(text, NEW, previous=OLD)
+        assert out.count("Maggie") == 1, out
+        assert out.startswith(f"{before}\n") and out.endswith(f"\n{after}"), out
+
+
+def test_the_bots_part_edited_by_someone_is_still_the_bots():
+    edited = OLD.replace("Soon.", "Soon (typo fixed).")
+    text = f"Intro.\n{pagetext.wrap_own(edited)}\nAfter."
+    assert pagetext.set_own_part(text, NEW, previous=OLD) == f"Intro.\n{pagetext.wrap_own(NEW)}\nAfter."

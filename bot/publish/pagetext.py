@@ -151,22 +151,43 @@ def ensure_line(text: str, line: str, *, own: "callable", order_key: "callable |
     return (body + "\n" if body else "") + line + "\n"
 
 
-def own_part(text: str, part: str | None = None) -> tuple[int, int] | None:
+def own_part(text: str, part: str | None = None, previous: str | None = None) -> tuple[int, int] | None:
     """(start, end) of the part of ``text`` between the bot's notes markers,
-    markers included; None if there is none.  Of several begin markers, the
-    one nearest the end marker counts (one copied higher up, onto someone
-    else's text, takes nothing of it).  A begin marker whose end marker was
-    deleted takes only the bot's own lines: those after it that are lines
-    of ``part`` (what the bot writes there now), never everything after."""
-    end = text.find(NOTES_END)
-    if end >= 0:
-        begin = text.rfind(NOTES_BEGIN, 0, end)
+    markers included; None if there is none.
+
+    ``previous`` is what the bot wrote between its markers in its own last
+    revision of the page: the markers are in open text, and only that
+    revision says which part is the bot's.  Of several marked parts, the one
+    holding most of its lines counts (a pair of markers put around someone
+    else's line takes nothing of it); when no marked part holds any, the text
+    the bot wrote, found as it wrote it, with whichever of its markers are
+    left around it (a begin marker deleted gives no second copy).  Without
+    ``previous``: of several begin markers, the one nearest the end marker
+    (one copied higher up, onto someone else's text, takes nothing of it).
+    A begin marker whose end marker was deleted takes only the bot's own
+    lines: those after it that are lines of ``part`` (what the bot writes
+    there now) or of ``previous``, never everything after."""
+    pairs, scan = [], 0
+    while (end := text.find(NOTES_END, scan)) >= 0:
+        begin = text.rfind(NOTES_BEGIN, scan, end)
         if begin >= 0:
-            return begin, end + len(NOTES_END)
+            pairs.append((begin, end + len(NOTES_END)))
+        scan = end + len(NOTES_END)
+    written = (previous or "").strip("\n")
+    if written:
+        ours = _lines(written)
+        held = [sum(line in ours for line in text[b:e].split("\n")) for b, e in pairs]
+        if held and max(held) > 0:
+            return pairs[held.index(max(held))]
+        found = text.find(written)
+        if found >= 0:
+            return _with_markers(text, found, found + len(written))
+    if pairs:
+        return pairs[0]
     begin = text.find(NOTES_BEGIN)
     if begin < 0:
         return None
-    ours = {line for line in (part or "").split("\n") if line.strip()}
+    ours = _lines(part or "") | _lines(written)
     stop = begin + len(NOTES_BEGIN)
     at = stop + 1 if text.startswith("\n", stop) else stop
     while at < len(text):
@@ -181,12 +202,28 @@ def own_part(text: str, part: str | None = None) -> tuple[int, int] | None:
     return begin, stop
 
 
-def own_text(text: str) -> str | None:
-    """What the bot wrote between its notes markers, None if there are none."""
-    where = own_part(text)
+def _lines(text: str) -> set[str]:
+    return {line for line in text.split("\n") if line.strip()}
+
+
+def _with_markers(text: str, start: int, stop: int) -> tuple[int, int]:
+    """``(start, stop)`` widened over a notes marker right before or after it (newlines between)."""
+    before = text[:start].rstrip("\n")
+    if before.endswith(NOTES_BEGIN):
+        start = len(before) - len(NOTES_BEGIN)
+    after = text[stop:]
+    if after.lstrip("\n").startswith(NOTES_END):
+        stop += len(after) - len(after.lstrip("\n")) + len(NOTES_END)
+    return start, stop
+
+
+def own_text(text: str, previous: str | None = None) -> str | None:
+    """What the bot wrote between its notes markers, None if there are none
+    (``previous``: as for :func:`own_part`)."""
+    where = own_part(text, previous=previous)
     if where is None:
         return None
-    inner = text[where[0] + len(NOTES_BEGIN):where[1]]
+    inner = text[where[0]:where[1]].removeprefix(NOTES_BEGIN)
     return inner.removesuffix(NOTES_END).strip("\n")
 
 
@@ -195,7 +232,8 @@ def wrap_own(part: str) -> str:
     return f"{NOTES_BEGIN}\n{part.strip(chr(10))}\n{NOTES_END}"
 
 
-def set_own_part(text: str, part: str, *, placeholder: str = "", owned: bool = False) -> str:
+def set_own_part(text: str, part: str, *, placeholder: str = "", owned: bool = False,
+                 previous: str | None = None) -> str:
     """Make the bot's marked part of ``text`` be ``part``; the rest is kept byte
     for byte.  Without markers, the part replaces ``placeholder`` (the text
     the page template wrote where the notes go), or a text that is exactly
@@ -203,7 +241,7 @@ def set_own_part(text: str, part: str, *, placeholder: str = "", owned: bool = F
     page that is wholly the bot's, written by an earlier version) it replaces
     everything; otherwise it goes first, above whatever others wrote."""
     wrapped = wrap_own(part)
-    where = own_part(text, part)
+    where = own_part(text, part, previous)
     if where is not None:
         return text[:where[0]] + wrapped + text[where[1]:]
     if placeholder.strip() and placeholder.strip() in text:

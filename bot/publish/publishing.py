@@ -35,7 +35,8 @@ def publish_conditions(draft: "compile_mod.Draft", session: Session, moment: dat
 
 def plan_publish(pages: Mapping[str, PageState], session: Session, series: "SeriesConfig", tset, *,
                  manual_at: datetime | None = None, allowed_dates: "Collection[date] | None" = None,
-                 massmessage: bool = False, facts=None, notices: Sequence[str] = (), ledger=None) -> Plan:
+                 massmessage: bool = False, facts=None, notices: Sequence[str] = (), ledger=None,
+                 own_notes: str | None = None) -> Plan:
     """Everything publishing ``session`` changes: the notes, the session page
     (when the notes have a page of their own), the index line, the
     navigation, and the answered marks.  ``pages`` holds what was read
@@ -47,7 +48,9 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
     draft is never published.  With ``manual_at`` (a publish by hand, not
     forced), so is a draft that is not ``ready`` or a session that has not
     started at that moment.  ``notices`` come first among the plan's
-    (what the caller found about the draft's revisions, say)."""
+    (what the caller found about the draft's revisions, say); ``own_notes``
+    what the bot wrote between its notes markers in its own last revision of
+    the notes page (see :func:`bot.publish.pagetext.own_part`)."""
     from bot.compile import check as check_mod
 
     session, _ = with_neighbours(session, series, page_text(pages, session.index_page), allowed_dates)
@@ -74,7 +77,8 @@ def plan_publish(pages: Mapping[str, PageState], session: Session, series: "Seri
     plan.notices += [f"neutralised in the notes: {n}" for n in notes.neutralised]
     summary = (f"Notes of [[{session.title}]]: {len(notes.answered)} answered"
                + (f", {len(notes.written)} to be answered in writing" if notes.written else ""))
-    plan.edits.append(notes_edit(session, notes.text, tset, summary, translate=series.translate))
+    plan.edits.append(notes_edit(session, notes.text, tset, summary, translate=series.translate,
+                                 previous=own_notes))
     if session.notes_page != session.title:
         plan.edits.append(Edit(
             title=session.title, kind="session", summary=f"Session page of [[{session.title}]]",

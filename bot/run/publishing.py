@@ -10,9 +10,10 @@ from bot import logs, publish
 from bot.model import PageState, Session
 from bot.run.context import Context, finish, planned, run_plan
 from bot.run.draft_box import show_on_draft
-from bot.run.records import ledger_for
+from bot.publish import pagetext
+from bot.run.records import ledger_for, own_text_before
 from bot.run.reading import (neighbours_ahead, read_for_plan, staff_draft, template_titles, templates_for,
-                             uses_massmessage)
+                             uses_massmessage, with_trusted_time)
 
 log = logs.get_logger("run")
 
@@ -37,7 +38,7 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     revision whatever its status says."""
     tset = templates_for(ctx)
     pages, allowed = read_for_plan(ctx, session, publish.publish_titles(session, ctx.series))
-    session = publish.with_own_time(session, pages, ctx.series)  # its page's start, not the series' default
+    session = with_trusted_time(ctx, session, pages)  # its page's start, not the series' default
     latest = pages.get(session.draft_page) or PageState.missing(session.draft_page)
     draft = staff_draft(ctx, latest, session.title)
     show_on_draft(ctx, session, draft.box_note, latest)
@@ -53,10 +54,22 @@ def publish_session(ctx: Context, session: Session, manual_at: datetime | None =
     if draft.state is not None:
         pages[session.draft_page] = draft.state
     notices = [f"[[{session.draft_page}]]: {draft.note}"] if draft.note else []
+    own_notes = bots_own_notes(ctx, pages.get(session.notes_page))
     plan = planned(lambda: publish.plan_publish(pages, session, ctx.series, tset, manual_at=manual_at,
                                                 allowed_dates=allowed, massmessage=uses_massmessage(ctx),
                                                 facts=ctx.wiki.language_facts(), notices=notices,
-                                                ledger=ledger_for(ctx, session, pages)))
+                                                ledger=ledger_for(ctx, session, pages), own_notes=own_notes))
     report = run_plan(ctx, plan)
     verb = "Would publish" if ctx.simulate else "Publishing"
     return finish(ctx, report, f"{verb} [[{session.title}]]:")
+
+
+def bots_own_notes(ctx: Context, page: PageState | None) -> str | None:
+    """What the bot wrote between its notes markers in its own last revision
+    of the notes page, None when it wrote none: which part of the page is the
+    bot's is decided by it, not by markers anyone can move, copy or delete
+    (no request when the bot saved the page last; else a light history
+    request and one for the text)."""
+    if page is None or not page.exists:
+        return None
+    return pagetext.own_text(own_text_before(ctx, page, None))
