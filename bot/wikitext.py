@@ -8,10 +8,15 @@ made a tick take 218 s; 64 KB of ``{{x|`` spent a whole run's budget.  Every
 page the bot reads can be edited by anyone, so every parse of one goes
 through :func:`parse`.
 
-:func:`parse` finds, in one left-to-right pass, the openers that nothing
-closes: each ``<!--`` after the last ``-->`` (MediaWiki hides all from the
-first of them to the end of the page), and the ``{{``, ``[[`` and opening
-tags left on a stack per kind.  Up to :data:`UNCLOSED_LIMIT` of them it
+:func:`parse` finds, in linear passes, the openers that nothing closes
+(:func:`unclosed`): an unclosed ``<!--`` (MediaWiki hides all from it to
+the end of the page); the ``{{``, ``[[`` and opening tags left on a stack
+per kind, and those the tokenizer's nesting leaves open (a ``}}`` in a tag
+or a bold run opened inside the template closes nothing); tag starts with
+no ``>``; external links' ``[`` with no ``]`` on their line; tables with no
+``|}``; never counting what a closed comment or a ``<nowiki>``, ``<pre>``…
+holds.  Each kind was found quadratic in the tokenizer, by measurement.
+Up to :data:`UNCLOSED_LIMIT` of them it
 gives the text to mwparserfromhell as it is, so ordinary pages are read
 exactly as before.  Beyond, it parses the text once with each unclosed
 opener replaced by a stand-in that opens nothing, and puts each opener back
@@ -28,23 +33,26 @@ from bisect import bisect_left
 
 import mwparserfromhell
 from mwparserfromhell.definitions import PARSER_BLACKLIST
-from mwparserfromhell.nodes import Comment, Text
+from mwparserfromhell.nodes import Comment, ExternalLink, Tag, Template, Text, Wikilink
 from mwparserfromhell.utils import parse_anything
 from mwparserfromhell.wikicode import Wikicode
 
 #: Up to this many unclosed openers mwparserfromhell reads the text whole.
 UNCLOSED_LIMIT = 20
 
-_TAG_NAME = r"[^\s{}\[\]<>|=&'\"#*;:/\\!\-]+"
+_TAG_NAME = r"[^\s{}\[\]<>|=&'\"#*;:/\\!\-]++"
 """A tag's name as mwparserfromhell's tokenizer reads one: from the ``<`` (or
 ``</``) up to a space, a quote or one of its marker characters.  Not only
-ASCII letters: ``<é `` and ``<1x>`` start tags for it too."""
-_OPENERS = re.compile(r"(?m)^[ \t]?(\{\||\|\})"
+ASCII letters: ``<é `` and ``<1x>`` start tags for it too.  Possessive
+(``++``): the pattern after it must not make the engine give back the name
+one character at a time (``<`` and 40,000 letters took 17 s)."""
+_OPENERS = re.compile(r"(?m)^[^\S\n]?(\{\||\|\})"
                       r"|\{\{|\}\}|\[\[|\]\]|\[|\]|\n"
                       r"|<(/?)(" + _TAG_NAME + r")[^<>]*?(/?)>"
                       r"|<(/?)" + _TAG_NAME + r"(?=[^<>]*(?:<|\Z))")
 """What :func:`unclosed` reads: a table's start and end at a line's start (as
-the tokenizer reads them: after at most one space), template and link
+the tokenizer reads them: after at most one character of white space, any
+script's), template and link
 brackets, single brackets and line ends (for external links), whole tags, and
 tag starts that reach the next ``<`` or the end without a ``>`` (the last two
 alternatives scan only up to the next ``<``, so each character is scanned
@@ -58,22 +66,29 @@ _HIDING = re.compile(r"<!--|<(" + _RAW + r")\b[^<>]*?(?<!/)>", re.IGNORECASE)
 _RAW_CLOSE = re.compile(r"</(" + _RAW + r")\s*>", re.IGNORECASE)
 
 
-def _read_parts(text: str, end: int) -> list[tuple[int, int]]:
-    """The parts of ``text[:end]`` that mwparserfromhell reads as wikitext:
+def _read_parts(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """The parts of ``text`` that mwparserfromhell reads as wikitext, and
+    where an unclosed comment starts (it hides the rest of the page), if one
+    does: all but the insides of closed comments and of the tags whose
+    contents it does not parse (``<nowiki>``, ``<pre>``, ``<math>``…: its
+    ``PARSER_BLACKLIST``; a ``<!--`` inside one opens no comment, however
+    unclosed).
     all but the insides of closed comments and of the tags whose contents it
     does not parse (``<nowiki>``, ``<pre>``, ``<math>``…: its
-    ``PARSER_BLACKLIST``).  A ``}}`` in ``{{a|<!--}}-->`` closes nothing for
-    the tokenizer; counted as a closer, 2,000 of them left 2,000 templates
+    A ``}}`` in ``{{a|<!--}}-->`` closes nothing for the tokenizer; counted as a closer, 2,000 of them left 2,000 templates
     unseen and made a tick take 150 s.  One pass: each comment's ``-->`` is
     the first after it, each tag's closer is found among the closers' sorted
     positions."""
     closers: dict[str, list[int]] = {}
-    for match in _RAW_CLOSE.finditer(text, 0, end):
+    for match in _RAW_CLOSE.finditer(text):
         closers.setdefault(match.group(1).lower(), []).append(match.start())
     parts, start, scan = [], 0, 0
-    while (match := _HIDING.search(text, scan, end)) is not None:
+    while (match := _HIDING.search(text, scan)) is not None:
         if match.group(1) is None:  # a comment
-            close = text.find("-->", match.end(), end)
+            close = text.find("-->", match.end())
+            if close < 0:
+                parts.append((start, match.start()))
+                return parts, match.start()
         else:
             positions = closers.get(match.group(1).lower(), [])
             at = bisect_left(positions, match.end())
@@ -83,11 +98,57 @@ def _read_parts(text: str, end: int) -> list[tuple[int, int]]:
             continue
         parts.append((start, match.end()))
         start = scan = close
-    parts.append((start, end))
-    return parts
+    parts.append((start, len(text)))
+    return parts, None
 
 
-def unclosed(text: str) -> list[tuple[int, int]]:
+_NESTED = re.compile(r"\{\{|\}\}|\[\[|\]\]|\n|'{2,}|<(/?)(" + _TAG_NAME + r")[^<>]*?(/?)>")
+_CLOSES = {"}}": "{{", "]]": "[["}
+
+
+def _unclosed_nested(text: str, parts: list[tuple[int, int]], styles: bool) -> list[tuple[int, int]]:
+    """The openers left open when each closer closes only the innermost open
+    construct, as the tokenizer reads: a ``}}`` in the body of a tag opened
+    inside a template (``{{a|<ref>}}</ref>``), or inside a bold or italic run
+    (``{{a|''b}}``), closes nothing.  Counting closers per kind, as
+    :func:`unclosed` does first, takes those for the template's: 10,000 such
+    units took 43-96 s.  With ``styles``, runs of ``''`` open and close
+    styles, which end at the end of their line (an unclosed one is listed).
+    Openers closed here but not by the tokenizer (a template around a tag it
+    gives up on) are listed too: at most a few on an ordinary page, where
+    :func:`parse` reads the page as it is anyway."""
+    stack: list[tuple[str, int, int]] = []
+    spans: list[tuple[int, int]] = []
+    for part in parts:
+        for match in _NESTED.finditer(text, *part):
+            token = match.group()
+            if token in ("{{", "[["):
+                stack.append((token, match.start(), match.end()))
+            elif token in _CLOSES:
+                if stack and stack[-1][0] == _CLOSES[token]:
+                    stack.pop()
+            elif token == "\n":
+                while stack and stack[-1][0] == "''":
+                    spans.append(stack.pop()[1:])
+            elif token.startswith("''"):
+                if not styles:
+                    continue
+                if stack and stack[-1][0] == "''":
+                    stack.pop()
+                else:
+                    stack.append(("''", match.start(), match.end()))
+            else:
+                name = match.group(2).lower()
+                if match.group(3) or name in _VOID_TAGS:
+                    continue
+                if not match.group(1):
+                    stack.append(("<" + name, match.start(), match.start() + 1))
+                elif stack and stack[-1][0] == "<" + name:
+                    stack.pop()
+    return spans + [(start, end) for _, start, end in stack]
+
+
+def unclosed(text: str, *, styles: bool = False) -> list[tuple[int, int]]:
     """The (start, end) of every opener in ``text`` that nothing closes, in
     order; an unclosed comment is one span from its ``<!--`` to the end.
 
@@ -100,20 +161,19 @@ def unclosed(text: str) -> list[tuple[int, int]]:
     link).  Each was measured quadratic in mwparserfromhell 0.7.2 when
     repeated: 4,000 ``<div style="`` took 14 s, 4,000 ``[http://x `` 1.4 s.
     What a closed comment or a ``<nowiki>`` holds is not read
-    (:func:`_read_parts`)."""
+    (:func:`_read_parts`); and the openers the tokenizer's nesting leaves
+    open are added (:func:`_unclosed_nested`; ``styles``: bold and italic
+    are read, as ``parse`` does unless ``skip_style_tags``)."""
     spans: list[tuple[int, int]] = []
-    end = len(text)
-    last_close = text.rfind("-->")
-    first_open = text.find("<!--", last_close + 3 if last_close >= 0 else 0)
-    if first_open >= 0:
-        end = first_open
-        spans.append((first_open, len(text)))
+    parts, comment = _read_parts(text)
+    if comment is not None:
+        spans.append((comment, len(text)))
     stacks: dict[str, list[int]] = {}
     lengths: dict[int, int] = {}
     links: list[int] = []  # single ``[`` waiting on this line for a ``]``
     inner = 0  # ``[[`` opened on this line after the first waiting ``[``
     tables: list[int] = []
-    for match in (match for part in _read_parts(text, end) for match in _OPENERS.finditer(text, *part)):
+    for match in (match for part in parts for match in _OPENERS.finditer(text, *part)):
         token = match.group()
         if match.group(1):
             if match.group(1) == "{|":
@@ -159,14 +219,14 @@ def unclosed(text: str) -> list[tuple[int, int]]:
     spans += [(start, start + 2) for start in tables]
     for starts in stacks.values():
         spans += [(start, start + lengths[start]) for start in starts]
-    return sorted(spans)
+    return sorted(set(spans) | set(_unclosed_nested(text, parts, styles)))
 
 
 def parse(text: str, *, skip_style_tags: bool = False) -> Wikicode:
     """``mwparserfromhell.parse(text)``, in time linear in ``text``."""
     if text.count("{{") + text.count("[") + text.count("<") + text.count("{|") <= UNCLOSED_LIMIT:
         return mwparserfromhell.parse(text, skip_style_tags=skip_style_tags)
-    spans = unclosed(text)
+    spans = unclosed(text, styles=not skip_style_tags)
     comment = bool(spans) and spans[-1][1] == len(text) and text.startswith("<!--", spans[-1][0])
     if len(spans) - comment <= UNCLOSED_LIMIT:
         if not comment:
@@ -211,12 +271,29 @@ def _parse_neutralised(text: str, spans: list[tuple[int, int]], skip_style_tags:
         start, end = spans[ord(match.group(1)) - _INDEX_BASE]
         return text[start:end]
 
-    for node in code.ifilter(recursive=True):
+    nodes = list(code.ifilter(recursive=True))
+    if any(_MARK in str(_name_of(node)) for node in nodes if isinstance(node, _NAMED)):
+        return None  # a stand-in went on a URL or became a name: read the pieces apart
+    for node in nodes:
         if isinstance(node, Text) and _MARK in node.value:
             node.value = _STAND_IN.sub(restore, node.value)
         elif isinstance(node, Comment) and _MARK in node.contents:
             node.contents = _STAND_IN.sub(restore, node.contents)
     return code if str(code) == text else None
+
+
+_NAMED = (ExternalLink, Template, Wikilink, Tag)
+
+
+def _name_of(node) -> object:
+    """What a stand-in must not be part of: a link's URL or target, a template's or tag's name."""
+    if isinstance(node, ExternalLink):
+        return node.url
+    if isinstance(node, Template):
+        return node.name
+    if isinstance(node, Wikilink):
+        return node.title
+    return node.tag
 
 
 def _parse_apart(text: str, spans: list[tuple[int, int]], skip_style_tags: bool) -> Wikicode:

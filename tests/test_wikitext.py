@@ -116,3 +116,38 @@ def test_one_parse_for_many_openers_is_fast_against_parsing_pieces():
     assert str(_parse_apart(text, spans, False)) == text
     apart = time.perf_counter() - start
     assert one < apart, (one, apart)
+
+
+def test_a_long_tag_name_without_its_end_is_read_in_linear_time():
+    """``<`` and a name of 40,000 letters: the scan's own pattern gave the
+    name back one letter at a time (17 s) before its name became possessive."""
+    def cost(n: int) -> float:
+        text = "* Q? <" + "a" * n + " [[x]]" * 25
+        start = time.process_time()
+        assert str(wikitext.parse(text)) == text
+        return max(time.process_time() - start, 1e-4)
+    assert cost(40_000) / cost(4_000) < 30
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u3000", "\r"])
+def test_a_table_after_any_white_space_is_seen(space):
+    text = f"\n{space}{{|x" * 30
+    assert len(wikitext.unclosed(text)) == 30
+    assert str(wikitext.parse(text)) == text
+
+
+@pytest.mark.parametrize("raw", ["nowiki", "pre"])
+def test_a_comment_opened_inside_nowiki_hides_nothing(raw):
+    """Someone showing how to write a comment (``<nowiki><!--</nowiki>``)
+    must not hide the rest of the draft: mwparserfromhell reads it as text."""
+    text = f"How do I write a comment? <{raw}><!--</{raw}>\n" + "* [[a1]] {{tpl|1}}\n" * 15
+    assert len(wikitext.parse(text).filter_templates()) == len(mwparserfromhell.parse(text).filter_templates()) == 15
+
+
+@pytest.mark.parametrize("unit", ["http://e.org[", "<[[}}<div }{{", "[[a|b]]<é [http://x "])
+def test_a_stand_in_never_extends_a_url_nor_becomes_a_name(unit):
+    text = unit * 25
+    ours, theirs = wikitext.parse(text), mwparserfromhell.parse(text)
+    assert str(ours) == text
+    for kind in ("filter_external_links", "filter_templates", "filter_wikilinks"):
+        assert [str(n) for n in getattr(ours, kind)()] == [str(n) for n in getattr(theirs, kind)()], kind

@@ -246,8 +246,9 @@ class _Hidden:
         return "".join(head) + "".join(tail.chars)
 
 
-#: Up to this many unclosed ``{{``, ``[[`` and tags, mwparserfromhell reads the
-#: text as it is (and the cleaner escapes them); beyond, they are escaped first.
+#: Up to this many unclosed openers (:func:`bot.wikitext.unclosed`: ``{{``, ``[[``,
+#: tags and tag starts, external links' ``[``), mwparserfromhell reads the text as
+#: it is (and the cleaner escapes them); beyond, they are escaped first.
 UNCLOSED_LIMIT = 20
 
 
@@ -270,13 +271,13 @@ def _unclosed_escaped(text: str, changes: _Changes) -> str:
     if text.count("<!--") > UNCLOSED_LIMIT:
         text = text.replace("<!--", "&lt;!--")
         changes.add("unclosed or stray tag <!-- escaped")
-    if text.count("{{") + text.count("[") + text.count("<") <= UNCLOSED_LIMIT:
+    if text.count("{{") + text.count("[") + text.count("<") + text.count("{|") <= UNCLOSED_LIMIT:
         return text
     unclosed = [(start, text[start:end]) for start, end in wikitext.unclosed(text)
                 if not text.startswith("<!--", start)]
     if len(unclosed) <= UNCLOSED_LIMIT:
         return text
-    escaped = {"{{": "&#123;&#123;", "[[": "&#91;&#91;", "[": "&#91;"}
+    escaped = {"{{": "&#123;&#123;", "[[": "&#91;&#91;", "[": "&#91;", "{|": "&#123;|"}
     out, last = [], 0
     for start, kind in sorted(unclosed):
         out.append(text[last:start])
