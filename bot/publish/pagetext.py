@@ -161,7 +161,9 @@ def own_part(text: str, part: str | None = None, previous: str | None = None) ->
     holding most of its lines counts (a pair of markers put around someone
     else's line takes nothing of it); when no marked part holds any, the text
     the bot wrote, found as it wrote it, with whichever of its markers are
-    left around it (a begin marker deleted gives no second copy).  Without
+    left around it (a begin marker deleted, the notes left as the bot wrote
+    them, gives no second copy; were they edited too, the end marker's
+    begin-less part is not found, and the notes section decides).  Without
     ``previous``: of several begin markers, the one nearest the end marker
     (one copied higher up, onto someone else's text, takes nothing of it).
     A begin marker whose end marker was deleted takes only the bot's own

@@ -6,7 +6,7 @@ from bot import logs, publish
 from bot.harvest.reconcile import dropped_by_others, reconcile_with_draft
 from bot.model import PageState, Question, Session
 from bot.run.context import Context, finish, planned, run_plan
-from bot.run.reading import harvest_page, is_staff, parsed_draft, templates_for
+from bot.run.reading import harvest_page, is_staff, latest_revision_by, parsed_draft, templates_for
 
 log = logs.get_logger("run")
 
@@ -31,16 +31,15 @@ def harvest_into_draft(ctx: Context, session: Session) -> int:
 
 def trusted_harvested(ctx: Context, session: Session, draft: PageState) -> tuple[str, ...] | None:
     """The draft box's list of harvested ids as the bot or staff last saved
-    it, when someone else saved the draft since (the draft's history, one
-    request, which the reconciling of ids reads too); None when the bot or
-    staff saved it last (the list as it stands).  Only the bot writes that
-    list: what anyone else does to it decides nothing."""
+    it, when someone else saved the draft since (a light history request,
+    and one for that revision's text); None when the bot or staff saved it
+    last (the list as it stands).  Only the bot writes that list: what
+    anyone else does to it decides nothing."""
     if not draft.exists or draft.user == ctx.bot or is_staff(ctx, draft.user):
         return None
-    for revision in reversed(ctx.wiki.history(session.draft_page, latest=draft.revid)):
-        if revision.user == ctx.bot or is_staff(ctx, revision.user):
-            return tuple(parsed_draft(revision.text).harvested)
-    return ()
+    trusted = latest_revision_by(ctx, draft, lambda r: (r.get("user") or "") == ctx.bot
+                                 or is_staff(ctx, r.get("user") or ""))
+    return tuple(parsed_draft(trusted.text).harvested) if trusted is not None else ()
 
 
 def dropped_questions(ctx: Context, session: Session, draft: PageState, questions: list[Question],

@@ -134,7 +134,11 @@ def survey(ctx: Context, moment: datetime, seen: dict[str, int | None] | None = 
         drafts = ctx.wiki.read([t for d in dates for t in _survey_titles(series.session(d))]) if dates else {}
         seen.update({p.title: p.revid for p in [index, *drafts.values()]})
         for day in dates:
-            session = with_trusted_time(sctx, series.session(day), drafts)
+            # The start as staff or the bot saved it where it decides the state
+            # (the day before, of and after the session); elsewhere a start moved
+            # within its day changes nothing, and costs no history request.
+            session = (with_trusted_time(sctx, series.session(day), drafts) if abs((day - moment.date()).days) <= 1
+                       else publish.with_own_time(series.session(day), drafts, series))
             start = session_starts(session)
             draft = drafts[session.draft_page]
             status, count, answered, written = (_draft_facts(draft.text, series.all_speakers) if draft.exists

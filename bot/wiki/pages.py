@@ -143,6 +143,11 @@ class Wiki(Reads):
     extends a history known up to that parent (:meth:`history`)."""
     _saved: dict[str, int | None] = field(default_factory=dict, repr=False)
     """The revisions this run saved, by title."""
+    _recent: dict[tuple[str, int | None], list[dict]] = field(default_factory=dict, repr=False)
+    """Light histories read in this run (:meth:`recent_revisions`), by title and the revision this run
+    saved of it (a save makes the next one a new read)."""
+    _texts: dict[int, str] = field(default_factory=dict, repr=False)
+    """Revision texts read in this run, by revision id (a revision's text never changes)."""
 
     # -- the run's budget ---------------------------------------------------------
     def out_of_time(self) -> bool:

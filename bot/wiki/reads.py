@@ -283,13 +283,16 @@ class Reads:
         """The page's latest revisions, newest first, without their text (one
         light request), each as the API gives it: ``revid``, ``parentid``,
         ``user``, ``timestamp``, ``sha1``, ``comment`` (what
-        :mod:`bot.publish.approval` needs to see a page move)."""
-        data = self._request(action="query", prop="revisions", titles=title,
-                             rvprop="ids|user|timestamp|sha1|comment", rvlimit=limit, formatversion=2)
-        pages = data["query"].get("pages", [])
-        if not pages or pages[0].get("missing"):
-            return []
-        return list(pages[0].get("revisions", []))
+        :mod:`bot.publish.approval` needs to see a page move).  Served again
+        within the run until the bot saves the page (the start time, the
+        notes' own part and the records each walk it)."""
+        key = (title, self._saved.get(title))
+        if key not in self._recent:
+            data = self._request(action="query", prop="revisions", titles=title,
+                                 rvprop="ids|user|timestamp|sha1|comment", rvlimit=limit, formatversion=2)
+            pages = data["query"].get("pages", [])
+            self._recent[key] = [] if not pages or pages[0].get("missing") else list(pages[0].get("revisions", []))
+        return list(self._recent[key])
 
     def moved_here(self, title: str, mover: str, timestamp: str) -> bool:
         """Whether the move log has a move by ``mover`` at ``timestamp`` (ISO,
@@ -305,14 +308,17 @@ class Reads:
                    for event in data.get("query", {}).get("logevents", []))
 
     def revision_text(self, revid: int) -> str:
-        """The text of one revision."""
+        """The text of one revision (read once a run)."""
+        if revid in self._texts:
+            return self._texts[revid]
         data = self._request(action="query", prop="revisions", revids=revid, rvprop="content",
                              rvslots="main", formatversion=2)
         pages = data["query"].get("pages", [])
         try:
-            return pages[0]["revisions"][0]["slots"]["main"]["content"]
+            text = self._texts[revid] = pages[0]["revisions"][0]["slots"]["main"]["content"]
         except (IndexError, KeyError):
             raise WikiError(f"revision {revid}: its text could not be read (deleted or hidden?)") from None
+        return text
 
     def user_groups(self, users: Iterable[str]) -> dict[str, frozenset[str]]:
         """The groups of each user (one request for up to 50; remembered)."""
