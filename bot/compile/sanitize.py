@@ -536,7 +536,7 @@ def plain_heading(text: str) -> tuple[str, list[str]]:
     (``== q-0123456789 ==`` gives the page an element with a question's id)."""
     changes = _Changes()
     cleaned, found = neutralise(text)
-    plain = " ".join(mwparserfromhell.parse(cleaned).strip_code(normalize=True, collapse=True).split())
+    plain = " ".join(wikitext.parse(cleaned).strip_code(normalize=True, collapse=True).split())
     plain = _HEADING_MARKUP.sub(lambda m: f"&#{ord(m.group()[0])};" + m.group()[1:], plain)
     if plain != " ".join(text.split()):
         changes.add("heading made plain text")
