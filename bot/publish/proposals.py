@@ -40,22 +40,27 @@ class ProposalUpdate:
 
 
 def proposals_update(text: str, transcript: Transcript, templates, *, speakers: tuple[str, ...] = (),
-                     recording: str | None = None) -> ProposalUpdate:
+                     recording: str | None = None, trusted: str | None = None) -> ProposalUpdate:
     """``text`` (the draft) with a proposal under each question the host took up
     that has no answer and got no proposal before.  ``speakers``: the series'
     host and speakers (``Name|alias``); ``recording``: the recording's address
     (None: the one in the draft's box, if any; one given and not in the box is
-    written there)."""
+    written there).  ``trusted``: the draft as the bot or staff last saved it,
+    when someone else saved it since: its box's ``proposed`` and
+    ``recording`` count, not the ones anyone can write in the draft (a
+    forged list of proposed ids stopped the import; a forged address went
+    into every proposal's link)."""
     draft = parse_draft(text, speakers)
+    box = draft if trusted is None else parse_draft(trusted, speakers)
     stream = matching.Stream.of(transcript)
     questions = [(q.id, _plain(q.text)) for q in draft.questions]
     topics = [section.heading for section in draft.sections if section.heading]
     moments = matching.find_moments(questions, stream, topics)
     proposals = matching.propose(questions, stream, speakers, topics, moments=moments)
     update = ProposalUpdate(text, taken_up=len(proposals), live=matching.asked_live(stream, moments.values()))
-    url = recording or recording_url(draft)
+    url = recording or recording_url(box)
     by_id = {q.id: q for q in draft.questions}
-    done = set(draft.proposed)
+    done = set(box.proposed)
     people = [frozenset(person_key(n) for n in entry.split("|") if n.strip()) for entry in speakers]
     insertions: list[tuple[int, str]] = []
     lines_of_text = text.split("\n")
@@ -76,16 +81,20 @@ def proposals_update(text: str, transcript: Transcript, templates, *, speakers: 
                                         notes=_notes(transcript, proposal, people, url is not None))
         insertions.append((_end_of(lines_of_text, question.line), block))
         update.proposed.append(question.id)
-    if not insertions and not (recording and not draft.recording):
+    # The address to write in the box: one given that the box lacks, or the
+    # trusted box's own where someone changed it.
+    write_recording = recording if recording and not box.recording else (
+        box.recording if box.recording and box.recording != draft.recording else None)
+    if not insertions and write_recording is None:
         return update
     out = text.split("\n")
     for after, block in sorted(insertions, key=lambda item: item[0], reverse=True):
         out[after:after] = block.split("\n")
     new = "\n".join(out)
     if update.proposed:
-        new = set_box_value(new, blocks_mod.PROPOSED, " ".join(draft.proposed + update.proposed))
-    if recording and not draft.recording:
-        new = set_box_value(new, "recording", recording)
+        new = set_box_value(new, blocks_mod.PROPOSED, " ".join(dict.fromkeys(box.proposed + update.proposed)))
+    if write_recording:
+        new = set_box_value(new, "recording", write_recording)
     update.text = new
     return update
 
@@ -133,8 +142,10 @@ def _notes(transcript: Transcript, proposal: matching.Proposal, people: list[fro
 
 
 def plan_proposals(pages: dict[str, PageState], session: Session, transcript: Transcript, templates, *,
-                   speakers: tuple[str, ...] = (), recording: str | None = None) -> tuple[Plan, ProposalUpdate]:
-    """One edit of the draft: the proposals of :func:`proposals_update`."""
+                   speakers: tuple[str, ...] = (), recording: str | None = None,
+                   trusted: str | None = None) -> tuple[Plan, ProposalUpdate]:
+    """One edit of the draft: the proposals of :func:`proposals_update`
+    (``trusted``: the draft as the bot or staff last saved it, as there)."""
     current = pages.get(session.draft_page) or PageState.missing(session.draft_page)
     if not current.exists:
         raise PlanError(f"[[{session.draft_page}]] does not exist: harvest the questions into it first "
@@ -143,10 +154,12 @@ def plan_proposals(pages: dict[str, PageState], session: Session, transcript: Tr
     def change(text: str, exists: bool) -> str:
         if not exists:
             return text
-        return proposals_update(text, transcript, templates, speakers=speakers, recording=recording).text
+        return proposals_update(text, transcript, templates, speakers=speakers, recording=recording,
+                                trusted=trusted).text
 
     try:
-        first = proposals_update(current.text, transcript, templates, speakers=speakers, recording=recording)
+        first = proposals_update(current.text, transcript, templates, speakers=speakers, recording=recording,
+                                 trusted=trusted)
     except (compile_mod.DraftError, compile_mod.TemplateError) as e:
         raise PlanError(f"[[{session.draft_page}]]: {e}") from None
     count = len(first.proposed)
