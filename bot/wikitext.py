@@ -222,9 +222,16 @@ def unclosed(text: str, *, styles: bool = False) -> list[tuple[int, int]]:
     return sorted(set(spans) | set(_unclosed_nested(text, parts, styles)))
 
 
+def openers_at_most(text: str) -> int:
+    """More than :func:`unclosed` can find in ``text`` (its ``{{``, ``[``,
+    ``<`` and ``{|``): a text with no more than :data:`UNCLOSED_LIMIT` of
+    them needs no scan."""
+    return text.count("{{") + text.count("[") + text.count("<") + text.count("{|")
+
+
 def parse(text: str, *, skip_style_tags: bool = False) -> Wikicode:
     """``mwparserfromhell.parse(text)``, in time linear in ``text``."""
-    if text.count("{{") + text.count("[") + text.count("<") + text.count("{|") <= UNCLOSED_LIMIT:
+    if openers_at_most(text) <= UNCLOSED_LIMIT:
         return mwparserfromhell.parse(text, skip_style_tags=skip_style_tags)
     spans = unclosed(text, styles=not skip_style_tags)
     comment = bool(spans) and spans[-1][1] == len(text) and text.startswith("<!--", spans[-1][0])

@@ -249,7 +249,7 @@ class _Hidden:
 #: Up to this many unclosed openers (:func:`bot.wikitext.unclosed`: ``{{``, ``[[``,
 #: tags and tag starts, external links' ``[``), mwparserfromhell reads the text as
 #: it is (and the cleaner escapes them); beyond, they are escaped first.
-UNCLOSED_LIMIT = 20
+UNCLOSED_LIMIT = wikitext.UNCLOSED_LIMIT
 
 
 def _unclosed_escaped(text: str, changes: _Changes) -> str:
@@ -271,7 +271,7 @@ def _unclosed_escaped(text: str, changes: _Changes) -> str:
     if text.count("<!--") > UNCLOSED_LIMIT:
         text = text.replace("<!--", "&lt;!--")
         changes.add("unclosed or stray tag <!-- escaped")
-    if text.count("{{") + text.count("[") + text.count("<") + text.count("{|") <= UNCLOSED_LIMIT:
+    if wikitext.openers_at_most(text) <= UNCLOSED_LIMIT:
         return text
     unclosed = [(start, text[start:end]) for start, end in wikitext.unclosed(text)
                 if not text.startswith("<!--", start)]

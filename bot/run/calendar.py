@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bot import logs
 from bot.model import PageState
 from bot.publish.series import notes_link

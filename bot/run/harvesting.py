@@ -6,7 +6,7 @@ from bot import logs, publish
 from bot.harvest.reconcile import dropped_by_others, reconcile_with_draft
 from bot.model import PageState, Question, Session
 from bot.run.context import Context, finish, planned, run_plan
-from bot.run.reading import harvest_page, is_staff, latest_revision_by, parsed_draft, templates_for
+from bot.run.reading import bot_or_staff_revision, harvest_page, is_staff, parsed_draft, templates_for
 
 log = logs.get_logger("run")
 
@@ -35,11 +35,8 @@ def trusted_harvested(ctx: Context, session: Session, draft: PageState) -> tuple
     and one for that revision's text); None when the bot or staff saved it
     last (the list as it stands).  Only the bot writes that list: what
     anyone else does to it decides nothing."""
-    if not draft.exists or draft.user == ctx.bot or is_staff(ctx, draft.user):
-        return None
-    trusted = latest_revision_by(ctx, draft, lambda r: (r.get("user") or "") == ctx.bot
-                                 or is_staff(ctx, r.get("user") or ""))
-    return tuple(parsed_draft(trusted.text).harvested) if trusted is not None else ()
+    saved = bot_or_staff_revision(ctx, draft)
+    return None if saved is None else tuple(parsed_draft(saved.text).harvested)
 
 
 def dropped_questions(ctx: Context, session: Session, draft: PageState, questions: list[Question],

@@ -5,7 +5,6 @@ neighbours the index names, the draft as staff last saved it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import date
 from typing import Callable
 
@@ -45,11 +44,10 @@ def neighbours_ahead(ctx: Context, session: Session) -> list[str]:
 
 # -- who decides -----------------------------------------------------------------
 
-@lru_cache(maxsize=64)
 def parsed_draft(text: str, speakers: tuple[str, ...] = ()) -> compile_mod.Draft:
     """The draft of ``text``, parsed once a run however many use cases ask
-    (a tick asks for each draft's status, counts and staff revision).  Read
-    only: never change the draft it returns."""
+    (a tick asks for each draft's status, counts and staff revision): the
+    parse :func:`bot.compile.parse_draft` keeps, a copy for each caller."""
     return compile_mod.parse_draft(text, speakers)
 
 
@@ -147,6 +145,18 @@ def trusted_revision(ctx: Context, page: PageState) -> PageState:
         return page
     return latest_revision_by(ctx, page, lambda revision: trusted(ctx, revision.get("user") or "")) \
         or PageState.missing(page.title)
+
+
+def bot_or_staff_revision(ctx: Context, page: PageState) -> PageState | None:
+    """``page`` as the bot or staff last saved it, when someone else saved it
+    since (missing if neither did among its latest 500 revisions); None when
+    the bot or staff saved it last, so that it counts as it stands.  What
+    the bot alone writes in open text (the draft box's lists, the recording's
+    address) is read from there."""
+    if not page.exists or page.user == ctx.bot or is_staff(ctx, page.user):
+        return None
+    return latest_revision_by(ctx, page, lambda r: (r.get("user") or "") == ctx.bot
+                              or is_staff(ctx, r.get("user") or "")) or PageState.missing(page.title)
 
 
 def with_trusted_time(ctx: Context, session: Session, pages: dict[str, PageState]) -> Session:

@@ -7,7 +7,7 @@ from bot.compile.proposals import at_time, clock
 from bot.harvest.transcripts import Transcript
 from bot.model import Session
 from bot.run.context import Context, finish, planned, run_plan
-from bot.run.reading import is_staff, latest_revision_by, templates_for
+from bot.run.reading import bot_or_staff_revision, templates_for
 
 log = logs.get_logger("run")
 
@@ -19,13 +19,9 @@ def import_transcript(ctx: Context, session: Session, transcript: Transcript, *,
     from bot.publish.proposals import plan_proposals
 
     pages = ctx.wiki.read([session.draft_page])
-    draft = pages[session.draft_page]
-    trusted = None
-    if draft.exists and draft.user != ctx.bot and not is_staff(ctx, draft.user):
-        # The box's proposed ids and recording as the bot or staff last saved them.
-        found = latest_revision_by(ctx, draft, lambda r: (r.get("user") or "") == ctx.bot
-                                   or is_staff(ctx, r.get("user") or ""))
-        trusted = found.text if found is not None else ""
+    # The box's proposed ids and recording as the bot or staff last saved them.
+    saved = bot_or_staff_revision(ctx, pages[session.draft_page])
+    trusted = None if saved is None else saved.text
     plan, first = planned(lambda: plan_proposals(pages, session, transcript, templates_for(ctx),
                                                  speakers=ctx.series.all_speakers, recording=recording,
                                                  trusted=trusted))
