@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from scenario import Scenario
+from attack import DAY, SIGNED, collecting, timed_tick
 
 from bot.compile import set_untrusted
 from bot.publish.draft import draft_with_problems
@@ -43,18 +43,13 @@ def test_rewriting_a_box_value_full_of_spaces_is_linear(name):
     assert large < max(0.5, 30 * small), f"{name}: 2,000 spaces {small:.3f} s, 20,000 spaces {large:.1f} s"
 
 
-DAY = "2025-05-15"
-CLOCK = "2025-05-10T12:00:00Z"
-SIGNED = "[[User:Hostile Reader|Hostile Reader]] ([[User talk:Hostile Reader|talk]]) 10:0{m}, 3 May 2025 (UTC)"
 
 
 @pytest.mark.wiki
 def test_a_tick_after_spaces_in_the_box_takes_seconds(wiki, tmp_path):
-    s = Scenario(wiki, tmp_path)
-    s.run_ok("new-session", DAY, "-always")
+    s = collecting(wiki, tmp_path)
     questions = s.questions(DAY)
-    s.member.append(questions, f"\n== Grants ==\n* What is the plan for the grants? {SIGNED.format(m=1)}\n", "Q")
-    s.run("run", "--now", CLOCK, "-always", timeout=1200)
+    timed_tick(s)
     draft = s.member.text(s.draft(DAY))
     assert "| status" in draft or "|status" in draft, draft[:500]
     hostile = "| problems = x" + " " * 50_000 + "y"
@@ -64,9 +59,7 @@ def test_a_tick_after_spaces_in_the_box_takes_seconds(wiki, tmp_path):
         draft = draft.replace("\n}}", "\n" + hostile + "\n}}", 1)
     s.member.edit(s.draft(DAY), draft, "box")
     s.member.append(questions, f"\n* Will the travel fund open again? {SIGNED.format(m=2)}\n", "Another")
-    start = time.perf_counter()
-    result = s.run("run", "--now", CLOCK, "-always", timeout=1200)
-    took = time.perf_counter() - start
+    took, result = timed_tick(s)
     print(f"\nafter 50,000 spaces in the box's problems value: {took:.1f} s\n{result.stderr[-1500:]}")
     assert took < 15.0, f"the tick took {took:.0f} s"
     assert "Will the travel fund open again?" in s.reader.text(s.draft(DAY))

@@ -14,11 +14,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from scenario import Scenario
+from attack import DAY, SIGNED, collecting, timed_tick
 
 from bot.harvest import harvest
 
-SIGNED = "[[User:Hostile Reader|Hostile Reader]] ([[User talk:Hostile Reader|talk]]) 10:0{m}, 3 May 2025 (UTC)"
 
 
 def page(dashes: int) -> str:
@@ -35,24 +34,16 @@ def test_harvest_of_a_heading_ending_in_dashes_is_linear():
     assert large < max(0.5, 30 * small), f"12 dashes {small:.3f} s, 24 dashes {large:.1f} s"
 
 
-DAY = "2025-05-15"
-CLOCK = "2025-05-10T12:00:00Z"
 
 
 @pytest.mark.wiki
 def test_a_tick_after_a_heading_of_dashes_takes_seconds(wiki, tmp_path):
-    s = Scenario(wiki, tmp_path)
-    s.run_ok("new-session", DAY, "-always")
+    s = collecting(wiki, tmp_path)
     questions = s.questions(DAY)
-    s.member.append(questions, f"\n== Grants ==\n* What is the plan for the grants? {SIGNED.format(m=1)}\n", "Q")
-    start = time.perf_counter()
-    s.run("run", "--now", CLOCK, "-always", timeout=1200)
-    usual = time.perf_counter() - start
+    usual, _ = timed_tick(s)
     s.member.append(questions, f"\n== Travel {'-' * 27}x ==\nWill the travel fund open again? {SIGNED.format(m=2)}\n",
                     "A question of my own")
-    start = time.perf_counter()
-    result = s.run("run", "--now", CLOCK, "-always", timeout=1200)
-    took = time.perf_counter() - start
+    took, result = timed_tick(s)
     print(f"\nusual tick {usual:.1f} s, after a heading of 27 dashes {took:.1f} s\n{result.stderr[-2000:]}")
     assert took < max(15.0, 8 * usual), f"the tick took {took:.0f} s (a usual one {usual:.1f} s)"
     assert "Will the travel fund open again?" in s.reader.text(s.draft(DAY))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from scenario import Scenario
+from attack import CLOCK, DAY, SIGNED, collecting, timed_tick
 
 from bot.compile import parse_draft
 
@@ -29,23 +29,14 @@ def test_parse_draft_of_many_identical_questions_is_linear():
     assert large < max(1.0, 20 * small), f"500 questions {small:.2f} s, 5,000 questions {large:.1f} s"
 
 
-DAY = "2025-05-15"
-CLOCK = "2025-05-10T12:00:00Z"
-SIGNED = "[[User:Hostile Reader|Hostile Reader]] ([[User talk:Hostile Reader|talk]]) 10:0{m}, 3 May 2025 (UTC)"
 
 
 @pytest.mark.wiki
 def test_a_tick_after_many_identical_lines_in_the_draft_takes_seconds(wiki, tmp_path):
-    s = Scenario(wiki, tmp_path)
-    s.run_ok("new-session", DAY, "-always")
-    s.member.append(s.questions(DAY), f"\n== Grants ==\n* What is the plan for the grants? {SIGNED.format(m=1)}\n",
-                    "Q")
+    s = collecting(wiki, tmp_path)
     s.run_ok("run", "--now", CLOCK, "-always")
     s.member.append(s.draft(DAY), "\n* x" * 3_000 + "\n", "Some lines")
     s.member.append(s.questions(DAY), f"\n* Will the travel fund open again? {SIGNED.format(m=2)}\n", "Another")
-    start = time.perf_counter()
-    result = s.run("run", "--now", CLOCK, "-always", timeout=1200)
-    took = time.perf_counter() - start
-    assert "Traceback" not in result.stderr, result.stderr
+    took, _ = timed_tick(s)
     assert took < 15, f"the tick took {took:.0f} s"
     assert "Will the travel fund open again?" in s.reader.text(s.draft(DAY))

@@ -18,15 +18,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from attack import CLOCK, DAY, SIGNED
 from scenario import Scenario
 
 from bot import harvest as harvest_mod
 
 pytestmark = pytest.mark.wiki
 
-DAY = "2025-05-15"
-CLOCK = "2025-05-10T12:00:00Z"
-SIGNED = "[[User:Hostile Reader|Hostile Reader]] ([[User talk:Hostile Reader|talk]]) 10:0{m}, 3 May 2025 (UTC)"
 VICTIM = "[[User:Victim Person|Victim Person]] ([[User talk:Victim Person|talk]]) 11:05, 3 May 2025 (UTC)"
 
 

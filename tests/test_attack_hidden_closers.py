@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from scenario import Scenario
+from attack import DAY, tick_after_a_draft_line
 
 from bot.wikitext import parse
 
@@ -43,32 +43,9 @@ def test_parse_of_hidden_closers_is_linear(kind):
     assert large < max(1.0, 30 * small), f"{kind}: 200 units {small:.3f} s, 2,000 units {large:.1f} s"
 
 
-DAY = "2025-05-15"
-CLOCK = "2025-05-10T12:00:00Z"
-SIGNED = "[[User:Hostile Reader|Hostile Reader]] ([[User talk:Hostile Reader|talk]]) 10:0{m}, 3 May 2025 (UTC)"
-
-
-def timed_tick(s: Scenario) -> float:
-    start = time.perf_counter()
-    result = s.run("run", "--now", CLOCK, "-always", timeout=1200)
-    assert "Traceback" not in result.stderr, result.stderr
-    return time.perf_counter() - start
-
-
 @pytest.mark.wiki
 def test_a_tick_after_hidden_closers_on_the_draft_takes_seconds(wiki, tmp_path):
-    s = Scenario(wiki, tmp_path)
-    s.run_ok("new-session", DAY, "-always")
-    questions = s.questions(DAY)
-    s.member.append(questions, f"\n== Grants ==\n* What is the plan for the grants? {SIGNED.format(m=1)}\n", "Q")
-    timed_tick(s)
-    hostile = UNITS["nowiki-template"] * 1_000
-    s.member.append(s.draft(DAY), "\n" + "plain " * (len(hostile) // 6) + "\n", "harmless, same size")
-    s.member.append(questions, f"\n* Will the travel fund open again? {SIGNED.format(m=2)}\n", "Another")
-    usual = timed_tick(s)
-    s.member.append(s.draft(DAY), "\n" + hostile + "\n", "One more line")
-    s.member.append(questions, f"\n* Who reviews the appeals now? {SIGNED.format(m=3)}\n", "And one more")
-    took = timed_tick(s)
+    usual, took, s = tick_after_a_draft_line(wiki, tmp_path, UNITS["nowiki-template"] * 1_000)
     print(f"\nusual tick {usual:.1f} s, after the hidden closers {took:.1f} s")
     assert took < max(15.0, 8 * usual), f"the tick took {took:.0f} s (a usual one {usual:.1f} s)"
     assert "Who reviews the appeals now?" in s.reader.text(s.draft(DAY))
