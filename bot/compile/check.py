@@ -322,9 +322,8 @@ def _person_in(text: str) -> str | None:
         if user:
             return f"links the user {user!r}"
     ascii_digits = text.translate(wikifacts.every_digit())
-    # A signature's timestamp in any language (``08:23, 29 wrz 2018 (CEST)``),
-    # anywhere in the question; the pattern is compiled (once) only when needed.
-    if wikifacts.SIGNATURE_CLOCK.search(ascii_digits) and wikifacts.signature_time_pattern().search(ascii_digits):
+    # A signature's timestamp in any language (``08:23, 29 wrz 2018 (CEST)``), anywhere in the question.
+    if wikifacts.signature_time(ascii_digits):
         return "still has a signature in it"
     mention = _MENTION.search(text)
     if mention:

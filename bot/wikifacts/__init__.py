@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from urllib.parse import unquote
 
+from bot.wikifacts.signature_times import MonthNames
 from bot.wikifacts.unsigned import (  # noqa: F401 - public here
     UNSIGNED_LANGUAGE,
     UnsignedTemplate,
@@ -492,7 +493,7 @@ def _facts_from(code: str, data: dict, **overrides) -> LanguageFacts:
     return LanguageFacts(**values)
 
 
-@functools.lru_cache(maxsize=None)  # every language is asked for by signature_time_pattern()
+@functools.lru_cache(maxsize=None)
 def facts_for(code: str) -> LanguageFacts:
     """The facts of content language ``code`` (``en``, ``pl``, ``zh-hans``) from the data file.
 
@@ -554,27 +555,26 @@ def every_digit() -> dict[int, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def signature_time_pattern() -> re.Pattern[str]:
-    """A signature's timestamp written in any language, wherever it stands
-    (digits made ASCII first, with :func:`every_digit`): a time ``HH:MM``
-    and a date (day, month name of any language and year, either order, or
-    all numbers), then a zone in parentheses, whatever its abbreviation
-    (``(UTC)``, ``(CEST)``, ``(MSK)``, ``(UTC+2)``).  ``08:23, 29 wrz 2018
-    (CEST)``, ``10:00, 25 Jun 2019 (UTC)``, ``2018年9月29日 (土) 08:23 (JST)``."""
+def _month_names() -> MonthNames:
+    """Every language's month names, as :attr:`LanguageFacts.month_numbers` folds
+    them, read from the data file (not from 424 languages' facts)."""
     names: set[str] = set(MONTH_NUMBERS)
-    for code in _language_data():
-        names.update(facts_for(code).month_numbers)
-    month = "(?:" + "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) + r")\.?"
-    day, year = r"[0-9]{1,2}\.?", r"[0-9]{4}"
-    date = (rf"(?:{day}\s*(?:de\s+)?{month}\s*(?:de\s+)?,?\s*{year}|{month}\s*{day},?\s*{year}"
-            rf"|{year}\s*[年년.\-/]?\s*(?:{month}|[0-9]{{1,2}})\s*[月월.\-/]?\s*[0-9]{{1,2}}\s*[日일.]?"
-            rf"|[0-9]{{1,2}}\s*[./\-]\s*[0-9]{{1,2}}\s*[./\-]\s*{year})")
-    time = SIGNATURE_CLOCK.pattern
-    zone = (r"\(\s*(?:[^\W\d_]{1,6}(?:\s[^\W\d_]{1,3}){0,2}(?:\s*[+−-]\s*[0-9]{1,2}(?::?[0-9]{2})?)?"
-            r"|[+−-][0-9]{2}(?::?[0-9]{2})?)\s*\)")  # ``(+03)``: a zone without an abbreviation
-    return re.compile(rf"(?:{time}[^\n()\[\]{{}}]{{0,12}}?{date}"
-                      rf"|(?<![0-9]){date}[\s,.،]*(?:\([^()\n]{{1,6}}\)[\s,.]*)?{time})"
-                      rf"\s*{zone}", re.IGNORECASE)
+    for data in _language_data().values():
+        for key in ("months", "months_genitive", "months_short"):
+            for name in data[key]:
+                names.update((name.casefold(), name.casefold().rstrip(".")))
+    return MonthNames(names)
+
+
+def signature_time(text: str) -> re.Match[str] | None:
+    """A signature's timestamp written in any language, wherever it stands in
+    ``text`` (digits made ASCII first, with :func:`every_digit`): a time
+    ``HH:MM`` and a date (day, month name of any language and year, either
+    order, or all numbers), then a zone in parentheses, whatever its
+    abbreviation (``(UTC)``, ``(CEST)``, ``(MSK)``, ``(UTC+2)``).  ``08:23, 29
+    wrz 2018 (CEST)``, ``10:00, 25 Jun 2019 (UTC)``, ``2018年9月29日 (土) 08:23
+    (JST)``.  Linear in the text (:mod:`bot.wikifacts.signature_times`)."""
+    return _month_names().search(text)
 
 
 ENGLISH = facts_for("en")

@@ -228,6 +228,5 @@ SITE_MESSAGES = ("january", "february", "march", "april", "may_long", "june", "j
 # Source: MediaWiki core, Parser::pstPass2 (~~~~ expands to the user's signature and
 # Language::timeanddate in the content language).
 SIGNATURE_CLOCK = re.compile(r"(?<![0-9])[0-9]{1,2}\s*[:.h]\s*[0-9]{2}(?![0-9])")
-"""The time of day in every signature's timestamp (ASCII digits): cheap to
-search first, since :func:`signature_time_pattern` holds every language's
-month names (0.6 s to compile, about 10 ms a question to search)."""
+"""The time of day in every signature's timestamp (ASCII digits): searched
+first by :func:`bot.wikifacts.signature_time`, which needs one."""
