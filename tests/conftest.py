@@ -1,7 +1,9 @@
 """Fixtures: a real MediaWiki for the whole test session, and the people on it.
 
 The wiki is started by ``scripts/localwiki`` in a temporary directory on a free
-port.  ``PYWIKIBOT_DIR`` is set here, at configure time, before anything can
+port, one for each pytest-xdist worker (``scripts/test`` runs one per core):
+each worker is its own pytest session, with its own temporary directory,
+``PYWIKIBOT_DIR`` and lock folder.  ``PYWIKIBOT_DIR`` is set here, at configure time, before anything can
 import pywikibot (it reads its configuration at import), and it points at a
 directory that holds the local wiki's ``user-config.py`` once the wiki is up:
 a test can never reach a live wiki, because until then there is no
