@@ -130,3 +130,12 @@ def test_it_costs_no_pattern_of_every_month_name_and_is_linear() -> None:
     took(200)
     small, large = took(400), took(4000)
     assert large / small < 25, f"{large / small:.1f}x the time for 10x the text"
+
+
+def test_a_text_without_a_time_of_day_does_not_build_the_month_index() -> None:
+    """The draft check asks this of every question; most hold no time."""
+    wikifacts._month_names.cache_clear()
+    assert wikifacts.signature_time("When will the grants open again? 9 March 2025 (UTC)") is None
+    assert wikifacts._month_names.cache_info().currsize == 0
+    assert wikifacts.signature_time("ok 14:20, 9 March 2025 (UTC)")
+    assert wikifacts._month_names.cache_info().currsize == 1
