@@ -767,6 +767,7 @@ def test_a_post_title_loses_only_its_askers_links():
     assert asked.question == "What did you mean?"
 
 
+@pytest.mark.slow  # a linear-time check at size (the fast lane leaves it out)
 def test_reading_the_signatures_inside_a_line_is_linear():
     """A line holding thousands of signatures (one asker re-signing, or a flood) is read in one
     pass: ten times the signatures take about ten times as long, never a hundred."""

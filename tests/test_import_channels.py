@@ -210,6 +210,7 @@ def test_a_file_of_no_known_channel(tmp_path):
         read_messages(path, "zoom")
 
 
+@pytest.mark.slow  # a linear-time check at size (the fast lane leaves it out)
 def test_reading_is_linear_in_the_size_of_the_chat(tmp_path):
     import time
 

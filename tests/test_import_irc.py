@@ -107,6 +107,7 @@ def test_a_bad_log_names_the_line(text, where):
         irc.read_irc(text, "x.log")
 
 
+@pytest.mark.slow  # a linear-time check at size (the fast lane leaves it out)
 def test_reading_is_linear_in_the_size_of_the_log():
     import time
 

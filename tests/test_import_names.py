@@ -86,6 +86,7 @@ def test_name_forms_in_one_pass(people, text, expected):
     assert Names(people).anonymise(text) == expected
 
 
+@pytest.mark.slow  # a linear-time check at size (the fast lane leaves it out)
 def test_names_are_matched_in_linear_time():
     """Ten times the messages (and senders) takes about ten times as long, not a hundred: one
     pass over the words, not one expression of every name over every message."""

@@ -100,6 +100,7 @@ def test_many_unclosed_openers_anywhere_come_back_to_the_letter(where):
     assert "Other" in [str(t.name).strip() for t in code.filter_templates()]
 
 
+@pytest.mark.slow  # a linear-time check at size (the fast lane leaves it out)
 def test_one_parse_for_many_openers_is_fast_against_parsing_pieces():
     """The stand-ins make one parse of the page; the pieces parsed apart (the
     fallback) cost one parse each: measured against each other, loosely."""
