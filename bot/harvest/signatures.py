@@ -486,7 +486,7 @@ class _Reader:
         if home is not None:
             return wikifacts.local_to_utc(local, home), None
         offset = self.facts.zone_offset_at(zone, local)
-        if offset is None and self.facts.ambiguous_zone(zone):
+        if offset is None and self.facts.ambiguous_zone(zone, local):
             return None, (f"signature timestamp {written!r} in an ambiguous zone ({zone}): the question "
                           "has no time (the page history gives it)")
         if offset is None:

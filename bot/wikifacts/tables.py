@@ -12,6 +12,7 @@ these tables are in :mod:`bot.wikifacts`; import from there.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 # Source: the bot's own templates on Meta-wiki (Template:Conversation hour question and its siblings).
 QUESTION_TEMPLATE = "Conversation hour question"
@@ -208,12 +209,23 @@ March 2011 to October 2014): its offset is the zone's at the signature's date.""
 # America/New_York and, in tzdata before 2014f, Australia/Sydney, Melbourne, Brisbane and Hobart
 # (standard time and summer time alike).  Timezone abbreviations as DiscussionTools reads them
 # (CommentParser::getTimestampRegexp) are the wiki's own zone's only.
+# ECT was America/Guayaquil's (Ecuador, -5) in tzdata before 2017a and is the Eastern Caribbean's
+# (-4) in common use; SST is Pacific/Pago_Pago's (Samoa, -11) and Singapore's (+8) in common use.
 AMBIGUOUS_ZONES: dict[str, tuple[int, ...]] = {
     "ist": (330, 60, 120), "cst": (-360, 480, -300), "ast": (-240, 180), "bst": (60, 360),
     "gst": (240, -120), "cdt": (-300, -240), "pst": (-480, 480), "est": (-300, 600, 660),
+    "ect": (-300, -240), "sst": (-660, 480),
 }
 """Zone abbreviations that name several zones, with their offsets in minutes: a signature
 written with one gives no time, unless the wiki's own zone (siteinfo) settles it."""
+
+# Source: the IANA time zone database (tzdata): Asia/Pyongyang wrote "KST" at UTC+8:30 from
+# 2015-08-15 to 2018-05-04 (North Korea's "Pyongyang Time"), while Asia/Seoul wrote "KST" at +9.
+AMBIGUOUS_ZONE_PERIODS: dict[str, tuple[tuple[datetime, datetime, tuple[int, ...]], ...]] = {
+    "kst": ((datetime(2015, 8, 15), datetime(2018, 5, 5), (540, 510)),),
+}
+"""Zone abbreviations that named several offsets only for a while: (from, until, offsets), local
+times, ``until`` excluded.  A signature dated within gives no time unless the wiki's zone settles it."""
 
 
 # Source: MediaWiki core's message keys (languages/i18n/en.json), read with meta=allmessages.
