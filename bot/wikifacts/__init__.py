@@ -75,6 +75,7 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     ZONE_HOMES,
     AMBIGUOUS_ZONES,
     AMBIGUOUS_ZONE_PERIODS,
+    USUAL_MONTH_NAMES,
     SITE_MESSAGES,
     SIGNATURE_CLOCK,
 )
@@ -482,7 +483,7 @@ def _iana_offset(name: str, local: datetime, abbreviation: str) -> int | None:
 
 def _facts_from(code: str, data: dict, **overrides) -> LanguageFacts:
     months = tuple((name, number) for key in ("months", "months_genitive", "months_short")
-                   for number, name in enumerate(data[key], start=1) if name)
+                   for number, name in enumerate(data[key], start=1) if name) + USUAL_MONTH_NAMES.get(code, ())
     values = dict(
         code=code,
         user_names=_folded(data["user"] + data["user_talk"]),

@@ -139,6 +139,24 @@ MONTH_NUMBERS: dict[str, int] = {
 """English month names and their usual abbreviations, case-folded, to month numbers."""
 
 
+# Sources: de: Duden, "Abkürzungen der Monatsnamen" (Jan., Febr., Mrz., Apr., Aug., Sept., Okt., Nov.,
+# Dez.) and the Österreichisches Wörterbuch (Jänner, Jän., Feber); fr: the Lexique des règles
+# typographiques en usage à l'Imprimerie nationale (janv., févr., avr., juil., sept., oct., nov., déc.);
+# es: the Real Academia Española's list of abbreviations (set. and sept.); it: sett.; nl: sept.;
+# ru: Russian standard abbreviations (янв., февр., сент., нояб.).  Core's short names
+# (MessagesDe.php's "Mär.", MessagesFr.php's "juill.") are in bot/data/languages.json already.
+USUAL_MONTH_NAMES: dict[str, tuple[tuple[str, int], ...]] = {
+    "de": (("Febr", 2), ("Mrz", 3), ("Sept", 9), ("Jänner", 1), ("Jän", 1), ("Feber", 2)),
+    "fr": (("févr", 2), ("fevr", 2), ("juil", 7), ("sept", 9)),
+    "es": (("set", 9), ("sept", 9)),
+    "it": (("sett", 9),),
+    "nl": (("sept", 9),),
+    "ru": (("февр", 2), ("сент", 9), ("нояб", 11)),
+}
+"""Month abbreviations a language writes besides MediaWiki's own short names, as people write them
+in an unsigned template's date (``12. Mrz. 2011``), by language code; matched with or without a dot."""
+
+
 # Source: MessagesEn.php (sunday..saturday), in Python's weekday order.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 """English weekday names (not the locale's), as Meta's office-hours table writes them."""
