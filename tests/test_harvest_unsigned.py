@@ -258,3 +258,44 @@ def test_a_numeric_german_date_reads_to_its_very_minute(moment, padded, form):
                          facts=facts_for("de")).questions
     expected = moment.replace(tzinfo=ZoneInfo("Europe/Berlin")).astimezone(timezone.utc)
     assert question.timestamp == expected, written
+
+
+@pytest.mark.parametrize("lang, line, asker, moment", [
+    # ru.wikipedia's {{Не подписано}} and its redirects: 1 user, 2 date; a date without zone is UTC
+    ("ru", "{{Не подписано|Ann Example|18:17, 29 апреля 2007 (UTC)}}", "Ann Example", utc(2007, 4, 29, 18, 17)),
+    ("ru", "{{нпп|Ann Example|18:17, 29 апреля 2007}}", "Ann Example", utc(2007, 4, 29, 18, 17)),
+    ("ru", "{{Неподписано|Ann Example|09.03.2025 15:20}}", "Ann Example", utc(2025, 3, 9, 15, 20)),
+    ("ru", "{{Без подписи|203.0.113.9|9 марта 2025 в 15:20}}", "203.0.113.9", utc(2025, 3, 9, 15, 20)),
+    ("ru", "<small>— Эта реплика добавлена участником [[Участник:Ann Example|Ann Example]] ([[Обсуждение "
+           "участника:Ann Example|о]] · [[Служебная:Вклад/Ann Example|в]]) 18:17, 29 апреля 2007 (UTC)</small>",
+     "Ann Example", utc(2007, 4, 29, 18, 17)),
+    # bg.wikipedia's {{Неподписано|user|date|oldid|TZ}}: the zone apart, UTC by default
+    ("bg", "{{неподписано|Ann Example|10:42, 17 август 2008}}", "Ann Example", utc(2008, 8, 17, 10, 42)),
+    ("bg", "{{Неподписано|Ann Example|10:42, 17 август 2008|123|EEST}}", "Ann Example", utc(2008, 8, 17, 7, 42)),
+    ("bg", "{{Неподписано|Ann Example|10:42, 17 август 2008||XYZ}}", "Ann Example", None),
+    ("bg", "— Предният неподписан коментар е направен от [[Потребител:Ann Example|Ann Example]] ([[Специални:"
+           "Приноси/Ann Example|приноси]] • [[Потребител беседа:Ann Example|беседа]]) 10:42, 17 август 2008 (UTC)",
+     "Ann Example", utc(2008, 8, 17, 10, 42)),
+    # vi.wikipedia's {{Vô danh}}: 1 user, 2 date, in UTC
+    ("vi", "{{Vô danh|Ann Example|12:34 UTC 6 tháng 3 năm 2013}}", "Ann Example", utc(2013, 3, 6, 12, 34)),
+    ("vi", "{{vô danh|Ann Example|12:34, ngày 6 tháng 3 năm 2013 (UTC)}}", "Ann Example", utc(2013, 3, 6, 12, 34)),
+    ("vi", "thảo luận quên ký tên này là của [[Thành viên:Ann Example|Ann Example]] ([[Thảo luận Thành viên:Ann "
+           "Example|thảo luận]] • [[Đặc biệt:Đóng góp/Ann Example|đóng góp]]) vào lúc 12:34, ngày 6 tháng 3 năm "
+           "2013 (UTC)", "Ann Example", utc(2013, 3, 6, 12, 34)),
+])
+def test_the_unsigned_templates_of_more_wikis_sign(lang, line, asker, moment):
+    """Each as the data file says, from the template's own page on its wiki: the user is the asker,
+    the date (and a zone given apart) the time; what cannot be read gives no time, never a wrong one."""
+    result = harvest(f"== Topic ==\n* Как? {line}\n", facts=facts_for(lang))
+    [question] = result.questions
+    assert (question.asker, question.timestamp, question.question) == (asker, moment, "Как?")
+    assert (moment is None) == bool(result.problems)
+
+
+def test_one_wikis_new_templates_are_not_another_wikis():
+    """{{Не подписано}} is ru.wikipedia's: on Meta-wiki it is an unknown template, not a signature,
+    until a series selects ``lang:ru``."""
+    line = "{{Не подписано|Ann Example|18:17, 29 April 2007 (UTC)}}"
+    assert thread(line, "en").questions[0].asker is None
+    [question] = thread(line, "en", with_unsigned_templates(facts_for("en"), ["lang:ru"])).questions
+    assert (question.asker, question.timestamp) == ("Ann Example", utc(2007, 4, 29, 18, 17))

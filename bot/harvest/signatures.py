@@ -273,6 +273,9 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     date = next((values[key] for key in template.date if values.get(key)), "")
     if _LOOSE_TIME.search(reader.plain(user)) and not _LOOSE_TIME.search(reader.plain(date)):
         user, date = date, user
+    zone = next((values[key] for key in template.zone if values.get(key)), "")
+    if zone and date and not date.rstrip().endswith(")"):
+        date = f"{date} ({zone})"  # the zone the template takes apart: the date is in it, not the default
     timestamp, problem = None, None
     if date:
         try:
