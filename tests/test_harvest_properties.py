@@ -235,6 +235,7 @@ THREAD_LINES = [
     _signed("Pi"), ":" + _signed("Pj"), "{{unsigned|Pk|12:05, 9 March 2025 (UTC)}}", "", "",
     "Prose of a post.", "Is this a post? " + _signed("Pl"), "* <s>Withdrawn?</s> " + _signed("Pm"),
     "Please ask below. " + _signed("Pn"), "*: Answer <s>old</s> new. " + _signed("Po"),
+    "<s>", "</s>", "<strike>", "</strike>", "* <s>Struck, unclosed? " + _signed("Pp"),
 ]
 
 

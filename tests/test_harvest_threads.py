@@ -219,3 +219,66 @@ def test_a_reply_with_a_list_in_it_signed_below_is_one_reply(reply):
     assert len(question.comments) == 1 and question.comments[0].startswith("Because:")
     assert "funds come later." in question.comments[0]
     assert result.problems == []
+
+
+# --- Strikes over several lines --------------------------------------------------------------
+
+@pytest.mark.parametrize("opening, closing", [("<s>", "</s>"), ("<del>", "</del>"), ("<strike>", "</strike>"),
+                                              ("<s style=\"color:grey\">", "</s>")])
+def test_a_thread_struck_on_lines_of_its_own_is_withdrawn(opening, closing):
+    """A strike opened on a line of its own strikes every line up to its closing tag, as a browser
+    shows it: the question is withdrawn, each reply kept struck and named on its line; the
+    question after the strike is asked."""
+    result = read(f"== Topic ==\n{opening}\n* How do I appeal? {sig('A')}\n*: You write to us. {sig('B')}\n"
+                  f"*: Or to the committee. {sig('C')}\n{closing}\n* Next one? {sig('D')}\n")
+    assert [(q.asker, q.question) for q in result.questions] == [("D", "Next one?")]
+    [withdrawn] = result.withdrawn
+    assert (withdrawn.asker, withdrawn.question) == ("A", "How do I appeal?")
+    assert withdrawn.comments == ["<s>You write to us.</s>", "<s>Or to the committee.</s>"]
+    assert [p.line for p in result.problems] == [4, 5]
+
+
+@pytest.mark.parametrize("page, withdrawn, comments, lines", [
+    # a post struck whole, on lines of its own
+    (f"== Appeals ==\n<s>\nHow do I appeal a block? {sig('A')}\n: You write to us. {sig('B')}\n</s>\n",
+     [("A", "How do I appeal a block?")], ["<s>You write to us.</s>"], [4]),
+    # a post of two paragraphs, struck from its first word to after its signature
+    (f"== Appeals ==\n<s>How do I appeal?\n\nI mean a block. {sig('A')}</s>\n: You write to us. {sig('B')}\n",
+     [("A", "How do I appeal? I mean a block.")], ["You write to us."], [5]),
+    # a follow-up struck over two lines, closed after its signature
+    (f"== Topic ==\n* How do I appeal? {sig('A')}\n*: <del>And who decides?\n*: I mean, in the end? {sig('B')}</del>\n",
+     [("B", "And who decides? I mean, in the end?")], [], []),
+])
+def test_a_strike_over_several_lines_strikes_each_of_them(page, withdrawn, comments, lines):
+    result = read(page)
+    assert [(q.asker, q.question) for q in result.withdrawn] == withdrawn
+    assert [comment for q in [*result.questions, *result.withdrawn] for comment in q.comments] == comments
+    assert [p.line for p in result.problems] == lines
+
+
+def test_replies_struck_on_lines_of_their_own_are_kept_struck():
+    result = read(f"== Topic ==\n* How do I appeal? {sig('A')}\n<s>\n*: You write to us. {sig('B')}\n"
+                  f"*: Or not. {sig('C')}\n</s>\n*: Or to the committee. {sig('D')}\n")
+    [question] = result.questions
+    assert question.comments == ["<s>You write to us.</s>", "<s>Or not.</s>", "Or to the committee."]
+    assert [p.line for p in result.problems] == [4, 5]
+
+
+def test_the_unstruck_replies_of_a_struck_opener_are_named_or_asked():
+    """A signed reply is never dropped in silence: under a withdrawn question (which the draft
+    leaves out) a comment is named by a problem on its line, a follow-up is a question."""
+    result = read(f"== Topic ==\n* <s>How do I appeal? {sig('A')}</s>\n*: You write to us. {sig('B')}\n"
+                  f"*: And if they do not answer? {sig('C')}\n")
+    [withdrawn] = result.withdrawn
+    assert withdrawn.comments == ["You write to us."]
+    assert [(q.asker, q.question) for q in result.questions] == [("C", "And if they do not answer?")]
+    assert [(p.line, p.reason.split(":")[0]) for p in result.problems] == [
+        (3, "a reply to a struck (withdrawn) question")]
+
+
+def test_a_strike_never_closed_strikes_its_section_only_and_says_so():
+    result = read(f"== Topic ==\n* <s>How do I appeal? {sig('A')}\n* And who decides? {sig('B')}\n"
+                  f"== Next ==\n* Still asked? {sig('C')}\n")
+    assert [q.asker for q in result.withdrawn] == ["A", "B"]
+    assert [q.asker for q in result.questions] == ["C"]
+    assert [(p.line, p.reason.split(":")[0]) for p in result.problems] == [(2, "unclosed <s>")]

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import wikifacts
 from bot.harvest import harvest
@@ -192,3 +194,108 @@ def test_a_substituted_text_whose_first_words_are_a_link_leaves_nothing(lang, te
     [question] = thread(text, lang).questions
     assert question.asker == "Ann Example" and question.timestamp == utc(2011, 5, 16, 16, 7)
     assert question.question == "How do I appeal?"
+
+
+NAMES = {"de": "unsigniert", "fr": "non signé", "es": "sin firmar", "it": "non firmato", "pt": "não assinado",
+         "pl": "niepodpisany", "en": "unsigned"}
+
+
+@pytest.mark.parametrize("lang, written, moment", [
+    # German abbreviations with a dot, and the irregular ones (Duden; Austrian Jänner)
+    ("de", "12. Mrz. 2011, 14:05 Uhr", utc(2011, 3, 12, 13, 5)),
+    ("de", "12. Febr. 2011, 14:05 Uhr", utc(2011, 2, 12, 13, 5)),
+    ("de", "12. Jän. 2011, 14:05", utc(2011, 1, 12, 13, 5)),
+    ("de", "12. Jänner 2011, 14:05", utc(2011, 1, 12, 13, 5)),
+    # numeric German dates (DIN 5008), with "Uhr" or "um", the time first or last
+    ("de", "9.3.2025, 15:20", utc(2025, 3, 9, 14, 20)),
+    ("de", "09.03.2025 15:20 Uhr", utc(2025, 3, 9, 14, 20)),
+    ("de", "09.03.2025, 15:20", utc(2025, 3, 9, 14, 20)),
+    ("de", "15:20, 9.3.2025", utc(2025, 3, 9, 14, 20)),
+    ("de", "9.3.2025 um 15:20 Uhr", utc(2025, 3, 9, 14, 20)),
+    ("de", "9. März 2025 um 15:20 Uhr", utc(2025, 3, 9, 14, 20)),
+    ("de", "9.7.2025, 15:20", utc(2025, 7, 9, 13, 20)),  # summer: CEST
+    # other languages' usual forms
+    ("fr", "9 mars 2025 à 15h20", utc(2025, 3, 9, 14, 20)),
+    ("fr", "09/03/2025 à 15:20", utc(2025, 3, 9, 14, 20)),
+    ("fr", "9 févr. 2025 à 15:20", utc(2025, 2, 9, 14, 20)),
+    ("es", "9 de marzo de 2025 a las 15:20", utc(2025, 3, 9, 15, 20)),
+    ("es", "09/03/2025 15:20", utc(2025, 3, 9, 15, 20)),
+    ("es", "9 set 2025 15:20", utc(2025, 9, 9, 15, 20)),
+    ("it", "09/03/2025 alle 15:20", utc(2025, 3, 9, 14, 20)),
+    ("it", "9 sett 2025 alle 15:20", utc(2025, 9, 9, 13, 20)),
+    ("pt", "09/03/2025 às 15h20", utc(2025, 3, 9, 15, 20)),
+    ("pl", "9.03.2025, 15:20", utc(2025, 3, 9, 14, 20)),
+    # what cannot be read keeps its asker and gets no time: never a wrong one
+    ("de", "9.3.25, 15:20", None),
+    ("de", "31.02.2025, 15:20", None),
+    ("de", "13.13.2025 15:20", None),
+    ("de", "1122025, 1520", None),
+    ("de", "gestern", None),
+    ("en", "3/9/2025 15:20", None),  # March 9 or 3 September: English writes both
+    ("en", "9.3.2025, 15:20", None),
+])
+def test_an_unsigned_templates_date_in_the_wikis_own_usual_forms(lang, written, moment):
+    """The date someone wrote in the template by hand, as that language writes dates, without a
+    zone: in the wiki's own (the data file's zone of its Wikipedia)."""
+    result = harvest(f"== Topic ==\n* How do I appeal? {{{{{NAMES[lang]}|Ann Example|{written}}}}}\n",
+                     facts=facts_for(lang))
+    [question] = result.questions
+    assert (question.asker, question.timestamp, question.question) == ("Ann Example", moment, "How do I appeal?")
+    assert (moment is None) == any(problem.line == 2 and "no time" in problem.reason for problem in result.problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2030, 12, 31)), st.booleans(),
+       st.sampled_from(["{d}.{m}.{y}, {t}", "{d}.{m}.{y} {t} Uhr", "{d}.{m}.{y} um {t} Uhr", "{t}, {d}.{m}.{y}"]))
+def test_a_numeric_german_date_reads_to_its_very_minute(moment, padded, form):
+    """Whatever the day, month and year, written the German way with or without leading zeros."""
+    from zoneinfo import ZoneInfo
+    moment = moment.replace(second=0, microsecond=0)
+    pad = "02" if padded else ""
+    written = form.format(d=format(moment.day, pad), m=format(moment.month, pad), y=moment.year,
+                          t=f"{moment.hour:{pad}}:{moment.minute:02}")
+    [question] = harvest(f"== Topic ==\n* Why? {{{{unsigniert|Ann Example|{written}}}}}\n",
+                         facts=facts_for("de")).questions
+    expected = moment.replace(tzinfo=ZoneInfo("Europe/Berlin")).astimezone(timezone.utc)
+    assert question.timestamp == expected, written
+
+
+@pytest.mark.parametrize("lang, line, asker, moment", [
+    # ru.wikipedia's {{Не подписано}} and its redirects: 1 user, 2 date; a date without zone is UTC
+    ("ru", "{{Не подписано|Ann Example|18:17, 29 апреля 2007 (UTC)}}", "Ann Example", utc(2007, 4, 29, 18, 17)),
+    ("ru", "{{нпп|Ann Example|18:17, 29 апреля 2007}}", "Ann Example", utc(2007, 4, 29, 18, 17)),
+    ("ru", "{{Неподписано|Ann Example|09.03.2025 15:20}}", "Ann Example", utc(2025, 3, 9, 15, 20)),
+    ("ru", "{{Без подписи|203.0.113.9|9 марта 2025 в 15:20}}", "203.0.113.9", utc(2025, 3, 9, 15, 20)),
+    ("ru", "<small>— Эта реплика добавлена участником [[Участник:Ann Example|Ann Example]] ([[Обсуждение "
+           "участника:Ann Example|о]] · [[Служебная:Вклад/Ann Example|в]]) 18:17, 29 апреля 2007 (UTC)</small>",
+     "Ann Example", utc(2007, 4, 29, 18, 17)),
+    # bg.wikipedia's {{Неподписано|user|date|oldid|TZ}}: the zone apart, UTC by default
+    ("bg", "{{неподписано|Ann Example|10:42, 17 август 2008}}", "Ann Example", utc(2008, 8, 17, 10, 42)),
+    ("bg", "{{Неподписано|Ann Example|10:42, 17 август 2008|123|EEST}}", "Ann Example", utc(2008, 8, 17, 7, 42)),
+    ("bg", "{{Неподписано|Ann Example|10:42, 17 август 2008||XYZ}}", "Ann Example", None),
+    ("bg", "— Предният неподписан коментар е направен от [[Потребител:Ann Example|Ann Example]] ([[Специални:"
+           "Приноси/Ann Example|приноси]] • [[Потребител беседа:Ann Example|беседа]]) 10:42, 17 август 2008 (UTC)",
+     "Ann Example", utc(2008, 8, 17, 10, 42)),
+    # vi.wikipedia's {{Vô danh}}: 1 user, 2 date, in UTC
+    ("vi", "{{Vô danh|Ann Example|12:34 UTC 6 tháng 3 năm 2013}}", "Ann Example", utc(2013, 3, 6, 12, 34)),
+    ("vi", "{{vô danh|Ann Example|12:34, ngày 6 tháng 3 năm 2013 (UTC)}}", "Ann Example", utc(2013, 3, 6, 12, 34)),
+    ("vi", "thảo luận quên ký tên này là của [[Thành viên:Ann Example|Ann Example]] ([[Thảo luận Thành viên:Ann "
+           "Example|thảo luận]] • [[Đặc biệt:Đóng góp/Ann Example|đóng góp]]) vào lúc 12:34, ngày 6 tháng 3 năm "
+           "2013 (UTC)", "Ann Example", utc(2013, 3, 6, 12, 34)),
+])
+def test_the_unsigned_templates_of_more_wikis_sign(lang, line, asker, moment):
+    """Each as the data file says, from the template's own page on its wiki: the user is the asker,
+    the date (and a zone given apart) the time; what cannot be read gives no time, never a wrong one."""
+    result = harvest(f"== Topic ==\n* Как? {line}\n", facts=facts_for(lang))
+    [question] = result.questions
+    assert (question.asker, question.timestamp, question.question) == (asker, moment, "Как?")
+    assert (moment is None) == bool(result.problems)
+
+
+def test_one_wikis_new_templates_are_not_another_wikis():
+    """{{Не подписано}} is ru.wikipedia's: on Meta-wiki it is an unknown template, not a signature,
+    until a series selects ``lang:ru``."""
+    line = "{{Не подписано|Ann Example|18:17, 29 April 2007 (UTC)}}"
+    assert thread(line, "en").questions[0].asker is None
+    [question] = thread(line, "en", with_unsigned_templates(facts_for("en"), ["lang:ru"])).questions
+    assert (question.asker, question.timestamp) == ("Ann Example", utc(2007, 4, 29, 18, 17))

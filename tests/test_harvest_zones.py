@@ -90,3 +90,65 @@ def test_an_arabic_letter_mark_around_a_signature_leaves_nothing(mark):
                               f"14:20،{mark} 9 مارس 2025 {mark}(ت ع م)", "ar")
     assert (question.asker, question.timestamp) == ("Ex", MINUTE)
     assert question.question == "هل هذا واضح؟" and problems == []
+
+
+def _abbreviations_in_the_zone_database():
+    """(abbreviation, time) -> the offsets the IANA database's zones gave it then, sampled on the
+    1st of each month 2001-2026 at noon UTC: what a wiki set to any of those zones wrote."""
+    import zoneinfo
+    from collections import defaultdict
+    from datetime import timedelta
+    instants = [datetime(year, month, 1, 12, tzinfo=timezone.utc) for year in range(2001, 2027) for month in range(1, 13)]
+    offsets = defaultdict(set)
+    for name in zoneinfo.available_timezones():
+        if name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            continue
+        zone = zoneinfo.ZoneInfo(name)
+        for instant in instants:
+            local = instant.astimezone(zone)
+            written = local.tzname() or ""
+            if written[:1].isalpha():
+                offsets[written, instant.replace(tzinfo=None)].add(local.utcoffset() // timedelta(minutes=1))
+    return offsets
+
+
+def test_no_zone_abbreviation_gives_a_time_the_zone_database_disagrees_with():
+    """Each abbreviation a signature may end with is read only to the offset every zone of that name
+    had at that date (tzdata); where zones of one name disagreed, it gives no time: IST (India,
+    Israel, Ireland), PST (Los Angeles, Manila), CST, CDT, and KST from 2015-08-15 to 2018-05-04,
+    when Pyongyang wrote it at +8:30 and Seoul at +9."""
+    facts = facts_for("en")
+    database = _abbreviations_in_the_zone_database()
+    assert database["KST", datetime(2016, 3, 1, 12)] == {510, 540}  # the zone database is there to compare with
+    wrong = sorted((name, moment.date(), facts.zone_offset_at(name, moment), sorted(given))
+                   for (name, moment), given in database.items()
+                   if facts.zone_offset_at(name, moment) is not None
+                   and (len(given) > 1 or facts.zone_offset_at(name, moment) not in given))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("iana, written, settled", [
+    (None, "14:20, 9 March 2016 (KST)", None),
+    (None, "14:20, 4 May 2018 (KST)", None),
+    (None, "14:20, 9 March 2019 (KST)", datetime(2019, 3, 9, 5, 20, tzinfo=timezone.utc)),
+    (None, "14:20, 9 March 2014 (KST)", datetime(2014, 3, 9, 5, 20, tzinfo=timezone.utc)),
+    ("Asia/Seoul", "14:20, 9 March 2016 (KST)", datetime(2016, 3, 9, 5, 20, tzinfo=timezone.utc)),
+    ("Asia/Pyongyang", "14:20, 9 March 2016 (KST)", datetime(2016, 3, 9, 5, 50, tzinfo=timezone.utc)),
+])
+def test_kst_while_pyongyang_wrote_it_at_half_past_gives_no_time(iana, written, settled):
+    """Unless the wiki's own zone (siteinfo) is Seoul's or Pyongyang's, which settles it."""
+    import dataclasses
+    facts = dataclasses.replace(facts_for("en"), zone=iana)
+    result = harvest(f"== Topic ==\n* Is it clear? [[User:Ex|Ex]] {written}\n", facts=facts)
+    [question] = result.questions
+    assert question.asker == "Ex" and question.timestamp == settled
+    assert (settled is None) == any("ambiguous zone (KST)" in problem.reason for problem in result.problems)
+
+
+@pytest.mark.parametrize("zone", ["ECT", "SST"])
+def test_other_abbreviations_of_several_zones_give_no_time_and_say_so(zone):
+    """ECT: Ecuador (-5, tzdata before 2017a) and the Eastern Caribbean (-4); SST: Samoa (-11, tzdata)
+    and Singapore (+8): "ambiguous", not merely unknown, so that staff know why."""
+    question, problems = read(f"Is it clear? [[User:Ex|Ex]] 14:20, 9 March 2025 ({zone})")
+    assert question.asker == "Ex" and question.timestamp is None
+    assert any(f"ambiguous zone ({zone})" in problem.reason for problem in problems)

@@ -14,7 +14,8 @@ import unicodedata
 
 def _format_pattern(php: str, month: str) -> str:
     """A regular expression for a PHP date format (``H:i, j M Y``), as MediaWiki's
-    Language::sprintfDate writes it; literal punctuation and spaces are optional."""
+    Language::sprintfDate writes it; literal punctuation and spaces are optional, except a mark
+    between two numbers (``j.n.Y``, ``H:i``): without it ``1122025`` would read as a date."""
     parts: list[str] = ["(?<![0-9])"]
     index = 0
     seen: set[str] = set()
@@ -68,6 +69,13 @@ def _format_pattern(php: str, month: str) -> str:
             parts.append("[\u200e\u200f\u061c]*")
         elif char.isalpha():
             parts.append(re.escape(char))
+        elif index < len(php) and php[index] in _NUMBERS and index >= 2 and php[index - 2] in _NUMBERS \
+                and php[index - 3:index - 2] != "\\":
+            parts.append(r"\s*" + re.escape(char) + r"\s*")  # between two numbers: needed to tell them apart
         else:
             parts.append(r"\s*" + re.escape(char) + r"?\s*")
     return "".join(parts)
+
+
+_NUMBERS = "HGijdnmY"
+"""The PHP date codes written as numbers."""

@@ -145,6 +145,10 @@ class _Line:
     (tags around text of their own: a code block) or prose."""
     prefix: str = ""
     """The list markers of a list item (``*``, ``*:``, ``::``...)."""
+    struck: str = ""
+    """The tag (``s``, ``del``, ``strike``) of a strike opened above (on a line of its own, or not
+    closed on its line) still open where the line starts: it is struck from its start, as a browser
+    shows it; empty for none."""
 
     @property
     def content(self) -> tuple[str, str]:
@@ -164,15 +168,64 @@ def _lines(page: _Page) -> Iterator[_Line]:
     next_span = 0
     number = 1
     start = 0
+    strikes = _Strikes(page)
     while start <= len(structure):
         end = _line_end(structure, start)
         while next_span < len(spans) and spans[next_span][0] < end:
             if spans[next_span][1] > end:
                 end = _line_end(structure, spans[next_span][1])
             next_span += 1
-        yield _sorted(_Line(number, structure[start:end], display[start:end]))
+        line = _sorted(_Line(number, structure[start:end], display[start:end]))
+        strikes.read(line)
+        yield line
         number += page.source.count("\n", start, end) + 1
         start = end + 1
+    strikes.end()
+
+
+_STRIKE_TAG = re.compile(r"<(/?)(s|del|strike)(?:\s[^<>]*)?(?<!/)>", re.IGNORECASE)
+
+
+class _Strikes:
+    """The strikes (``<s>``, ``<del>``, ``<strike>``) still open from line to line: a browser strikes
+    every line after an opening tag up to its closing one (HTML reopens the formatting in each list
+    item and paragraph), so ``<s>`` on a line of its own strikes the thread below it.  A heading ends
+    them: an unclosed one strikes no other section, and is named by a problem on its line."""
+
+    def __init__(self, page: _Page):
+        self.page = page
+        self.open: list[tuple[str, _Line]] = []
+        self.by_name: dict[str, list[int]] = {}
+        """Where in ``open`` each tag's strikes are, by tag name."""
+        self.carried = False
+        """Whether the open strikes struck a line below the one that opened them."""
+
+    def read(self, line: _Line) -> None:
+        if line.kind == "heading":
+            self.end()
+            return
+        if self.open and line.kind != "blank":
+            line.struck, self.carried = self.open[0][0], True
+        for tag in _STRIKE_TAG.finditer(line.structure):
+            name = tag[2].lower()
+            if not tag[1]:
+                self.by_name.setdefault(name, []).append(len(self.open))
+                self.open.append((name, line))
+            elif self.by_name.get(name):  # closes the last one of its name, and any opened inside it
+                found = self.by_name[name][-1]
+                for closed, _ in self.open[found:]:  # each strike is closed once: linear in the tags
+                    self.by_name[closed].pop()
+                del self.open[found:]
+        if not self.open:
+            self.carried = False
+
+    def end(self) -> None:
+        """The end of a section: a strike still open there was never closed."""
+        if self.open and self.carried:
+            name, line = self.open[0]
+            self.page.problems.append(Problem(line.number, f"unclosed <{name}>: it strikes every line "
+                                              "below it to the end of the section", line.shown))
+        self.open, self.by_name, self.carried = [], {}, False
 
 
 def _template_spans(structure: str) -> list[tuple[int, int]]:

@@ -54,14 +54,18 @@ class _Said:
         return bool(self.struck) and (not self.text or (not self.asks and _asks(self.struck)))
 
 
-def _read(structure: str, display: str, facts: wikifacts.LanguageFacts) -> _Said:
+def _read(structure: str, display: str, facts: wikifacts.LanguageFacts, *, struck: str = "") -> _Said:
     """What a line says: its text without any signature in it, and the signature that signs it.
 
     The signature at its end signs it; when the asker signed it more than once (a re-signed
     edit, ``Edit:`` or ``PS`` added, two questions on one line), every other signature is cut
     too, the words between kept, and the question's time is its first signature's.  A
-    signature inside a {{Conversation hour question}}'s parameter signs the template.
+    signature inside a {{Conversation hour question}}'s parameter signs the template.  A line
+    ``struck`` from its start (by a strike tag opened above it and not yet closed) reads as if it
+    began with that tag.
     """
+    if struck:
+        structure, display = f"<{struck}>" + structure, f"<{struck}>" + display
     signature = find_signature(structure, facts)
     end = signature.start if signature else len(structure)
     if signature is not None and signature.end is not None and _inside_question_template(structure, signature):

@@ -98,6 +98,8 @@ class _Replies:
             self.page.problem(line, reason)
         if said.text:
             parent.comments.append(said.text)
+            if parent.withdrawn and said.signature is not None:  # kept with a question the draft leaves out
+                self.page.problem(line, f"a reply to a struck (withdrawn) question: kept with it, {_excerpt(said.text)}")
             if said.struck:
                 self.page.problem(line, f"struck words left out of a reply: {_excerpt(said.struck)}")
         elif said.struck and said.signature:

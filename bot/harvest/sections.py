@@ -80,7 +80,7 @@ class _SectionReader(_Replies):
 
     def read(self, line: _Line) -> None:
         if self.held and line.kind == "prose" and self.section_question is None and not self.preamble:
-            said = _read(line.structure, line.display, self.page.facts)
+            said = _read(line.structure, line.display, self.page.facts, struck=line.struck)
             if said.signature is not None and said.text:  # a reply's last paragraph, its colon forgotten
                 self.reply(line, said, self.held[0][2])
                 return
@@ -118,7 +118,7 @@ class _SectionReader(_Replies):
         self.release()
         self.settle_pending()
         structure, display = line.content
-        said = _read(structure[outdent:], display[outdent:], self.page.facts)
+        said = _read(structure[outdent:], display[outdent:], self.page.facts, struck=line.struck)
         if said.text or said.struck or said.signature or said.problems:
             self.reply(line, said, max(depth for depth, _ in self.thread) + 1)
 
@@ -128,7 +128,7 @@ class _SectionReader(_Replies):
 
     def list_item(self, line: _Line) -> None:
         depth = len(line.prefix)
-        said = _read(*line.content, self.page.facts)
+        said = _read(*line.content, self.page.facts, struck=line.struck)
         if not (said.text or said.struck or said.signature or said.problems):
             return  # an empty bullet
         if line.prefix not in _TOP_LEVEL_PREFIXES or (self.post and self.section_question is not None):
@@ -141,14 +141,14 @@ class _SectionReader(_Replies):
             self.unsigned_run = [("", entry.text)] if entry and said.signature is None else None
 
     def submission(self, line: _Line) -> None:
-        said = _read(line.structure, line.display, self.page.facts)
+        said = _read(line.structure, line.display, self.page.facts, struck=line.struck)
         topic = self.page.topics.name(said.topic) if said.topic else self.topic
         entry = self.page.add(line, said, topic=topic)
         self.thread = [(0, entry)] if entry else []
         self.unsigned_run = None
 
     def prose(self, line: _Line, *, whole: bool = False) -> None:
-        said = _read(line.structure, line.display, self.page.facts)
+        said = _read(line.structure, line.display, self.page.facts, struck=line.struck)
         if self.preamble:
             if said.signature is not None:  # instructions are not signed: say so, never drop it
                 self.page.problem(line, "signed prose before the first heading: not read as a question")

@@ -273,6 +273,9 @@ def _unsigned_template(text: str, reader: "_Reader") -> Signature | None:
     date = next((values[key] for key in template.date if values.get(key)), "")
     if _LOOSE_TIME.search(reader.plain(user)) and not _LOOSE_TIME.search(reader.plain(date)):
         user, date = date, user
+    zone = next((values[key] for key in template.zone if values.get(key)), "")
+    if zone and date and not date.rstrip().endswith(")"):
+        date = f"{date} ({zone})"  # the zone the template takes apart: the date is in it, not the default
     timestamp, problem = None, None
     if date:
         try:
@@ -486,7 +489,7 @@ class _Reader:
         if home is not None:
             return wikifacts.local_to_utc(local, home), None
         offset = self.facts.zone_offset_at(zone, local)
-        if offset is None and self.facts.ambiguous_zone(zone):
+        if offset is None and self.facts.ambiguous_zone(zone, local):
             return None, (f"signature timestamp {written!r} in an ambiguous zone ({zone}): the question "
                           "has no time (the page history gives it)")
         if offset is None:

@@ -75,6 +75,8 @@ from bot.wikifacts.tables import (  # noqa: F401 - the tables are public here
     ZONE_OFFSETS,
     ZONE_HOMES,
     AMBIGUOUS_ZONES,
+    AMBIGUOUS_ZONE_PERIODS,
+    USUAL_MONTH_NAMES,
     SITE_MESSAGES,
     SIGNATURE_CLOCK,
 )
@@ -435,14 +437,19 @@ class LanguageFacts:
             offset = _iana_offset(self.zone, local, zone)
             if offset is not None:
                 return offset
+        if self.ambiguous_zone(zone, local):
+            return None  # KST in 2015-2018: Seoul's +9 and Pyongyang's +8:30
         if folded in ZONE_HOMES:  # one zone whose offset changed over the years: MSK was +4 in 2011-2014
             return _iana_offset(ZONE_HOMES[folded], local, zone) or ZONE_OFFSETS.get(folded)
         return ZONE_OFFSETS.get(folded)
 
-    def ambiguous_zone(self, zone: str) -> bool:
-        """Whether a zone abbreviation names several zones (``IST``: India, Ireland, Israel)
-        and the wiki's own zone does not settle which (see :meth:`zone_offset_at`)."""
-        return " ".join(html.unescape(zone).casefold().split()) in AMBIGUOUS_ZONES
+    def ambiguous_zone(self, zone: str, local: datetime | None = None) -> bool:
+        """Whether a zone abbreviation names several zones (``IST``: India, Ireland, Israel), or did
+        at the ``local`` time (``KST`` in 2015-2018); the wiki's own zone may still settle it
+        (see :meth:`zone_offset_at`)."""
+        folded = " ".join(html.unescape(zone).casefold().split())
+        return folded in AMBIGUOUS_ZONES or local is not None and any(
+            start <= local < end for start, end, _ in AMBIGUOUS_ZONE_PERIODS.get(folded, ()))
 
 
 def _digit_table(digits: str) -> dict[int, str] | None:
@@ -477,7 +484,7 @@ def _iana_offset(name: str, local: datetime, abbreviation: str) -> int | None:
 
 def _facts_from(code: str, data: dict, **overrides) -> LanguageFacts:
     months = tuple((name, number) for key in ("months", "months_genitive", "months_short")
-                   for number, name in enumerate(data[key], start=1) if name)
+                   for number, name in enumerate(data[key], start=1) if name) + USUAL_MONTH_NAMES.get(code, ())
     values = dict(
         code=code,
         user_names=_folded(data["user"] + data["user_talk"]),

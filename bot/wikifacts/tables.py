@@ -12,6 +12,7 @@ these tables are in :mod:`bot.wikifacts`; import from there.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 # Source: the bot's own templates on Meta-wiki (Template:Conversation hour question and its siblings).
 QUESTION_TEMPLATE = "Conversation hour question"
@@ -138,6 +139,24 @@ MONTH_NUMBERS: dict[str, int] = {
 """English month names and their usual abbreviations, case-folded, to month numbers."""
 
 
+# Sources: de: Duden, "Abkürzungen der Monatsnamen" (Jan., Febr., Mrz., Apr., Aug., Sept., Okt., Nov.,
+# Dez.) and the Österreichisches Wörterbuch (Jänner, Jän., Feber); fr: the Lexique des règles
+# typographiques en usage à l'Imprimerie nationale (janv., févr., avr., juil., sept., oct., nov., déc.);
+# es: the Real Academia Española's list of abbreviations (set. and sept.); it: sett.; nl: sept.;
+# ru: Russian standard abbreviations (янв., февр., сент., нояб.).  Core's short names
+# (MessagesDe.php's "Mär.", MessagesFr.php's "juill.") are in bot/data/languages.json already.
+USUAL_MONTH_NAMES: dict[str, tuple[tuple[str, int], ...]] = {
+    "de": (("Febr", 2), ("Mrz", 3), ("Sept", 9), ("Jänner", 1), ("Jän", 1), ("Feber", 2)),
+    "fr": (("févr", 2), ("fevr", 2), ("juil", 7), ("sept", 9)),
+    "es": (("set", 9), ("sept", 9)),
+    "it": (("sett", 9),),
+    "nl": (("sept", 9),),
+    "ru": (("февр", 2), ("сент", 9), ("нояб", 11)),
+}
+"""Month abbreviations a language writes besides MediaWiki's own short names, as people write them
+in an unsigned template's date (``12. Mrz. 2011``), by language code; matched with or without a dot."""
+
+
 # Source: MessagesEn.php (sunday..saturday), in Python's weekday order.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 """English weekday names (not the locale's), as Meta's office-hours table writes them."""
@@ -208,12 +227,23 @@ March 2011 to October 2014): its offset is the zone's at the signature's date.""
 # America/New_York and, in tzdata before 2014f, Australia/Sydney, Melbourne, Brisbane and Hobart
 # (standard time and summer time alike).  Timezone abbreviations as DiscussionTools reads them
 # (CommentParser::getTimestampRegexp) are the wiki's own zone's only.
+# ECT was America/Guayaquil's (Ecuador, -5) in tzdata before 2017a and is the Eastern Caribbean's
+# (-4) in common use; SST is Pacific/Pago_Pago's (Samoa, -11) and Singapore's (+8) in common use.
 AMBIGUOUS_ZONES: dict[str, tuple[int, ...]] = {
     "ist": (330, 60, 120), "cst": (-360, 480, -300), "ast": (-240, 180), "bst": (60, 360),
     "gst": (240, -120), "cdt": (-300, -240), "pst": (-480, 480), "est": (-300, 600, 660),
+    "ect": (-300, -240), "sst": (-660, 480),
 }
 """Zone abbreviations that name several zones, with their offsets in minutes: a signature
 written with one gives no time, unless the wiki's own zone (siteinfo) settles it."""
+
+# Source: the IANA time zone database (tzdata): Asia/Pyongyang wrote "KST" at UTC+8:30 from
+# 2015-08-15 to 2018-05-04 (North Korea's "Pyongyang Time"), while Asia/Seoul wrote "KST" at +9.
+AMBIGUOUS_ZONE_PERIODS: dict[str, tuple[tuple[datetime, datetime, tuple[int, ...]], ...]] = {
+    "kst": ((datetime(2015, 8, 15), datetime(2018, 5, 5), (540, 510)),),
+}
+"""Zone abbreviations that named several offsets only for a while: (from, until, offsets), local
+times, ``until`` excluded.  A signature dated within gives no time unless the wiki's zone settles it."""
 
 
 # Source: MediaWiki core's message keys (languages/i18n/en.json), read with meta=allmessages.

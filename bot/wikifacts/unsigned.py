@@ -33,11 +33,13 @@ def facts_for(code: str) -> "LanguageFacts":
 @dataclass(frozen=True)
 class UnsignedTemplate:
     """A wiki's template that signs a comment for its author after the fact (``{{unsigned|Ex|date}}``):
-    its name and the parameters, by name or position, that hold the user and the date."""
+    its name and the parameters, by name or position, that hold the user, the date and, for a
+    template that takes it apart from the date, the date's zone (bg's ``{{неподписано|U|D|oldid|TZ}}``)."""
 
     name: str
     user: tuple[str, ...] = ("1",)
     date: tuple[str, ...] = ("2",)
+    zone: tuple[str, ...] = ()
 
     @classmethod
     def written(cls, spec: str) -> "UnsignedTemplate":
@@ -64,7 +66,8 @@ def _unsigned_facts(code: str) -> dict:
     for source in (own, english):
         for entry in source.get("templates", []):
             templates.setdefault(template_key(entry["name"]),
-                                 UnsignedTemplate(entry["name"], tuple(entry["user"]), tuple(entry["date"])))
+                                 UnsignedTemplate(entry["name"], tuple(entry["user"]), tuple(entry["date"]),
+                                                  tuple(entry.get("zone", ()))))
     return dict(
         unsigned_templates=tuple(templates.values()),
         unsigned_texts=tuple(dict.fromkeys([*own.get("substituted", []), *english["substituted"]])),
