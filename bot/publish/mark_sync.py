@@ -31,7 +31,8 @@ from bot import wikitext
 
 from bot import harvest as harvest_mod
 from bot import wikifacts
-from bot.harvest.reconcile import Given, reconcile
+from bot.harvest.ids import comparable
+from bot.harvest.reconcile import SIMILAR, Given, _forms, _similarity, reconcile
 from bot.publish import pagetext
 
 _ANCHOR = re.compile(r"#\s*(q-[0-9a-f]+)\s*$")
@@ -71,11 +72,12 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
     depths = _call_depths(lines)
     if given:
         marked = {}
+        names = _mark_names(given)
         for index, q in enumerate(questions):
             for line in q.lines or [q.line]:
                 for mark in marks_on(lines[_mark_spot(lines, line - 1, depths)], template) if line else ():
                     _, anchor = mark_target(mark)
-                    if anchor:
+                    if anchor and names(q, anchor):
                         marked.setdefault(index, anchor)
         questions, _ = reconcile(questions, given, marked=marked, withdrawn=result.withdrawn)
     own_page = wikifacts.normalise_title(notes_page) if notes_page else ""
@@ -90,6 +92,29 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
             else:
                 lines[i] = drop_marks(lines[i], template, own_page)
     return "\n".join(lines)
+
+
+def _mark_names(given: list[Given]):
+    """Whether a mark naming an id may name the question it stands beside
+    (``names(question, id)``): anyone can move or copy a mark, so it names
+    only a question that is the one the bot gave the id to, as far as the
+    draft knows its text (the same text, or one as similar as a reworded
+    question that keeps its id), and whose text the draft does not give
+    another id.  A mark moved onto another question's line takes that
+    question nothing, nor the answered one its mark."""
+    by_id = {g.id: g for g in given if g.text}
+    texts: dict[str, set[str]] = {}
+    for g in by_id.values():
+        texts.setdefault(comparable(g.text), set()).add(g.id)
+
+    def names(question, id_: str) -> bool:
+        forms = _forms(question)
+        if any(texts.get(form, {id_}) - {id_} for form in forms):
+            return False  # the draft gives this text another id
+        g = by_id.get(id_)
+        return g is None or comparable(g.text) in forms or _similarity(question.question, g.text) >= SIMILAR
+
+    return names
 
 
 _BRACES = re.compile(r"\{\{|\}\}")
