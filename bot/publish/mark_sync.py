@@ -11,8 +11,10 @@ beside, with the status it says.  Each publish therefore:
   changed keeps its mark;
 * puts the right mark beside every asking of every question of the notes
   (the status as the notes say it: answered, or to be answered in writing);
-* takes away every mark that links to these notes but stands beside a
-  question the notes no longer hold (staff deleted it from the draft, or
+* takes away every mark that links to these notes inside a question's
+  template call (the page shows it as part of the question: only someone
+  else puts one there), and every one that stands beside a question the
+  notes no longer hold (staff deleted it from the draft, or
   moved it to another session's notes, whose own publish marks it there),
   and every mark beside a question whose anchor is not in ``marks``.
 
@@ -86,6 +88,8 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
             continue
         for line in q.lines or [q.line]:  # a merged duplicate: after every asker's line
             i = _mark_spot(lines, line - 1, depths)
+            for j in range(line - 1, i):  # inside the question's call: where only someone else puts one
+                lines[j] = drop_marks(lines[j], template, own_page)
             if q.id in marks:
                 target, written = marks[q.id]
                 lines[i] = pagetext.set_mark(lines[i], template, mark_call(template, target, written))
