@@ -59,3 +59,25 @@ def test_only_staff_or_the_bot_take_a_session_off_the_index():
     history.append(Revision(9, "Staff", datetime(2025, 5, 2, tzinfo=timezone.utc), ""))
     history.insert(-1, Revision(8, "Member", datetime(2025, 5, 2, tzinfo=timezone.utc), line))
     assert dates_listed_by(history, series, lambda u: u in ("Bot", "Staff")) == set()
+
+
+@pytest.mark.wiki
+def test_a_line_with_the_bots_marker_and_a_fake_notes_link_does_not_stop_its_line(wiki, tmp_path):
+    s = collecting(wiki, tmp_path)
+    timed_tick(s)
+    index = s.member.text(s.index)
+    [line] = own_lines(s, index)
+    tag = line[line.index("<!--"):]
+    forged = f"* [[{s.session(DAY)}|15 May 2025]] – [[{s.prefix}/Fake notes|notes]] {tag}"
+    s.member.edit(s.index, index.rstrip("\n") + "\n" + forged + "\n", "notes are out")
+    result = s.run("run", "--now", "2025-05-16T12:00:00Z", "-always")  # held, no answers yet
+    text = s.reader.text(s.index)
+    assert forged in text.split("\n")  # the member's line is left as they wrote it
+    [bots] = [l for l in own_lines(s, text) if l != forged]
+    assert "notes to come" in bots, f"the bot's line after the session:\n{text}\n{result.stdout}{result.stderr}"
+    s.answer(DAY, {"plan for the grants": [f": Maggie: {ANSWER}"]})
+    s.run_ok("run", "--now", "2025-05-16T13:00:00Z", "-always")
+    text = s.reader.text(s.index)
+    assert forged in text.split("\n")
+    [bots] = [l for l in own_lines(s, text) if l != forged]
+    assert pagetext.links_in(bots)[1] == s.session(DAY), bots  # the real notes
