@@ -6,7 +6,8 @@ The publish looked for marks only on the line after the call, where the
 bot puts its own: the bot's mark moved inside the call got a second mark
 after it (two "answered" marks beside one question), and a forged mark
 inside another question's call, naming the notes, stayed ("answered"
-beside a question the notes never answer)."""
+beside a question the notes never answer); and so when the call is on
+one line with the signature."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ import re
 import pytest
 from attack import DAY
 from scenario import Scenario, mark_targets
-
-pytestmark = pytest.mark.wiki
 
 ANSWER = "We will publish the plan in June."
 SIG = "[[User:Hostile Reader|Hostile Reader]] ([[User talk:Hostile Reader|talk]]) 10:01, 3 May 2025 (UTC)"
@@ -28,6 +27,7 @@ def call(topic: str, question: str, sig: str) -> str:
     return f"{{{{Conversation hour question\n| topic = {topic}\n| question = {question} {sig}\n}}}}\n"
 
 
+@pytest.mark.wiki
 def test_marks_inside_the_question_templates_parameter_are_not_doubled_nor_kept(wiki, tmp_path):
     s = Scenario(wiki, tmp_path)
     s.run_ok("new-session", DAY, "-always")
@@ -55,3 +55,17 @@ def test_marks_inside_the_question_templates_parameter_are_not_doubled_nor_kept(
     assert text.count("{{Conversation hour answered|") == 1, text
     grants = text[text.index("== Grants =="):text.index("== Travel ==")]
     assert MARK.search(grants) and grants.index("{{Conversation hour answered") > grants.index("\n}}"), grants
+
+
+@pytest.mark.parametrize("answered", [True, False])
+def test_a_mark_inside_a_one_line_question_call_is_neither_doubled_nor_kept(answered):
+    from bot.harvest import harvest
+    from bot.publish.mark_sync import sync_marks
+    t = "Conversation hour answered"
+    page = "== Other ==\n{{Conversation hour question|question=Is it signed inside? " + SIG + "}}\n"
+    [q] = harvest(page, {}, mark_template=t).questions
+    mark = "{{" + t + "|N#" + q.id + "}}"
+    out = sync_marks(page.replace(SIG + "}}", f"{SIG} {mark}}}}}"), {q.id: (f"N#{q.id}", False)} if answered else {},
+                     t, {}, notes_page="N")
+    assert out.count(mark) == answered, out
+    assert not answered or out.index(mark) > out.index("}}", out.index("question=")), out

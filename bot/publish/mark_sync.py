@@ -12,9 +12,9 @@ beside, with the status it says.  Each publish therefore:
 * puts the right mark beside every asking of every question of the notes
   (the status as the notes say it: answered, or to be answered in writing);
 * takes away every mark that links to these notes inside a question's
-  template call (the page shows it as part of the question: only someone
-  else puts one there), and every one that stands beside a question the
-  notes no longer hold (staff deleted it from the draft, or
+  template call, on its lines or on the line of its mark (the page shows
+  it as part of the question: only someone else puts one there), and
+  every one that stands beside a question the notes no longer hold (staff deleted it from the draft, or
   moved it to another session's notes, whose own publish marks it there),
   and every mark beside a question whose anchor is not in ``marks``.
 
@@ -90,6 +90,7 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
             i = _mark_spot(lines, line - 1, depths)
             for j in range(line - 1, i):  # inside the question's call: where only someone else puts one
                 lines[j] = drop_marks(lines[j], template, own_page)
+            lines[i] = _drop_nested_marks(lines[i], template, own_page)
             if q.id in marks:
                 target, written = marks[q.id]
                 lines[i] = pagetext.set_mark(lines[i], template, mark_call(template, target, written))
@@ -149,6 +150,30 @@ def _mark_spot(lines: list[str], start: int, depths: list[int]) -> int:
         if depths[j] <= base:
             return j
     return i
+
+
+def _drop_nested_marks(line: str, template: str, notes_page: str) -> str:
+    """``line`` without the marks linking to ``notes_page`` (or to no page)
+    that stand inside another template's call on it (a question template's
+    parameter): only someone else puts one there.  A regular expression
+    decides whether the line needs the parser."""
+    if not any(_open_calls(line[:m.start()]) for m in wikifacts.template_call_pattern(template).finditer(line)):
+        return line
+    code = wikitext.parse(line)
+    top = {id(t) for t in code.filter_templates(recursive=False)}
+    wanted = wikifacts.template_key(template)
+    nested = [t for t in code.filter_templates(recursive=True) if id(t) not in top
+              and wikifacts.template_key(str(t.name)) == wanted and mark_target(t)[0] in ("", notes_page)]
+    for mark in nested:
+        code.remove(mark)
+    return str(code) if nested else line
+
+
+def _open_calls(text: str) -> int:
+    depth = 0
+    for brace in _BRACES.findall(text):
+        depth = depth + 1 if brace == "{{" else max(depth - 1, 0)
+    return depth
 
 
 def drop_marks(line: str, template: str, notes_page: str) -> str:
