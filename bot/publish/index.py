@@ -28,9 +28,11 @@ def index_edit(session: Session, tset, series: "SeriesConfig", *, published: boo
     marker (or, written by an earlier version without one, by being exactly
     what the bot would have written); every other line is kept, whatever it
     links to (a volunteer's line about the session's recording, say).  The
-    bot's line that already links the notes (two links or more) is never
-    turned back into "upcoming" or "notes to come"; a session someone else
-    listed gets no second line until its notes are out."""
+    bot's line that already links the notes (two links or more; the line
+    exactly as the bot writes it when there is one, not one that merely
+    carries its marker) is never turned back into "upcoming" or "notes to
+    come"; a session someone else listed gets no second line until its
+    notes are out."""
     state = state or ("published" if published else "upcoming")
     published = state == "published"
     tag = pagetext.marker("session", session.title)
@@ -58,6 +60,7 @@ def index_edit(session: Session, tset, series: "SeriesConfig", *, published: boo
         if not published:
             lines = text.split("\n")
             mine = [l for l in lines if own(l)]
+            mine = [l for l in mine if exact(l)] or mine  # as ensure_line: a copied marker takes nothing
             if any(len(pagetext.links_in(l)) > 1 for l in mine):
                 return text  # its notes are out: never downgraded
             listed = any("[[" in l and session.title in pagetext.links_in(l) for l in lines)

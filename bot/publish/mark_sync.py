@@ -11,8 +11,10 @@ beside, with the status it says.  Each publish therefore:
   changed keeps its mark;
 * puts the right mark beside every asking of every question of the notes
   (the status as the notes say it: answered, or to be answered in writing);
-* takes away every mark that links to these notes but stands beside a
-  question the notes no longer hold (staff deleted it from the draft, or
+* takes away every mark that links to these notes inside a question's
+  template call, on its lines or on the line of its mark (the page shows
+  it as part of the question: only someone else puts one there), and
+  every one that stands beside a question the notes no longer hold (staff deleted it from the draft, or
   moved it to another session's notes, whose own publish marks it there),
   and every mark beside a question whose anchor is not in ``marks``.
 
@@ -31,7 +33,8 @@ from bot import wikitext
 
 from bot import harvest as harvest_mod
 from bot import wikifacts
-from bot.harvest.reconcile import Given, reconcile
+from bot.harvest.ids import comparable
+from bot.harvest.reconcile import SIMILAR, Given, _forms, _similarity, reconcile
 from bot.publish import pagetext
 
 _ANCHOR = re.compile(r"#\s*(q-[0-9a-f]+)\s*$")
@@ -71,11 +74,12 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
     depths = _call_depths(lines)
     if given:
         marked = {}
+        names = _mark_names(given)
         for index, q in enumerate(questions):
             for line in q.lines or [q.line]:
                 for mark in marks_on(lines[_mark_spot(lines, line - 1, depths)], template) if line else ():
                     _, anchor = mark_target(mark)
-                    if anchor:
+                    if anchor and names(q, anchor):
                         marked.setdefault(index, anchor)
         questions, _ = reconcile(questions, given, marked=marked, withdrawn=result.withdrawn)
     own_page = wikifacts.normalise_title(notes_page) if notes_page else ""
@@ -84,12 +88,38 @@ def sync_marks(text: str, marks: Mapping[str, tuple[str, bool]], template: str, 
             continue
         for line in q.lines or [q.line]:  # a merged duplicate: after every asker's line
             i = _mark_spot(lines, line - 1, depths)
+            for j in range(line - 1, i):  # inside the question's call: where only someone else puts one
+                lines[j] = drop_marks(lines[j], template, own_page)
+            lines[i] = _drop_nested_marks(lines[i], template, own_page)
             if q.id in marks:
                 target, written = marks[q.id]
                 lines[i] = pagetext.set_mark(lines[i], template, mark_call(template, target, written))
             else:
                 lines[i] = drop_marks(lines[i], template, own_page)
     return "\n".join(lines)
+
+
+def _mark_names(given: list[Given]):
+    """Whether a mark naming an id may name the question it stands beside
+    (``names(question, id)``): anyone can move or copy a mark, so it names
+    only a question that is the one the bot gave the id to, as far as the
+    draft knows its text (the same text, or one as similar as a reworded
+    question that keeps its id), and whose text the draft does not give
+    another id.  A mark moved onto another question's line takes that
+    question nothing, nor the answered one its mark."""
+    by_id = {g.id: g for g in given if g.text}
+    texts: dict[str, set[str]] = {}
+    for g in by_id.values():
+        texts.setdefault(comparable(g.text), set()).add(g.id)
+
+    def names(question, id_: str) -> bool:
+        forms = _forms(question)
+        if any(texts.get(form, {id_}) - {id_} for form in forms):
+            return False  # the draft gives this text another id
+        g = by_id.get(id_)
+        return g is None or comparable(g.text) in forms or _similarity(question.question, g.text) >= SIMILAR
+
+    return names
 
 
 _BRACES = re.compile(r"\{\{|\}\}")
@@ -120,6 +150,30 @@ def _mark_spot(lines: list[str], start: int, depths: list[int]) -> int:
         if depths[j] <= base:
             return j
     return i
+
+
+def _drop_nested_marks(line: str, template: str, notes_page: str) -> str:
+    """``line`` without the marks linking to ``notes_page`` (or to no page)
+    that stand inside another template's call on it (a question template's
+    parameter): only someone else puts one there.  A regular expression
+    decides whether the line needs the parser."""
+    if not any(_open_calls(line[:m.start()]) for m in wikifacts.template_call_pattern(template).finditer(line)):
+        return line
+    code = wikitext.parse(line)
+    top = {id(t) for t in code.filter_templates(recursive=False)}
+    wanted = wikifacts.template_key(template)
+    nested = [t for t in code.filter_templates(recursive=True) if id(t) not in top
+              and wikifacts.template_key(str(t.name)) == wanted and mark_target(t)[0] in ("", notes_page)]
+    for mark in nested:
+        code.remove(mark)
+    return str(code) if nested else line
+
+
+def _open_calls(text: str) -> int:
+    depth = 0
+    for brace in _BRACES.findall(text):
+        depth = depth + 1 if brace == "{{" else max(depth - 1, 0)
+    return depth
 
 
 def drop_marks(line: str, template: str, notes_page: str) -> str:

@@ -162,8 +162,9 @@ def own_part(text: str, part: str | None = None, previous: str | None = None) ->
     else's line takes nothing of it); when no marked part holds any, the text
     the bot wrote, found as it wrote it, with whichever of its markers are
     left around it (a begin marker deleted, the notes left as the bot wrote
-    them, gives no second copy; were they edited too, the end marker's
-    begin-less part is not found, and the notes section decides).  Without
+    them, gives no second copy); then, before an end marker whose begin
+    marker was deleted, the bot's lines from the first of them left as it
+    wrote it, when at least half of them are (some edited: still one copy).  Without
     ``previous``: of several begin markers, the one nearest the end marker
     (one copied higher up, onto someone else's text, takes nothing of it).
     A begin marker whose end marker was deleted takes only the bot's own
@@ -184,6 +185,9 @@ def own_part(text: str, part: str | None = None, previous: str | None = None) ->
         found = text.find(written)
         if found >= 0:
             return _with_markers(text, found, found + len(written))
+        edited = _begin_less_part(text, written)
+        if edited is not None:
+            return edited
     if pairs:
         return pairs[0]
     begin = text.find(NOTES_BEGIN)
@@ -202,6 +206,29 @@ def own_part(text: str, part: str | None = None, previous: str | None = None) ->
             stop = line_end
         at = line_end + 1
     return begin, stop
+
+
+def _begin_less_part(text: str, written: str) -> tuple[int, int] | None:
+    """The bot's notes before an end marker whose begin marker was deleted,
+    with lines of them edited: from the first line of ``written`` (what the
+    bot wrote there) that stands whole before the marker (its last
+    occurrence there), when at least half of its lines stand between the
+    two; None otherwise."""
+    ours = [line for line in written.split("\n") if line.strip()]
+    known = set(ours)
+    floor = 0
+    while (end := text.find(NOTES_END, floor)) >= 0:
+        if NOTES_BEGIN not in text[floor:end]:
+            starts: dict[str, int] = {}
+            at = floor
+            for line in text[floor:end].split("\n"):
+                starts[line] = at  # the last: a copy of a line further up takes nothing between
+                at += len(line) + 1
+            first = next((starts[line] for line in ours if line in starts), None)
+            if first is not None and 2 * sum(l in known for l in text[first:end].split("\n")) >= len(ours):
+                return first, end + len(NOTES_END)
+        floor = end + len(NOTES_END)
+    return None
 
 
 def _lines(text: str) -> set[str]:

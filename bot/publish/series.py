@@ -23,29 +23,31 @@ def linked_dates(index_text: str, series: "SeriesConfig") -> set[date]:
 
 def series_dates(index_text: str, series: "SeriesConfig", allowed: "Collection[date] | None" = None) -> list[date]:
     """Dates of the sessions of ``series``: those its index page links to
-    (only those in ``allowed``, when given: see :func:`dates_listed_by`), and
+    (``allowed`` instead, when given: those staff or the bot listed, see
+    :func:`dates_listed_by`, whether or not the page links them now), and
     those its configuration lists."""
-    found = linked_dates(index_text, series)
-    if allowed is not None:
-        found &= set(allowed)
+    found = linked_dates(index_text, series) if allowed is None else set(allowed)
     found.update(date.fromisoformat(d) for d in series.sessions)
     return sorted(found)
 
 
 def dates_listed_by(revisions: "list[Revision]", series: "SeriesConfig",
                     trusted: Callable[[str], bool]) -> set[date]:
-    """The session dates of the index's latest revision that a ``trusted``
-    user (staff, the bot) put there: each date is credited to the author of
-    the revision in which it (last) appeared, oldest revision first.  A
-    session listed by anyone else is not acted on: anyone can edit the index."""
-    credited: dict[date, bool] = {}
+    """The session dates a ``trusted`` user (staff, the bot) listed on the
+    index (``revisions``, oldest first): a date counts from the trusted
+    revision that added it until a trusted revision takes it away.  What
+    anyone else adds or takes away counts for nothing, since anyone can edit
+    the index: a session a member listed is not acted on, and one whose line
+    a member deleted (or deleted and put back, the page then as the bot left
+    it) is not forgotten."""
+    listed: set[date] = set()
     previous: set[date] = set()
     for revision in revisions:
         dates = linked_dates(revision.text, series)
-        for day in dates - previous:
-            credited[day] = trusted(revision.user)
+        if trusted(revision.user):
+            listed = (listed | (dates - previous)) - (previous - dates)
         previous = dates
-    return {day for day in previous if credited.get(day)}
+    return listed
 
 
 def neighbours(day: date, dates: list[date]) -> tuple[date | None, date | None]:
