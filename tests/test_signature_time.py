@@ -15,9 +15,18 @@ from bot import wikifacts
 from bot.wikifacts import signature_times
 
 
+def _every_month_name() -> set[str]:
+    """Every language's month names as the former code gathered them: from
+    each language's facts, not from the index under test."""
+    names: set[str] = set(wikifacts.MONTH_NUMBERS)
+    for code in wikifacts._language_data():
+        names.update(wikifacts.facts_for(code).month_numbers)
+    return names
+
+
 def _reference_pattern() -> re.Pattern[str]:
     """The former ``signature_time_pattern()``: every month name in one alternation."""
-    names = sorted(wikifacts._month_names().names, key=len, reverse=True)
+    names = sorted(_every_month_name(), key=len, reverse=True)
     month = "(?:" + "|".join(re.escape(name) for name in names) + r")\.?"
     day, year = r"[0-9]{1,2}\.?", r"[0-9]{4}"
     date = (rf"(?:{day}\s*(?:de\s+)?{month}\s*(?:de\s+)?,?\s*{year}|{month}\s*{day},?\s*{year}"
@@ -36,7 +45,7 @@ def reference() -> re.Pattern[str]:
     return _reference_pattern()
 
 
-NAMES = sorted(wikifacts._month_names().names)
+NAMES = sorted(_every_month_name())
 
 # Pieces of real signatures' timestamps, and of what stands around them.
 _piece = st.one_of(
@@ -67,7 +76,15 @@ def _real_signatures() -> list[str]:
             "Вопрос 12:30, 5 мая 2020 (MSK)",
             "Question 9 March 2025 14:20 (IST)",
             "سؤال 14:20، 9 مارس 2025 (ت ع م)",
-            "ask 14:20, 09.03.2025 (CET)"]
+            "ask 14:20, 09.03.2025 (CET)",
+            "ok 14:20, 9 févr. 2025 (CET)",
+            "ok 14:20, 9 juil. 2025 (CEST)",
+            "Frage 14:20, 9. Feber 2025 (CET)",
+            "Soru 14:20, 9 KASIM 2025 (TRT)",
+            "Soru 14:20, 9 NİSAN 2025 (+03)",
+            "Soru 14:20, 9 Mayıs 2025 (+03)",
+            "問 2025年三月9日 (日) 14:20 (UTC)",
+            "問 14:20, 2025年三月9日 (UTC)"]
 
 
 @pytest.mark.parametrize("text", _real_signatures())
@@ -98,9 +115,39 @@ def test_every_month_name_is_found_where_a_date_can_hold_it(before: str) -> None
     """Each of the 5,754 names, after what can stand before a month in a
     timestamp; and never inside a word (``Xmarch``)."""
     months = wikifacts._month_names()
-    missed = [name for name in NAMES if name not in months.in_text(f"x{before}{name} 2025")]
+    fold = signature_times.fold
+    missed = [name for name in NAMES if fold(name) not in months.in_text(fold(f"x{before}{name} 2025"))]
     assert not missed, f"{len(missed)} names not found after {before!r}: {missed[:10]}"
     assert "march" not in months.in_text("xmarch 2025")
+
+
+@pytest.mark.slow
+def test_a_text_of_many_month_names_is_searched_in_groups(reference: re.Pattern[str]) -> None:
+    """Many names near times of day are searched with fixed groups of names
+    (each compiled once a run), not a pattern of each text's own set; names
+    far from any time of day are not looked for at all."""
+    many = " 14:20 ".join(NAMES[::20]) + " and 14:20, 9 févr. 2025 (CET)"
+    found = wikifacts.signature_time(many)
+    assert found is not None and found.start() == reference.search(many).start()
+    assert wikifacts.signature_time(" 10:00 ".join(NAMES[5::20])) is None
+    start = time.perf_counter()
+    assert wikifacts.signature_time(" ".join(NAMES) + " 14:20, 9 Mayıs 2025 (+03)")
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("gap", [" ", "\n", " \n"])
+def test_runs_of_space_in_a_date_are_linear(gap: str) -> None:
+    """``14:20 2025`` and thousands of spaces: 8,000 took 3.4 s when each
+    run of spaces was tried again at each length."""
+    def took(n: int) -> float:
+        text = "Why at 14:20 in 2025" + gap * n + "x? and 9" + gap * n + "wrz" + gap * n + "x"
+        start = time.perf_counter()
+        assert wikifacts.signature_time(text) is None
+        return time.perf_counter() - start
+
+    took(100)
+    small, large = min(took(2000) for _ in range(3)), min(took(20000) for _ in range(3))
+    assert large < 1.0 and large / max(small, 1e-4) < 30, (small, large)
 
 
 def test_no_month_names_leave_the_all_number_dates() -> None:

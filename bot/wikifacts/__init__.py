@@ -482,9 +482,14 @@ def _iana_offset(name: str, local: datetime, abbreviation: str) -> int | None:
     return None
 
 
+def _months_of(code: str, data: dict) -> tuple[tuple[str, int], ...]:
+    """A language's month names and their numbers: MediaWiki's and the usual abbreviations."""
+    return tuple((name, number) for key in ("months", "months_genitive", "months_short")
+                 for number, name in enumerate(data[key], start=1) if name) + USUAL_MONTH_NAMES.get(code, ())
+
+
 def _facts_from(code: str, data: dict, **overrides) -> LanguageFacts:
-    months = tuple((name, number) for key in ("months", "months_genitive", "months_short")
-                   for number, name in enumerate(data[key], start=1) if name) + USUAL_MONTH_NAMES.get(code, ())
+    months = _months_of(code, data)
     values = dict(
         code=code,
         user_names=_folded(data["user"] + data["user_talk"]),
@@ -566,10 +571,9 @@ def _month_names() -> MonthNames:
     """Every language's month names, as :attr:`LanguageFacts.month_numbers` folds
     them, read from the data file (not from 424 languages' facts)."""
     names: set[str] = set(MONTH_NUMBERS)
-    for data in _language_data().values():
-        for key in ("months", "months_genitive", "months_short"):
-            for name in data[key]:
-                names.update((name.casefold(), name.casefold().rstrip(".")))
+    for code, data in _language_data().items():
+        for name, _number in _months_of(code, data):
+            names.update((name.casefold(), name.casefold().rstrip(".")))
     return MonthNames(names)
 
 
