@@ -16,8 +16,8 @@ other test that tries to start one fails, so the fast lane never starts PHP.
 
 ``-m "not wiki"``, exactly, is the fast lane: the pure tests without those
 marked ``slow`` (seconds each: the linear-time checks at size, the large
-property runs, the log rotation...), which are deselected here and reported
-as such.  Every other selection means what pytest says: no ``-m`` (the full
+property runs, the log rotation...), which are deselected here (one process
+reports them as deselected; pytest-xdist's summary leaves the count out).  Every other selection means what pytest says: no ``-m`` (the full
 suite) runs the slow tests, ``-m slow`` runs only them, and
 ``-m "not wiki and (slow or not slow)"`` all the pure tests.
 """
