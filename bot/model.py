@@ -218,6 +218,8 @@ class Revision:
     timestamp: datetime
     text: str = ""
     comment: str = ""
+    parent: int | None = None
+    """The revision before it (0: it created the page; None: not known)."""
 
 
 @dataclass(frozen=True)

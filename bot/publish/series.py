@@ -39,9 +39,17 @@ def dates_listed_by(revisions: "list[Revision]", series: "SeriesConfig",
     anyone else adds or takes away counts for nothing, since anyone can edit
     the index: a session a member listed is not acted on, and one whose line
     a member deleted (or deleted and put back, the page then as the bot left
-    it) is not forgotten."""
+    it) is not forgotten.
+
+    A history that does not reach the page's creation (its first revision
+    has a parent: a page of more revisions than the bot reads) starts at
+    its first trusted revision, all of whose dates count: who added those
+    is no longer known, and a trusted user saved them."""
     listed: set[date] = set()
     previous: set[date] = set()
+    if revisions and revisions[0].parent:
+        first = next((i for i, revision in enumerate(revisions) if trusted(revision.user)), len(revisions))
+        revisions = revisions[first:]
     for revision in revisions:
         dates = linked_dates(revision.text, series)
         if trusted(revision.user):

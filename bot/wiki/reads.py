@@ -173,7 +173,7 @@ class Reads:
             stamp = stamp.replace(tzinfo=timezone.utc)
         self._latest[title] = (rev.get("parentid"), Revision(
             revid=rev.revid, user=rev.get("user") or "", comment=rev.get("comment") or "", text=page.text,
-            timestamp=stamp))
+            timestamp=stamp, parent=rev.get("parentid")))
 
     def _bots_allowed(self, page: Any) -> bool:
         """pywikibot's ``botMayEdit``, which parses the whole page; skipped
@@ -229,10 +229,15 @@ class Reads:
         return revisions
 
     def _history(self, title: str, limit: int, *, facts: bool = False) -> list[Revision]:
-        """The revisions of ``title`` (``prop=revisions``, oldest first, up to
-        ``limit``, continued as the API says); with ``facts``, the first
-        request also asks for the language facts (``meta=siteinfo|allmessages``)."""
-        params: dict[str, Any] = dict(action="query", prop="revisions", titles=title, rvdir="newer",
+        """The latest ``limit`` revisions of ``title`` (``prop=revisions``,
+        asked newest first and continued as the API says), given oldest
+        first; the first one's ``parent`` is 0 when they reach the page's
+        creation.  With ``facts``, the first request also asks for the
+        language facts (``meta=siteinfo|allmessages``).  Once a page passes
+        ``limit`` revisions, these are its latest, never its first ones:
+        asked oldest first, the index's last revision read was then its
+        500th, and every session listed after it was never acted on."""
+        params: dict[str, Any] = dict(action="query", prop="revisions", titles=title,
                                       rvprop="ids|user|timestamp|comment|content", rvslots="main",
                                       rvlimit=min(limit, 500), formatversion="2")
         if facts:
@@ -258,10 +263,11 @@ class Reads:
                     revid=rev["revid"], user=rev.get("user") or "", comment=rev.get("comment") or "",
                     text=rev.get("slots", {}).get("main", {}).get("content") or "",
                     timestamp=datetime.fromisoformat(rev["timestamp"].replace("Z", "+00:00")),
+                    parent=rev.get("parentid"),
                 ))
             more = answer.get("continue")
             if not more or len(revisions) >= limit:
-                return revisions[:limit]
+                return revisions[:limit][::-1]
             params.update(more, rvlimit=min(limit - len(revisions), 500))
 
     def edit_protection(self, titles: Iterable[str]) -> dict[str, frozenset[str]]:
