@@ -152,3 +152,38 @@ def test_keep_userinfo_keeps_only_the_bot_logged_in():
     assert not hasattr(site, "_userinfo")
     info = {"id": 7, "name": "NotesBot", "rights": ["edit"]}
     assert internals.keep_userinfo(site, info) and site._userinfo is info
+
+
+def test_pywikibot_writes_its_log_header_where_internals_wraps_it():
+    """``init_handlers`` (each ``handle_args``) calls the module's
+    ``writelogheader`` by name, and that header lists every imported module:
+    what internals.log_header_only_with_log_file replaces and why."""
+    from pywikibot import bot as pwb_bot
+
+    init = inspect.getsource(pwb_bot._init_handlers)
+    assert "writelogheader()" in init, init
+    assert "sys.modules" in inspect.getsource(pwb_bot.writelogheader)
+
+
+def test_the_log_header_is_written_only_with_a_log_file_or_verbose(monkeypatch):
+    import pywikibot
+    from pywikibot import bot as pwb_bot
+    from pywikibot import config as pwb_config
+
+    from bot.wiki import internals
+
+    written = []
+    monkeypatch.setattr(pwb_bot, "writelogheader", lambda: written.append(list(pwb_config.log)))
+    internals.log_header_only_with_log_file(pywikibot)
+    internals.log_header_only_with_log_file(pywikibot)  # once wrapped, not twice
+    monkeypatch.setattr(pwb_config, "verbose_output", 0)
+    monkeypatch.setattr(pwb_config, "log", [])
+    pwb_bot.writelogheader()
+    assert written == []
+    monkeypatch.setattr(pwb_config, "log", ["*"])
+    pwb_bot.writelogheader()
+    assert written == [["*"]]
+    monkeypatch.setattr(pwb_config, "log", [])
+    monkeypatch.setattr(pwb_config, "verbose_output", 1)
+    pwb_bot.writelogheader()
+    assert written == [["*"], []]

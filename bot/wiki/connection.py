@@ -296,6 +296,7 @@ def connect(global_args: list[str], environment: Environment, shutoff_page: str,
         raise UsageError(f"pywikibot is not configured: {_one_line(e)}") from None
     _quiet_retry_tracebacks()
     internals.lazy_login_site(pywikibot)
+    internals.log_header_only_with_log_file(pywikibot)
     budget = _apply_limits(config)
     _check_site_options(pywikibot, args)
     try:

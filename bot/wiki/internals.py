@@ -9,6 +9,11 @@ hand that token to pywikibot it has to write into ``TokenWallet._tokens``
 (and keep ``_currentuser``, which the wallet compares with the logged-in
 user, in step, as ``TokenWallet.__getitem__`` does).
 
+pywikibot also writes a header into its own log file when its handlers are
+set up (``bot.writelogheader``: the version and every imported module with
+its time stamp, 0.08 s, a tenth of a publish); it does so even when it keeps
+no log file.  :func:`log_header_only_with_log_file` has it written only then.
+
 Everything here degrades: if the wallet does not have the shape known here,
 :func:`csrf_cache` answers None and the bot leaves the token to pywikibot
 (``site.tokens['csrf']``), at the cost of its one request.  The test
@@ -69,6 +74,27 @@ def saved_revid(page: Any) -> int | None:
 USERINFO_PROPS = "blockinfo|hasmsg|groups|rights|ratelimits"
 
 _LAZY_SITE: dict[str, type] = {}
+
+
+def log_header_only_with_log_file(pywikibot: Any) -> None:
+    """Have pywikibot write its log header (``pywikibot.bot.writelogheader``,
+    called by ``init_handlers`` on each ``handle_args``) only where it goes:
+    with a pywikibot log file (``config.log``, ``-log``) or ``-verbose``.
+    The bot keeps its own log (:mod:`bot.logs`); without either, the header
+    is 500 lines formatted for no handler."""
+    from pywikibot import bot as pwb_bot
+    from pywikibot import config as pwb_config
+
+    header = getattr(pwb_bot, "writelogheader", None)
+    if header is None or getattr(header, "notesbot_wrapped", False):
+        return
+
+    def writelogheader() -> None:
+        if pwb_config.log or pwb_config.verbose_output:
+            header()
+
+    writelogheader.notesbot_wrapped = True  # type: ignore[attr-defined]
+    pwb_bot.writelogheader = writelogheader
 
 
 def lazy_login_site(pywikibot: Any) -> None:
