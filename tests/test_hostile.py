@@ -25,7 +25,7 @@ TEMPLATES = load_templates("conversation-hour-2024")
 UNANSWERED = "To be answered in writing"
 KEYS = {"kind", "questions", "problems_min", "withdrawn", "notices_min", "askers", "texts_contain",
         "texts_not_contain", "output_contain", "active_not_contain", "status", "answered", "written",
-        "draft_contain", "ids", "distinct_ids", "headings", "wiki", "xfail"}
+        "draft_contain", "ids", "distinct_ids", "headings", "wiki", "xfail", "slow"}
 
 _NOWIKI = re.compile(r"<nowiki>.*?</nowiki>", re.IGNORECASE | re.DOTALL)
 FORBIDDEN = [
@@ -143,6 +143,8 @@ def params(stems):
     for stem in stems:
         reason = load(stem)[1].get("xfail")
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+        if load(stem)[1].get("slow"):  # seconds, not a fraction of one: the full suite only
+            marks.append(pytest.mark.slow)
         out.append(pytest.param(stem, marks=marks, id=stem))
     return out
 

@@ -141,6 +141,7 @@ def _damage(data: bytes, kind: str, where: float, seed: int) -> bytes:
     return data[:at] + (data[end:] if end >= 0 else b"")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_mutations())
 def test_no_damaged_file_gives_an_internal_error(tmp_path, damage):
