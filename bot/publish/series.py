@@ -32,7 +32,7 @@ def series_dates(index_text: str, series: "SeriesConfig", allowed: "Collection[d
 
 
 def dates_listed_by(revisions: "list[Revision]", series: "SeriesConfig",
-                    trusted: Callable[[str], bool]) -> set[date]:
+                    trusted: Callable[[str], bool], *, complete: bool | None = None) -> set[date]:
     """The session dates a ``trusted`` user (staff, the bot) listed on the
     index (``revisions``, oldest first): a date counts from the trusted
     revision that added it until a trusted revision takes it away.  What
@@ -41,13 +41,20 @@ def dates_listed_by(revisions: "list[Revision]", series: "SeriesConfig",
     a member deleted (or deleted and put back, the page then as the bot left
     it) is not forgotten.
 
-    A history that does not reach the page's creation (its first revision
-    has a parent: a page of more revisions than the bot reads) starts at
-    its first trusted revision, all of whose dates count: who added those
-    is no longer known, and a trusted user saved them."""
+    ``revisions`` may leave revisions out, as long as each trusted one comes
+    right after the revision before it (its parent): the change a trusted
+    revision made is what it differs from its parent by
+    (:meth:`bot.wiki.reads.Reads.revisions_before` reads only those).
+
+    ``complete``: whether ``revisions`` reach the page's creation (None:
+    when the first has no parent).  A history that does not starts at its
+    first trusted revision, all of whose dates count: who added those is no
+    longer known, and a trusted user saved them."""
     listed: set[date] = set()
     previous: set[date] = set()
-    if revisions and revisions[0].parent:
+    if complete is None:
+        complete = not (revisions and revisions[0].parent)
+    if not complete:
         first = next((i for i, revision in enumerate(revisions) if trusted(revision.user)), len(revisions))
         revisions = revisions[first:]
     for revision in revisions:

@@ -202,8 +202,20 @@ def listed_dates(ctx: Context, index: PageState) -> set[date]:
 
 
 def dates_listed_in(ctx: Context, history: list) -> set[date]:
-    return publish.dates_listed_by(
-        history, ctx.series, lambda user: is_staff(ctx, user) or ctx.wiki.is_trusted(user, ctx.config.operators))
+    """The dates staff or the bot listed, from the index's ``history``
+    (its latest revisions).  When that does not reach the page's creation
+    (a page of more revisions than one read gives), the revisions of staff
+    and the bot before it, each with its parent, are read too: else a
+    member who saved the index 500 times would push them out of what the
+    bot reads, and the dates they listed would be forgotten."""
+    def by_trusted(user: str) -> bool:
+        return trusted(ctx, user)
+
+    complete = not (history and history[0].parent)
+    if not complete:
+        earlier, complete = ctx.wiki.revisions_before(ctx.series.index_page, history[0], by_trusted)
+        history = [*earlier, *history]
+    return publish.dates_listed_by(history, ctx.series, by_trusted, complete=complete)
 
 
 # -- reading helpers ---------------------------------------------------------
